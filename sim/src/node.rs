@@ -1,0 +1,211 @@
+//! Nodes are state machines; handlers record effects, the engine applies them.
+//!
+//! A node value is its **durable** state: what survives a crash (its disk). Its
+//! **volatile** state is a separate type the engine owns: a crash drops it together with
+//! the node's pending timers and the messages in flight to it, and a restart builds a new
+//! one with `boot` from the durable state alone. Handlers never see the queue, the
+//! network or real time; they read the local clock from `Ctx` and write effects into it,
+//! so one handler call can be tested without an engine.
+
+use crate::time::{Duration, Instant};
+use std::hash::Hash;
+
+/// A node's number: an index into the run's node list.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A message payload. `kind` files each sent message under one counter (see
+/// `Stats::sent_by_kind`); the hash feeds the trace hash.
+pub trait Message: Clone + Hash {
+    fn kind(&self) -> usize {
+        0
+    }
+}
+
+/// A simulated process.
+pub trait Node: Sized {
+    type Msg: Message;
+    /// Timer payloads, handed back when the timer fires.
+    type Timer: Hash;
+    /// What the node reports to the run's observer (operation history, state changes).
+    type Output: Hash;
+    /// The state a crash loses.
+    type Volatile;
+
+    /// Build volatile state from durable state: at the start of the run and on restart.
+    fn boot(&mut self, ctx: &mut Ctx<Self>) -> Self::Volatile;
+
+    fn on_message(
+        &mut self,
+        volatile: &mut Self::Volatile,
+        from: NodeId,
+        msg: Self::Msg,
+        ctx: &mut Ctx<Self>,
+    );
+
+    fn on_timer(&mut self, volatile: &mut Self::Volatile, timer: Self::Timer, ctx: &mut Ctx<Self>);
+}
+
+/// Names a pending timer, for cancelling it. Stale ids are harmless.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct TimerId {
+    index: u32,
+    generation: u32,
+}
+
+impl TimerId {
+    pub(crate) fn index(self) -> usize {
+        self.index as usize
+    }
+}
+
+/// Hands out timer ids and knows which are still pending.
+#[derive(Default, Debug)]
+pub struct TimerIds {
+    generations: Vec<u32>,
+    free: Vec<u32>,
+}
+
+impl TimerIds {
+    #[inline]
+    pub(crate) fn alloc(&mut self) -> TimerId {
+        let index = self.free.pop().unwrap_or_else(|| {
+            self.generations.push(0);
+            u32::try_from(self.generations.len() - 1).expect("more than 4 billion timers")
+        });
+        TimerId {
+            index,
+            generation: self.generations[index as usize],
+        }
+    }
+
+    #[inline]
+    pub(crate) fn is_live(&self, id: TimerId) -> bool {
+        self.generations.get(id.index()) == Some(&id.generation)
+    }
+
+    /// Retire a pending id; false if it was not pending.
+    #[inline]
+    pub(crate) fn release(&mut self, id: TimerId) -> bool {
+        if !self.is_live(id) {
+            return false;
+        }
+        let g = &mut self.generations[id.index()];
+        *g = g.wrapping_add(1);
+        self.free.push(id.index);
+        true
+    }
+
+    pub(crate) fn capacity(&self) -> usize {
+        self.generations.len()
+    }
+}
+
+/// One thing a handler asked for.
+#[derive(Debug, PartialEq)]
+pub enum Effect<M, T, O> {
+    Send {
+        to: NodeId,
+        msg: M,
+    },
+    /// Fire `timer` when the local clock reads `deadline`.
+    SetTimer {
+        id: TimerId,
+        deadline: Instant,
+        timer: T,
+    },
+    CancelTimer(TimerId),
+    Output(O),
+}
+
+/// The handler's view of the world: who it is, its local clock, and the effects buffer.
+pub struct Ctx<N: Node> {
+    node: NodeId,
+    now: Instant,
+    pub(crate) effects: Vec<Effect<N::Msg, N::Timer, N::Output>>,
+    pub(crate) timers: TimerIds,
+}
+
+impl<N: Node> Ctx<N> {
+    /// A context for calling one handler directly, as in a unit test.
+    pub fn new(node: NodeId, now: Instant) -> Ctx<N> {
+        Ctx {
+            node,
+            now,
+            effects: Vec::new(),
+            timers: TimerIds::default(),
+        }
+    }
+
+    /// This node.
+    #[inline]
+    pub fn id(&self) -> NodeId {
+        self.node
+    }
+
+    /// The local clock's reading.
+    #[inline]
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    #[inline]
+    pub fn send(&mut self, to: NodeId, msg: N::Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+
+    /// Fire `timer` after `after` has passed on the local clock.
+    #[inline]
+    pub fn set_timer(&mut self, after: Duration, timer: N::Timer) -> TimerId {
+        self.set_timer_at(self.now + after, timer)
+    }
+
+    /// Fire `timer` when the local clock reads `deadline` (at once if it already has).
+    #[inline]
+    pub fn set_timer_at(&mut self, deadline: Instant, timer: N::Timer) -> TimerId {
+        let id = self.timers.alloc();
+        self.effects.push(Effect::SetTimer {
+            id,
+            deadline,
+            timer,
+        });
+        id
+    }
+
+    /// Cancel a pending timer; nothing happens if it already fired or was cancelled.
+    #[inline]
+    pub fn cancel_timer(&mut self, id: TimerId) {
+        self.effects.push(Effect::CancelTimer(id));
+    }
+
+    /// Report something to the run's observer (and the trace hash).
+    #[inline]
+    pub fn output(&mut self, out: N::Output) {
+        self.effects.push(Effect::Output(out));
+    }
+
+    /// What the handler asked for so far, in order.
+    pub fn effects(&self) -> &[Effect<N::Msg, N::Timer, N::Output>] {
+        &self.effects
+    }
+
+    /// The messages sent so far, in order.
+    pub fn sent(&self) -> impl Iterator<Item = (NodeId, &N::Msg)> {
+        self.effects.iter().filter_map(|e| match e {
+            Effect::Send { to, msg } => Some((*to, msg)),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn reset(&mut self, node: NodeId, now: Instant) {
+        debug_assert!(self.effects.is_empty());
+        self.node = node;
+        self.now = now;
+    }
+}

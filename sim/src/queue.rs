@@ -1,0 +1,458 @@
+//! The event queue: a timing wheel that pops in `(time, seq)` order.
+//!
+//! Near events (within 65 ms of the wheel's time) are filed in one of 65,536 one-µs
+//! slots, found again through a two-level occupancy bitmap; later events go to eight far
+//! levels of 64 slots each (the Linux/tokio hierarchical layout: a far slot of level `k`
+//! holds the events whose time shares every bit above `16 + 6(k+1)` with the wheel's
+//! time and whose next six bits are the slot number). Insertion is O(1). A far slot
+//! cascades down when time reaches it, so an event moves at most once per level, and a
+//! message with millisecond latency never moves at all. Events sit in a slab, linked
+//! into their slot by index: cancelling one unlinks it in O(1), so a cancelled timer
+//! costs neither a pop nor any later work.
+//!
+//! Events due at the current time wait in `due`, sorted by sequence number; ties at
+//! one microsecond therefore pop in the order they were pushed, and the order is total.
+
+use std::collections::VecDeque;
+
+const NEAR_BITS: u32 = 16;
+const NEAR: usize = 1 << NEAR_BITS;
+const NEAR_WORDS: usize = NEAR / 64;
+const FAR_BITS: u32 = 6;
+const FAR_SLOTS: usize = 1 << FAR_BITS;
+const FAR_LEVELS: usize = 8; // 16 + 8 × 6 = 64 bits
+const NIL: u32 = u32::MAX;
+const IN_DUE: u32 = u32::MAX - 1;
+const FREE: u32 = u32::MAX;
+
+/// A handle to a queued event, for cancellation. Stale handles are harmless.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct EntryKey {
+    index: u32,
+    generation: u32,
+}
+
+/// Where an event is and when it is due; kept apart from the payloads so that cascading
+/// a slot touches only these 32-byte records.
+#[derive(Clone, Copy)]
+struct Entry {
+    time: u64,
+    seq: u64,
+    prev: u32,
+    next: u32,
+    generation: u32,
+    /// The slot (an index into `heads`), or `IN_DUE`, or `FREE`.
+    place: u32,
+}
+
+/// A priority queue of events keyed by `(time µs, insertion sequence)`.
+pub struct Queue<E> {
+    entries: Vec<Entry>,
+    events: Vec<Option<E>>,
+    free_head: u32,
+    /// List heads: `NEAR` near slots, then `FAR_LEVELS × FAR_SLOTS` far slots.
+    heads: Vec<u32>,
+    near_occupied: Vec<u64>,
+    /// Bit `w` set iff `near_occupied[w]` is not zero.
+    near_summary: [u64; NEAR_WORDS / 64],
+    far_occupied: [u64; FAR_LEVELS],
+    /// The wheel's time: every event in the wheel is later, every event in `due` is at it.
+    elapsed: u64,
+    due: VecDeque<u32>,
+    next_seq: u64,
+    in_wheel: usize,
+    live: usize,
+}
+
+impl<E> Default for Queue<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E> Queue<E> {
+    pub fn new() -> Queue<E> {
+        Queue {
+            entries: Vec::new(),
+            events: Vec::new(),
+            free_head: NIL,
+            heads: vec![NIL; NEAR + FAR_LEVELS * FAR_SLOTS],
+            near_occupied: vec![0; NEAR_WORDS],
+            near_summary: [0; NEAR_WORDS / 64],
+            far_occupied: [0; FAR_LEVELS],
+            elapsed: 0,
+            due: VecDeque::new(),
+            next_seq: 0,
+            in_wheel: 0,
+            live: 0,
+        }
+    }
+
+    /// Events queued and not cancelled.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Queue `event` at `time` (µs). Events at equal times pop in push order.
+    ///
+    /// # Panics
+    /// If `time` is earlier than an event already popped: scheduling into the past is a
+    /// bug in the caller.
+    pub fn push(&mut self, time: u64, event: E) -> EntryKey {
+        assert!(
+            time >= self.elapsed,
+            "event scheduled into the past: {time} µs < {} µs",
+            self.elapsed
+        );
+        let index = self.alloc(time, event);
+        if time == self.elapsed {
+            self.entries[index as usize].place = IN_DUE;
+            self.due.push_back(index);
+        } else {
+            self.link(index);
+        }
+        self.live += 1;
+        EntryKey {
+            index,
+            generation: self.entries[index as usize].generation,
+        }
+    }
+
+    /// Remove a queued event and return it; `None` if it already popped or was cancelled.
+    pub fn cancel(&mut self, key: EntryKey) -> Option<E> {
+        let entry = self.entries.get(key.index as usize)?;
+        if entry.generation != key.generation || entry.place == FREE {
+            return None;
+        }
+        let place = entry.place;
+        let event = self.events[key.index as usize].take()?;
+        if place != IN_DUE {
+            // In `due` it stays as an empty husk, skipped when popped.
+            self.unlink(key.index);
+            self.release(key.index);
+        }
+        self.live -= 1;
+        Some(event)
+    }
+
+    /// Pop the earliest event if its time is at most `limit`.
+    ///
+    /// The wheel never advances past `limit`, so afterwards any time `>= limit` may
+    /// still be pushed.
+    pub fn pop_until(&mut self, limit: u64) -> Option<(u64, E)> {
+        loop {
+            while let Some(index) = self.due.pop_front() {
+                let event = self.events[index as usize].take();
+                self.release(index);
+                if let Some(event) = event {
+                    self.live -= 1;
+                    return Some((self.elapsed, event));
+                }
+            }
+            if self.in_wheel == 0 {
+                return None;
+            }
+            if let Some(slot) = self.next_near() {
+                let time = (self.elapsed & !(NEAR as u64 - 1)) | slot as u64;
+                if time > limit {
+                    return None;
+                }
+                self.elapsed = time;
+                let index = self.heads[slot];
+                if self.entries[index as usize].next == NIL {
+                    // The only event at this microsecond: no need to sort through `due`.
+                    self.heads[slot] = NIL;
+                    self.set_occupied(slot, false);
+                    self.in_wheel -= 1;
+                    let event = self.events[index as usize].take().expect("live event");
+                    self.release(index);
+                    self.live -= 1;
+                    return Some((time, event));
+                }
+                self.spill(slot);
+                continue;
+            }
+            let (level, slot) = self.next_far();
+            let start = far_slot_start(self.elapsed, level, slot);
+            if start > limit {
+                return None;
+            }
+            self.elapsed = self.elapsed.max(start);
+            self.spill(NEAR + level * FAR_SLOTS + slot);
+        }
+    }
+
+    /// The first occupied near slot at or after the wheel's time.
+    fn next_near(&self) -> Option<usize> {
+        let position = self.elapsed as usize % NEAR;
+        let word = position / 64;
+        let here = self.near_occupied[word] & (u64::MAX << (position % 64));
+        if here != 0 {
+            return Some(word * 64 + here.trailing_zeros() as usize);
+        }
+        let from = word + 1;
+        for group in from / 64..self.near_summary.len() {
+            let mut bits = self.near_summary[group];
+            if group == from / 64 {
+                bits &= u64::MAX.checked_shl((from % 64) as u32).unwrap_or(0);
+            }
+            if bits != 0 {
+                let w = group * 64 + bits.trailing_zeros() as usize;
+                return Some(w * 64 + self.near_occupied[w].trailing_zeros() as usize);
+            }
+        }
+        None
+    }
+
+    /// The earliest occupied far slot at or after the wheel's time, lowest level first.
+    fn next_far(&self) -> (usize, usize) {
+        for level in 0..FAR_LEVELS {
+            let position = (self.elapsed >> far_shift(level)) as usize % FAR_SLOTS;
+            let ahead = self.far_occupied[level] & (u64::MAX << position);
+            if ahead != 0 {
+                return (level, ahead.trailing_zeros() as usize);
+            }
+        }
+        unreachable!("in_wheel > 0 but no slot is occupied")
+    }
+
+    /// Move every event of one slot to `due` (those at `elapsed`) or to a nearer slot.
+    fn spill(&mut self, head: usize) {
+        let mut index = self.heads[head];
+        self.heads[head] = NIL;
+        self.set_occupied(head, false);
+        while index != NIL {
+            let next = self.entries[index as usize].next;
+            self.in_wheel -= 1;
+            if self.entries[index as usize].time == self.elapsed {
+                self.entries[index as usize].place = IN_DUE;
+                self.due.push_back(index);
+            } else {
+                self.link(index);
+            }
+            index = next;
+        }
+        if self.due.len() > 1 {
+            let entries = &self.entries;
+            self.due
+                .make_contiguous()
+                .sort_unstable_by_key(|&i| entries[i as usize].seq);
+        }
+    }
+
+    fn alloc(&mut self, time: u64, event: E) -> u32 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.free_head != NIL {
+            let index = self.free_head;
+            let entry = &mut self.entries[index as usize];
+            self.free_head = entry.next;
+            entry.time = time;
+            entry.seq = seq;
+            self.events[index as usize] = Some(event);
+            index
+        } else {
+            let index = u32::try_from(self.entries.len())
+                .ok()
+                .filter(|&i| i < IN_DUE)
+                .expect("more than 4 billion queued events");
+            self.entries.push(Entry {
+                time,
+                seq,
+                prev: NIL,
+                next: NIL,
+                generation: 0,
+                place: FREE,
+            });
+            self.events.push(Some(event));
+            index
+        }
+    }
+
+    fn release(&mut self, index: u32) {
+        let entry = &mut self.entries[index as usize];
+        entry.generation = entry.generation.wrapping_add(1);
+        entry.place = FREE;
+        entry.next = self.free_head;
+        self.free_head = index;
+    }
+
+    fn link(&mut self, index: u32) {
+        let head = slot_of(self.elapsed, self.entries[index as usize].time);
+        let old = self.heads[head];
+        let entry = &mut self.entries[index as usize];
+        entry.place = head as u32;
+        entry.prev = NIL;
+        entry.next = old;
+        if old != NIL {
+            self.entries[old as usize].prev = index;
+        } else {
+            self.set_occupied(head, true);
+        }
+        self.heads[head] = index;
+        self.in_wheel += 1;
+    }
+
+    fn unlink(&mut self, index: u32) {
+        let Entry {
+            prev, next, place, ..
+        } = self.entries[index as usize];
+        let head = place as usize;
+        if prev != NIL {
+            self.entries[prev as usize].next = next;
+        } else {
+            self.heads[head] = next;
+            if next == NIL {
+                self.set_occupied(head, false);
+            }
+        }
+        if next != NIL {
+            self.entries[next as usize].prev = prev;
+        }
+        self.in_wheel -= 1;
+    }
+
+    fn set_occupied(&mut self, head: usize, occupied: bool) {
+        if head >= NEAR {
+            let (level, mask) = (
+                (head - NEAR) / FAR_SLOTS,
+                1u64 << ((head - NEAR) % FAR_SLOTS),
+            );
+            if occupied {
+                self.far_occupied[level] |= mask;
+            } else {
+                self.far_occupied[level] &= !mask;
+            }
+            return;
+        }
+        let (w, mask) = (head / 64, 1u64 << (head % 64));
+        let (group, word_mask) = (w / 64, 1u64 << (w % 64));
+        if occupied {
+            self.near_occupied[w] |= mask;
+            self.near_summary[group] |= word_mask;
+        } else {
+            self.near_occupied[w] &= !mask;
+            if self.near_occupied[w] == 0 {
+                self.near_summary[group] &= !word_mask;
+            }
+        }
+    }
+}
+
+fn far_shift(level: usize) -> u32 {
+    NEAR_BITS + level as u32 * FAR_BITS
+}
+
+/// The slot (index into `heads`) for `time`, later than `elapsed`: near if the two differ
+/// only in the low 16 bits, else the far level holding the highest differing bit.
+fn slot_of(elapsed: u64, time: u64) -> usize {
+    let highest = 63 - ((elapsed ^ time) | (NEAR as u64 - 1)).leading_zeros();
+    if highest < NEAR_BITS {
+        return time as usize % NEAR;
+    }
+    let level = ((highest - NEAR_BITS) / FAR_BITS) as usize;
+    NEAR + level * FAR_SLOTS + (time >> far_shift(level)) as usize % FAR_SLOTS
+}
+
+/// The first microsecond covered by far `slot` of `level`, in the block holding `elapsed`.
+fn far_slot_start(elapsed: u64, level: usize, slot: usize) -> u64 {
+    let shift = far_shift(level);
+    let block = shift + FAR_BITS;
+    let base = if block >= 64 {
+        0
+    } else {
+        elapsed >> block << block
+    };
+    base | ((slot as u64) << shift)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(q: &mut Queue<u32>) -> Vec<(u64, u32)> {
+        std::iter::from_fn(|| q.pop_until(u64::MAX)).collect()
+    }
+
+    #[test]
+    fn pops_by_time_then_push_order() {
+        let mut q = Queue::new();
+        q.push(500, 1);
+        q.push(7, 2);
+        q.push(500, 3);
+        q.push(1 << 40, 4);
+        q.push(0, 5);
+        q.push(64, 6);
+        assert_eq!(
+            drain(&mut q),
+            vec![(0, 5), (7, 2), (64, 6), (500, 1), (500, 3), (1 << 40, 4)]
+        );
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn ties_pushed_at_different_levels_keep_push_order() {
+        // The first is filed far out and cascades; the second lands directly at level 0.
+        let mut q = Queue::new();
+        q.push(100_000, 1);
+        q.push(99_990, 0);
+        assert_eq!(q.pop_until(u64::MAX), Some((99_990, 0)));
+        q.push(100_000, 2);
+        q.push(99_990, 3);
+        assert_eq!(drain(&mut q), vec![(99_990, 3), (100_000, 1), (100_000, 2)]);
+    }
+
+    #[test]
+    fn cancelled_events_never_pop_and_stale_keys_do_nothing() {
+        let mut q = Queue::new();
+        let a = q.push(10, 1);
+        let b = q.push(20, 2);
+        let c = q.push(0, 3); // lands in `due` at once
+        assert_eq!(q.cancel(a), Some(1));
+        assert_eq!(q.cancel(a), None);
+        assert_eq!(q.cancel(c), Some(3));
+        assert_eq!(q.len(), 1);
+        assert_eq!(drain(&mut q), vec![(20, 2)]);
+        assert_eq!(q.cancel(b), None, "popped event");
+        let d = q.push(30, 4); // reuses a slab slot
+        assert_eq!(q.cancel(a), None, "stale key must not hit the reused slot");
+        assert_eq!(q.cancel(d), Some(4));
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn pop_until_stops_at_the_limit_and_accepts_pushes_at_it() {
+        let mut q = Queue::new();
+        q.push(1_000_000, 1);
+        q.push(5, 2);
+        assert_eq!(q.pop_until(100), Some((5, 2)));
+        assert_eq!(q.pop_until(999_999), None);
+        q.push(999_999, 3);
+        assert_eq!(drain(&mut q), vec![(999_999, 3), (1_000_000, 1)]);
+    }
+
+    #[test]
+    #[should_panic(expected = "into the past")]
+    fn pushing_into_the_past_panics() {
+        let mut q = Queue::new();
+        q.push(10, 1);
+        q.pop_until(u64::MAX);
+        q.push(9, 2);
+    }
+
+    #[test]
+    fn far_future_and_top_level_slots_work() {
+        let mut q = Queue::new();
+        q.push(u64::MAX, 1);
+        q.push(u64::MAX - 1, 2);
+        q.push(1 << 63, 3);
+        assert_eq!(
+            drain(&mut q),
+            vec![(1 << 63, 3), (u64::MAX - 1, 2), (u64::MAX, 1)]
+        );
+    }
+}
