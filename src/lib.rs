@@ -1,0 +1,3 @@
+//! afsim: a deterministic simulator of failover in a replicated AFS-style file service.
+
+pub mod scenario;
