@@ -1,5 +1,6 @@
 //! Scenario files: the format, loading with errors that name the place, and the schema.
 
+mod defaults;
 mod lease;
 mod types;
 

@@ -4,6 +4,7 @@
 //! comments become the descriptions in `afsim schema`. Loading (`super::load`) checks
 //! what serde cannot: ranges, sums, names, times, and exactly one kind per fault.
 
+use super::defaults::d;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -22,12 +23,16 @@ pub struct Scenario {
     pub seed: Option<u64>,
     /// Simulated seconds of workload and faults, before the liveness phase.
     pub duration_s: f64,
+    /// How many servers, clients and files.
     #[serde(default)]
     pub cell: CellSpec,
+    /// The election every strategy runs, unless a strategy carries its own.
     #[serde(default)]
     pub election: ElectionSpec,
+    /// The network every strategy runs on, unless a strategy carries its own.
     #[serde(default)]
     pub network: NetworkSpec,
+    /// What the clients do, unless a strategy carries its own.
     #[serde(default)]
     pub workload: WorkloadSpec,
     /// The strategies to compare, each run on the same seed and faults (at least one).
@@ -106,7 +111,13 @@ pub enum Latency {
 impl LatencySpec {
     /// The distribution this spec names, if it names exactly one completely.
     pub fn latency(&self) -> Option<Latency> {
-        match (self.min, self.max, self.fixed, self.lognormal_median, self.sigma) {
+        match (
+            self.min,
+            self.max,
+            self.fixed,
+            self.lognormal_median,
+            self.sigma,
+        ) {
             (Some(min_ms), Some(max_ms), None, None, None) => {
                 Some(Latency::Uniform { min_ms, max_ms })
             }
@@ -186,7 +197,9 @@ pub struct MixSpec {
 }
 
 /// How a master that does not know the grant table handles callbacks and locks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Recovery {
     /// Refuse writes and locks until every grant the old master could have made has
@@ -237,6 +250,8 @@ pub enum CallbackLease {
 pub struct StrategySpec {
     /// Unique within the scenario; names the strategy in tables and plots.
     pub name: String,
+    /// How a new master learns (or avoids needing) the grants of the old one:
+    /// "lease-timeout", "token-recovery", "quorum" or "naive".
     pub recovery: Recovery,
     /// Callback lifetime: seconds, or "afs" (default "afs").
     #[serde(default)]
@@ -381,123 +396,4 @@ pub struct LimitsSpec {
     /// Stop after this many wall-clock seconds per strategy run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wall_s_max: Option<f64>,
-}
-
-impl Default for CellSpec {
-    fn default() -> Self {
-        CellSpec {
-            servers: d::servers(),
-            clients: d::clients(),
-            files: d::files(),
-        }
-    }
-}
-
-impl Default for ElectionSpec {
-    fn default() -> Self {
-        ElectionSpec {
-            beacon_s: d::beacon_s(),
-            master_lease_s: d::master_lease_s(),
-            vote_wait_s: d::vote_wait_s(),
-        }
-    }
-}
-
-impl Default for NetworkSpec {
-    fn default() -> Self {
-        NetworkSpec {
-            latency_ms: d::latency_ms(),
-            loss: 0.0,
-            duplicate: 0.0,
-            clock_drift_ppm: 0.0,
-        }
-    }
-}
-
-impl Default for WorkloadSpec {
-    fn default() -> Self {
-        WorkloadSpec {
-            ops_per_client_s: d::ops_per_client_s(),
-            mix: MixSpec::default(),
-            exclusive_locks: d::exclusive_locks(),
-            zipf: d::zipf(),
-            lock_hold_s: d::lock_hold_s(),
-            op_deadline_s: d::op_deadline_s(),
-        }
-    }
-}
-
-impl Default for MixSpec {
-    fn default() -> Self {
-        MixSpec {
-            read: d::mix_read(),
-            write: d::mix_write(),
-            lock: d::mix_lock(),
-        }
-    }
-}
-
-/// Defaults, named for serde.
-mod d {
-    use super::LatencySpec;
-    pub fn servers() -> u32 {
-        3
-    }
-    pub fn clients() -> u32 {
-        50
-    }
-    pub fn files() -> u32 {
-        200
-    }
-    pub fn beacon_s() -> f64 {
-        15.0
-    }
-    pub fn master_lease_s() -> f64 {
-        60.0
-    }
-    pub fn vote_wait_s() -> f64 {
-        75.0
-    }
-    pub fn latency_ms() -> LatencySpec {
-        LatencySpec::uniform(1.0, 10.0)
-    }
-    pub fn ops_per_client_s() -> f64 {
-        0.2
-    }
-    pub fn exclusive_locks() -> f64 {
-        0.5
-    }
-    pub fn zipf() -> f64 {
-        1.0
-    }
-    pub fn lock_hold_s() -> f64 {
-        5.0
-    }
-    pub fn op_deadline_s() -> f64 {
-        30.0
-    }
-    pub fn mix_read() -> f64 {
-        0.7
-    }
-    pub fn mix_write() -> f64 {
-        0.2
-    }
-    pub fn mix_lock() -> f64 {
-        0.1
-    }
-    pub fn lock_lease_s() -> f64 {
-        300.0
-    }
-    pub fn lock_renew_s() -> f64 {
-        60.0
-    }
-    pub fn client_probe_s() -> f64 {
-        60.0
-    }
-    pub fn clock_skew_allowance_s() -> f64 {
-        10.0
-    }
-    pub fn yes() -> bool {
-        true
-    }
 }
