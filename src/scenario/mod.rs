@@ -5,6 +5,7 @@
 //! (malformed JSON) or the field path (`strategies[1].recovery`), then what is wrong and
 //! what is allowed.
 
+mod access;
 mod defaults;
 mod error;
 mod fault;
@@ -17,6 +18,7 @@ mod validate;
 mod validate_faults;
 mod validate_settings;
 
+pub use access::{DEFAULT_END_WINDOW_WHEN_ALL_REASSERTED, DEFAULT_RECOVERY_WINDOW_S};
 pub use error::{Invalid, ScenarioError};
 pub use fault::FAULT_KINDS;
 pub use load::{from_value, load, parse, validate};
