@@ -3,7 +3,7 @@
 //! [`load`] and [`parse`] read JSON into a [`Scenario`] and validate it; every error is a
 //! [`ScenarioError`] that displays as one line naming the file and either `LINE:COLUMN`
 //! (malformed JSON) or the field path (`strategies[1].recovery`), then what is wrong and
-//! what is allowed.
+//! what is allowed. [`schema_json`] is `afsim schema`.
 
 mod access;
 mod defaults;
@@ -11,6 +11,7 @@ mod error;
 mod fault;
 mod lease;
 mod load;
+mod schema;
 mod serde_msg;
 mod target;
 mod types;
@@ -22,6 +23,7 @@ pub use access::{DEFAULT_END_WINDOW_WHEN_ALL_REASSERTED, DEFAULT_RECOVERY_WINDOW
 pub use error::{Invalid, ScenarioError};
 pub use fault::FAULT_KINDS;
 pub use load::{from_value, load, parse, validate};
+pub use schema::schema_json;
 pub use target::TargetRef;
 pub use types::*;
 pub use validate::{CLOCK_DRIFT_PPM_MAX, MIX_TOLERANCE, NODES_MAX, SERVERS_MAX, TIME_MAX_S};
