@@ -3,7 +3,7 @@
 //! [`load`] and [`parse`] read JSON into a [`Scenario`] and validate it; every error is a
 //! [`ScenarioError`] that displays as one line naming the file and either `LINE:COLUMN`
 //! (malformed JSON) or the field path (`strategies[1].recovery`), then what is wrong and
-//! what is allowed. [`schema_json`] is `afsim schema`.
+//! what is allowed. [`schema_json`] is `afsim schema`; [`set_path`] is `afsim sweep --set`.
 
 mod access;
 mod defaults;
@@ -13,6 +13,7 @@ mod lease;
 mod load;
 mod schema;
 mod serde_msg;
+mod set_path;
 mod target;
 mod types;
 mod validate;
@@ -24,6 +25,7 @@ pub use error::{Invalid, ScenarioError};
 pub use fault::FAULT_KINDS;
 pub use load::{from_value, load, parse, validate};
 pub use schema::schema_json;
+pub use set_path::set_path;
 pub use target::TargetRef;
 pub use types::*;
 pub use validate::{CLOCK_DRIFT_PPM_MAX, MIX_TOLERANCE, NODES_MAX, SERVERS_MAX, TIME_MAX_S};
