@@ -1,3 +1,9 @@
 //! afsim: a deterministic simulator of failover in a replicated AFS-style file service.
 
+pub mod cell;
+pub mod check;
+pub mod history;
+pub mod metrics;
+pub mod run;
 pub mod scenario;
+pub mod strategy;

@@ -1,0 +1,389 @@
+//! A client: an AFS cache manager running one user's workload.
+//!
+//! Operations arrive as a Poisson process and are served one at a time (a queue holds
+//! the rest); each must finish within `op_deadline_s` of its arrival. Requests go to the
+//! believed master; a client that gets no answer asks every server who the master is
+//! and retries with back-off. All requests in flight are `Call`s with a timeout, and
+//! `drive` decides what to send next, in order of urgency: reassertion to a new master,
+//! replay of un-durable writes, lock renewals, then the current operation.
+
+mod ops;
+mod tokens;
+
+use super::msg::{
+    ClientNo, FileNo, LockMode, Msg, OpKind, Output, Req, ServerNo, Term, Timer, WriteId,
+};
+use super::params::{BACKOFF_MAX, BACKOFF_MIN, Params, RPC_TIMEOUT};
+use super::{AfsNode, server_node};
+use sim::{Ctx, Instant, NodeId, Prng, TimerId};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
+
+type CCtx = Ctx<AfsNode>;
+
+/// A client's durable state: its workload stream, write counters and un-durable writes
+/// (the cache manager keeps those on disk).
+pub struct Client {
+    pub no: ClientNo,
+    pub params: Rc<Params>,
+    workload: Prng,
+    write_seqs: BTreeMap<FileNo, u32>,
+    /// Acknowledged writes not yet durable, oldest first.
+    pub undurable: Vec<WriteId>,
+    next_op: u64,
+}
+
+/// What a client loses when it crashes.
+pub struct ClientVol {
+    master: Option<ServerNo>,
+    term: Option<Term>,
+    cache: BTreeMap<FileNo, Cached>,
+    locks: BTreeMap<FileNo, Held>,
+    queue: VecDeque<Queued>,
+    op: Option<Current>,
+    calls: BTreeMap<Req, Call>,
+    next_req: Req,
+    /// Consecutive failures, for back-off.
+    attempts: u32,
+    backoff_until: Option<Instant>,
+    locate_nones: u32,
+    /// A new master's term we still owe our tokens.
+    reassert_to: Option<Term>,
+    /// Writes still to replay to the current master, oldest first.
+    replays: VecDeque<WriteId>,
+    /// Locks whose renewal is due.
+    renew_due: BTreeSet<FileNo>,
+    arrival: Option<TimerId>,
+    retry: Option<TimerId>,
+    liveness: bool,
+}
+
+/// A cached file: its version, and the local expiry of its callback, if one is valid.
+#[derive(Clone, Copy, Debug)]
+struct Cached {
+    version: super::msg::Version,
+    expiry: Option<Instant>,
+}
+
+/// A lock this client holds.
+struct Held {
+    mode: LockMode,
+    /// `lock_lease_s` after sending the last successful acquire or renewal (local).
+    expiry: Instant,
+    expire: TimerId,
+    renew: TimerId,
+    release: Option<TimerId>,
+}
+
+/// An operation that has arrived.
+#[derive(Clone, Copy, Debug)]
+struct Queued {
+    id: u64,
+    kind: OpKind,
+    file: FileNo,
+    mode: LockMode,
+    deadline: Option<Instant>,
+    probe: bool,
+}
+
+/// The operation being served.
+struct Current {
+    q: Queued,
+    write: Option<WriteId>,
+    /// When the first fetch of this read was sent: callbacks count from there.
+    first_sent: Option<Instant>,
+    /// A break for the file arrived while fetching: do not trust the callback.
+    broken: bool,
+    in_flight: bool,
+    deadline: Option<TimerId>,
+}
+
+/// Why a request is in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    Op,
+    Locate,
+    Probe,
+    Reassert,
+    Replay(WriteId),
+    Renew { file: FileNo },
+}
+
+struct Call {
+    purpose: Purpose,
+    timer: TimerId,
+    sent: Instant,
+}
+
+impl Client {
+    pub fn new(no: ClientNo, params: Rc<Params>, workload: Prng) -> Client {
+        Client {
+            no,
+            params,
+            workload,
+            write_seqs: BTreeMap::new(),
+            undurable: Vec::new(),
+            next_op: 0,
+        }
+    }
+
+    pub fn boot(&mut self, ctx: &mut CCtx) -> ClientVol {
+        let mut v = ClientVol {
+            master: Some(0),
+            term: None,
+            cache: BTreeMap::new(),
+            locks: BTreeMap::new(),
+            queue: VecDeque::new(),
+            op: None,
+            calls: BTreeMap::new(),
+            next_req: 0,
+            attempts: 0,
+            backoff_until: None,
+            locate_nones: 0,
+            reassert_to: None,
+            replays: VecDeque::new(),
+            renew_due: BTreeSet::new(),
+            arrival: None,
+            retry: None,
+            liveness: false,
+        };
+        let end = Instant::ZERO + self.params.duration;
+        ctx.set_timer(self.params.client_probe, Timer::Probe);
+        if ctx.now() < end {
+            self.schedule_arrival(&mut v, ctx);
+            ctx.set_timer_at(end, Timer::Liveness);
+        } else {
+            self.start_liveness(&mut v, ctx);
+        }
+        v
+    }
+
+    pub fn on_message(&mut self, v: &mut ClientVol, from: NodeId, msg: Msg, ctx: &mut CCtx) {
+        match msg {
+            Msg::FetchOk {
+                req,
+                term,
+                file,
+                version,
+                callback,
+            } => self.on_fetch_ok(v, req, term, file, version, callback, ctx),
+            Msg::StoreOk {
+                req,
+                term,
+                write,
+                pos,
+                durable,
+                callback,
+            } => self.on_store_ok(v, req, term, write, pos, durable, callback, ctx),
+            Msg::Durable { writes } => {
+                self.undurable.retain(|w| !writes.contains(w));
+                for write in writes {
+                    ctx.output(Output::Durable { write });
+                }
+            }
+            Msg::LockOk { req, term } => self.on_lock_ok(v, req, term, ctx),
+            Msg::Refused { req, why, term, .. } => self.on_refused(v, req, why, term, ctx),
+            Msg::CallbackBreak { file } => self.on_break(v, from, file, ctx),
+            Msg::LocateReply { req, master } => self.on_locate_reply(v, req, master, ctx),
+            Msg::ProbeReply { req, term } => self.on_probe_reply(v, req, term, ctx),
+            Msg::ReassertReply {
+                req,
+                term,
+                accepted,
+                rejected,
+            } => self.on_reassert_reply(v, req, term, accepted, &rejected, ctx),
+            other => unreachable!("a server sent a client {other:?}"),
+        }
+        self.drive(v, ctx);
+    }
+
+    pub fn on_timer(&mut self, v: &mut ClientVol, timer: Timer, ctx: &mut CCtx) {
+        match timer {
+            Timer::Arrival => self.on_arrival(v, ctx),
+            Timer::OpDeadline { op } => self.on_deadline(v, op, ctx),
+            Timer::Retry => v.retry = None,
+            Timer::RpcTimeout { req } => self.on_rpc_timeout(v, req, ctx),
+            Timer::Probe => self.on_probe_timer(v, ctx),
+            Timer::LockRenew { file } => {
+                v.renew_due.insert(file);
+            }
+            Timer::LockRelease { file } => self.release_lock(v, file, ctx),
+            Timer::LockExpire { file } => self.lose_lock(v, file, ctx),
+            Timer::Liveness => self.start_liveness(v, ctx),
+            _ => unreachable!("server timer {timer:?} on a client"),
+        }
+        self.drive(v, ctx);
+    }
+
+    /// Send whatever is most urgent and not yet in flight.
+    fn drive(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
+        self.start_next_op(v, ctx);
+        let now = ctx.now();
+        if v.backoff_until.is_some_and(|t| t > now) {
+            return;
+        }
+        let in_flight = |v: &ClientVol, p: Purpose| v.calls.values().any(|c| c.purpose == p);
+        let Some(master) = v.master else {
+            if self.needs_master(v) && !in_flight(v, Purpose::Locate) {
+                self.locate(v, ctx);
+            }
+            return;
+        };
+        if v.reassert_to.is_some() {
+            if !in_flight(v, Purpose::Reassert) {
+                let tokens = self.tokens(v, now);
+                self.call(
+                    v,
+                    master,
+                    Purpose::Reassert,
+                    |req| Msg::Reassert { req, tokens },
+                    ctx,
+                );
+            }
+            return;
+        }
+        if let Some(&write) = v.replays.front() {
+            if !in_flight(v, Purpose::Replay(write)) {
+                let msg = |req| Msg::Store {
+                    req,
+                    write,
+                    replay: true,
+                };
+                self.call(v, master, Purpose::Replay(write), msg, ctx);
+            }
+            return;
+        }
+        let due: Vec<FileNo> = v.renew_due.iter().copied().collect();
+        for file in due {
+            if !in_flight(v, Purpose::Renew { file }) {
+                self.send_renewal(v, master, file, ctx);
+            }
+        }
+        self.send_op(v, master, ctx);
+    }
+
+    fn needs_master(&self, v: &ClientVol) -> bool {
+        v.op.is_some()
+            || v.reassert_to.is_some()
+            || !v.replays.is_empty()
+            || !v.renew_due.is_empty()
+    }
+
+    /// Send a request to server `to` with a timeout.
+    fn call(
+        &mut self,
+        v: &mut ClientVol,
+        to: ServerNo,
+        purpose: Purpose,
+        msg: impl FnOnce(Req) -> Msg,
+        ctx: &mut CCtx,
+    ) -> Req {
+        let req = v.next_req;
+        v.next_req += 1;
+        ctx.send(server_node(to), msg(req));
+        let timer = ctx.set_timer(RPC_TIMEOUT, Timer::RpcTimeout { req });
+        let sent = ctx.now();
+        v.calls.insert(
+            req,
+            Call {
+                purpose,
+                timer,
+                sent,
+            },
+        );
+        req
+    }
+
+    /// The call `req` is answered: forget it and stop its timer.
+    fn answered(&mut self, v: &mut ClientVol, req: Req, ctx: &mut CCtx) -> Option<Call> {
+        let call = v.calls.remove(&req)?;
+        ctx.cancel_timer(call.timer);
+        Some(call)
+    }
+
+    /// Ask every server who the master is.
+    fn locate(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
+        v.locate_nones = 0;
+        let req = v.next_req;
+        v.next_req += 1;
+        for s in 0..self.params.servers {
+            ctx.send(server_node(s), Msg::Locate { req });
+        }
+        let timer = ctx.set_timer(RPC_TIMEOUT, Timer::RpcTimeout { req });
+        let sent = ctx.now();
+        v.calls.insert(
+            req,
+            Call {
+                purpose: Purpose::Locate,
+                timer,
+                sent,
+            },
+        );
+    }
+
+    fn on_locate_reply(
+        &mut self,
+        v: &mut ClientVol,
+        req: Req,
+        master: Option<ServerNo>,
+        ctx: &mut CCtx,
+    ) {
+        if !v.calls.contains_key(&req) {
+            return;
+        }
+        match master {
+            Some(m) => {
+                self.answered(v, req, ctx);
+                v.master = Some(m);
+            }
+            None => {
+                v.locate_nones += 1;
+                if v.locate_nones == self.params.servers {
+                    self.answered(v, req, ctx);
+                    self.back_off(v, ctx);
+                }
+            }
+        }
+    }
+
+    fn on_rpc_timeout(&mut self, v: &mut ClientVol, req: Req, ctx: &mut CCtx) {
+        let Some(call) = v.calls.remove(&req) else {
+            return;
+        };
+        match call.purpose {
+            Purpose::Locate => self.back_off(v, ctx),
+            Purpose::Op => {
+                if let Some(op) = v.op.as_mut() {
+                    op.in_flight = false;
+                }
+                v.master = None;
+            }
+            Purpose::Probe => {
+                v.master = None;
+                self.locate(v, ctx);
+            }
+            Purpose::Reassert | Purpose::Replay(_) | Purpose::Renew { .. } => {
+                v.master = None;
+            }
+        }
+    }
+
+    /// Wait before the next attempt: 200 ms, doubling per failure, at most 5 s.
+    fn back_off(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
+        let factor = 1u64 << v.attempts.min(10);
+        let wait = (BACKOFF_MIN * factor).min(BACKOFF_MAX);
+        v.attempts += 1;
+        let until = ctx.now() + wait;
+        v.backoff_until = Some(until);
+        if let Some(t) = v.retry.take() {
+            ctx.cancel_timer(t);
+        }
+        v.retry = Some(ctx.set_timer(wait, Timer::Retry));
+    }
+
+    /// Any reply from the master resets the back-off.
+    fn heard_master(&mut self, v: &mut ClientVol) {
+        v.attempts = 0;
+        v.backoff_until = None;
+    }
+}

@@ -1,0 +1,218 @@
+//! Tokens a client holds: callbacks on cached files and locks, with their renewals and
+//! breaks, the periodic probe of the master, and reassertion to a new master.
+
+use super::{CCtx, Client, ClientVol, Held, Purpose};
+use crate::cell::msg::{FileNo, LockMode, Msg, Output, Req, ServerNo, Term, Timer, Token};
+use crate::cell::server_node;
+use sim::{Instant, NodeId};
+
+impl Client {
+    pub(super) fn holds_tokens(&self, v: &ClientVol, now: Instant) -> bool {
+        !v.locks.is_empty() || v.cache.values().any(|c| c.expiry.is_some_and(|e| e > now))
+    }
+
+    /// Everything to reassert to a new master, with the lifetime left on our clock.
+    pub(super) fn tokens(&self, v: &ClientVol, now: Instant) -> Vec<Token> {
+        let callbacks = v.cache.iter().filter_map(|(&file, c)| {
+            let expiry = c.expiry.filter(|&e| e > now)?;
+            Some(Token::Callback {
+                file,
+                version: c.version,
+                left: expiry - now,
+            })
+        });
+        let locks = v.locks.iter().map(|(&file, h)| Token::Lock {
+            file,
+            mode: h.mode,
+            left: h.expiry.saturating_since(now),
+        });
+        callbacks.chain(locks).collect()
+    }
+
+    /// The master breaks our callback: stop trusting the cached copy, and say so.
+    pub(super) fn on_break(
+        &mut self,
+        v: &mut ClientVol,
+        from: NodeId,
+        file: FileNo,
+        ctx: &mut CCtx,
+    ) {
+        if let Some(c) = v.cache.get_mut(&file) {
+            c.expiry = None;
+        }
+        // A grant on its way may be older than this break: do not trust it.
+        if let Some(op) = v.op.as_mut().filter(|op| op.q.file == file) {
+            op.broken = true;
+        }
+        ctx.send(from, Msg::BreakAck { file });
+    }
+
+    pub(super) fn on_lock_ok(&mut self, v: &mut ClientVol, req: Req, term: Term, ctx: &mut CCtx) {
+        let Some(call) = self.answered(v, req, ctx) else {
+            return;
+        };
+        self.see_term(v, term, ctx);
+        self.heard_master(v);
+        match call.purpose {
+            Purpose::Op => self.lock_op_granted(v, call.sent, ctx),
+            Purpose::Renew { file } => {
+                v.renew_due.remove(&file);
+                let lease = self.params.lock_lease;
+                let renew_every = self.params.lock_renew;
+                let Some(held) = v.locks.get_mut(&file) else {
+                    return;
+                };
+                held.expiry = call.sent + lease;
+                ctx.cancel_timer(held.expire);
+                held.expire = ctx.set_timer_at(held.expiry, Timer::LockExpire { file });
+                held.renew = ctx.set_timer(renew_every, Timer::LockRenew { file });
+            }
+            _ => {}
+        }
+    }
+
+    /// We hold the lock from now until we release it or `lock_lease_s` after `sent`.
+    pub(super) fn hold_lock(
+        &mut self,
+        v: &mut ClientVol,
+        file: FileNo,
+        mode: LockMode,
+        sent: Instant,
+        release: bool,
+        ctx: &mut CCtx,
+    ) {
+        let p = &self.params;
+        let expiry = sent + p.lock_lease;
+        let held = Held {
+            mode,
+            expiry,
+            expire: ctx.set_timer_at(expiry, Timer::LockExpire { file }),
+            renew: ctx.set_timer(p.lock_renew, Timer::LockRenew { file }),
+            release: release
+                .then(|| ctx.set_timer(p.workload.lock_hold, Timer::LockRelease { file })),
+        };
+        v.locks.insert(file, held);
+        ctx.output(Output::LockHeld { file, mode });
+    }
+
+    pub(super) fn send_renewal(
+        &mut self,
+        v: &mut ClientVol,
+        master: ServerNo,
+        file: FileNo,
+        ctx: &mut CCtx,
+    ) {
+        let Some(mode) = v.locks.get(&file).map(|h| h.mode) else {
+            v.renew_due.remove(&file);
+            return;
+        };
+        let msg = |req| Msg::Lock { req, file, mode };
+        self.call(v, master, Purpose::Renew { file }, msg, ctx);
+    }
+
+    /// Done with the lock: release it (the span ends as we send the release).
+    pub(super) fn release_lock(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
+        if self.drop_lock(v, file, ctx)
+            && let Some(master) = v.master
+        {
+            ctx.send(server_node(master), Msg::Unlock { file });
+        }
+    }
+
+    /// The lock is gone: expired on our clock, or refused on renewal.
+    pub(super) fn lose_lock(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
+        self.drop_lock(v, file, ctx);
+    }
+
+    fn drop_lock(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) -> bool {
+        let Some(held) = v.locks.remove(&file) else {
+            return false;
+        };
+        ctx.cancel_timer(held.expire);
+        ctx.cancel_timer(held.renew);
+        if let Some(t) = held.release {
+            ctx.cancel_timer(t);
+        }
+        v.renew_due.remove(&file);
+        ctx.output(Output::LockEnd { file });
+        true
+    }
+
+    /// Every `client_probe_s`, a client holding tokens checks that its master is alive.
+    pub(super) fn on_probe_timer(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
+        ctx.set_timer(self.params.client_probe, Timer::Probe);
+        let now = ctx.now();
+        if !self.holds_tokens(v, now) && self.undurable.is_empty() {
+            return;
+        }
+        if v.calls
+            .values()
+            .any(|c| matches!(c.purpose, Purpose::Probe | Purpose::Locate))
+        {
+            return;
+        }
+        match v.master {
+            Some(master) => {
+                self.call(v, master, Purpose::Probe, |req| Msg::Probe { req }, ctx);
+            }
+            None => self.locate(v, ctx),
+        }
+    }
+
+    pub(super) fn on_probe_reply(
+        &mut self,
+        v: &mut ClientVol,
+        req: Req,
+        term: Option<Term>,
+        ctx: &mut CCtx,
+    ) {
+        if self.answered(v, req, ctx).is_none() {
+            return;
+        }
+        match term {
+            Some(t) => {
+                self.see_term(v, t, ctx);
+                self.heard_master(v);
+            }
+            None => {
+                v.master = None;
+                self.locate(v, ctx);
+            }
+        }
+    }
+
+    pub(super) fn on_reassert_reply(
+        &mut self,
+        v: &mut ClientVol,
+        req: Req,
+        term: Term,
+        accepted: bool,
+        rejected: &[FileNo],
+        ctx: &mut CCtx,
+    ) {
+        if self.answered(v, req, ctx).is_none() {
+            return;
+        }
+        self.see_term(v, term, ctx);
+        self.heard_master(v);
+        if v.reassert_to.is_some_and(|t| t <= term) {
+            v.reassert_to = None;
+        }
+        if accepted {
+            for file in rejected {
+                if let Some(c) = v.cache.get_mut(file) {
+                    c.expiry = None;
+                }
+            }
+            return;
+        }
+        // Too late: every token is void; revalidate on next use.
+        for c in v.cache.values_mut() {
+            c.expiry = None;
+        }
+        let files: Vec<FileNo> = v.locks.keys().copied().collect();
+        for file in files {
+            self.lose_lock(v, file, ctx);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! The grant table: which clients hold callbacks and locks on which files, until when.
+//!
+//! Expiries are instants on the clock of the server that holds the table. A table moves
+//! between servers (Ubik sync, quorum replication) as a [`GrantsSnapshot`] of remaining
+//! lifetimes, which the receiver adds to its own clock on arrival: latency only makes a
+//! receiver's idea of a grant longer, never shorter.
+
+use super::msg::{ClientNo, FileNo, LockMode};
+use sim::{Duration, Instant};
+
+/// How long callbacks live.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CallbackRule {
+    /// Every callback the same length.
+    Fixed(Duration),
+    /// The OpenAFS rule: by holders already on the file, a 180 s server bias, expiry
+    /// rounded up to a multiple of 128 s.
+    Afs,
+}
+
+/// OpenAFS `CBTimeout`: the lifetime by the number of holders already on the file.
+const AFS_LIFETIMES_S: [(usize, u64); 6] = [
+    (8, 4 * 3600),
+    (16, 3600),
+    (24, 30 * 60),
+    (40, 15 * 60),
+    (64, 10 * 60),
+    (usize::MAX, 7 * 60),
+];
+/// The server's extra margin beyond what the client is told (`ServerBias`).
+pub const AFS_BIAS: Duration = Duration::from_secs(180);
+/// Expiries are rounded up to this granularity (`CBTimeout` buckets).
+const AFS_ROUND_S: u64 = 128;
+
+/// A granted callback: the server's expiry, and the lifetime the client is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub server_expiry: Instant,
+    pub client_lifetime: Duration,
+}
+
+impl CallbackRule {
+    /// The callback granted at server-local `now` to a file with `holders` holders.
+    pub fn grant(&self, now: Instant, holders: usize) -> Grant {
+        match *self {
+            CallbackRule::Fixed(d) => Grant {
+                server_expiry: now + d,
+                client_lifetime: d,
+            },
+            CallbackRule::Afs => {
+                // The fileserver works in whole seconds of its clock (`time(NULL)`).
+                let now_s = now.as_micros() / 1_000_000;
+                let lifetime_s = AFS_LIFETIMES_S
+                    .iter()
+                    .find(|(below, _)| holders < *below)
+                    .map(|&(_, s)| s)
+                    .expect("the last bucket has no bound");
+                let bias_s = AFS_BIAS.as_micros() / 1_000_000;
+                let expiry_s = (now_s + lifetime_s + bias_s).div_ceil(AFS_ROUND_S) * AFS_ROUND_S;
+                Grant {
+                    server_expiry: Instant::from_secs(expiry_s),
+                    client_lifetime: Duration::from_secs(expiry_s - bias_s - now_s),
+                }
+            }
+        }
+    }
+
+    /// The longest lifetime any client can be told.
+    pub fn longest_client_lifetime(&self) -> Duration {
+        match *self {
+            CallbackRule::Fixed(d) => d,
+            CallbackRule::Afs => Duration::from_secs(4 * 3600 + AFS_ROUND_S - 1),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Callback {
+    client: ClientNo,
+    expiry: Instant,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HeldLock {
+    pub client: ClientNo,
+    pub mode: LockMode,
+    pub expiry: Instant,
+}
+
+/// Callbacks and locks by file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Grants {
+    callbacks: Vec<Vec<Callback>>,
+    locks: Vec<Vec<HeldLock>>,
+}
+
+/// A grant table in transit: lifetimes left instead of expiries.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct GrantsSnapshot {
+    callbacks: Vec<(FileNo, ClientNo, Duration)>,
+    locks: Vec<(FileNo, ClientNo, LockMode, Duration)>,
+}
+
+impl Grants {
+    pub fn new(files: u32) -> Grants {
+        Grants {
+            callbacks: vec![Vec::new(); files as usize],
+            locks: vec![Vec::new(); files as usize],
+        }
+    }
+
+    /// Holders of unexpired callbacks on `file`, after dropping expired ones.
+    pub fn holders(&mut self, file: FileNo, now: Instant) -> usize {
+        let list = &mut self.callbacks[file as usize];
+        list.retain(|c| c.expiry > now);
+        list.len()
+    }
+
+    /// Record (or extend) `client`'s callback on `file`.
+    pub fn add_callback(&mut self, file: FileNo, client: ClientNo, expiry: Instant) {
+        let list = &mut self.callbacks[file as usize];
+        match list.iter_mut().find(|c| c.client == client) {
+            Some(c) => c.expiry = c.expiry.max(expiry),
+            None => list.push(Callback { client, expiry }),
+        }
+    }
+
+    pub fn keep_only_callback(&mut self, file: FileNo, client: ClientNo) {
+        self.callbacks[file as usize].retain(|c| c.client == client);
+    }
+
+    pub fn remove_callback(&mut self, file: FileNo, client: ClientNo) {
+        self.callbacks[file as usize].retain(|c| c.client != client);
+    }
+
+    /// Unexpired callbacks on `file` other than `except`'s: (client, expiry).
+    pub fn others(
+        &mut self,
+        file: FileNo,
+        except: ClientNo,
+        now: Instant,
+    ) -> Vec<(ClientNo, Instant)> {
+        self.holders(file, now);
+        self.callbacks[file as usize]
+            .iter()
+            .filter(|c| c.client != except)
+            .map(|c| (c.client, c.expiry))
+            .collect()
+    }
+
+    /// Unexpired locks on `file`.
+    pub fn locks(&mut self, file: FileNo, now: Instant) -> &[HeldLock] {
+        let list = &mut self.locks[file as usize];
+        list.retain(|l| l.expiry > now);
+        list
+    }
+
+    /// Whether `client` may take `mode` on `file` now.
+    pub fn lock_allowed(
+        &mut self,
+        file: FileNo,
+        client: ClientNo,
+        mode: LockMode,
+        now: Instant,
+    ) -> bool {
+        self.locks(file, now)
+            .iter()
+            .filter(|l| l.client != client)
+            .all(|l| mode == LockMode::Shared && l.mode == LockMode::Shared)
+    }
+
+    /// Whether `client` holds an unexpired lock on `file`.
+    pub fn holds_lock(&mut self, file: FileNo, client: ClientNo, now: Instant) -> bool {
+        self.locks(file, now).iter().any(|l| l.client == client)
+    }
+
+    pub fn set_lock(&mut self, file: FileNo, client: ClientNo, mode: LockMode, expiry: Instant) {
+        let list = &mut self.locks[file as usize];
+        list.retain(|l| l.client != client);
+        list.push(HeldLock {
+            client,
+            mode,
+            expiry,
+        });
+    }
+
+    pub fn unlock(&mut self, file: FileNo, client: ClientNo) {
+        self.locks[file as usize].retain(|l| l.client != client);
+    }
+
+    /// The table with expiries turned into lifetimes left at `now`.
+    pub fn snapshot(&self, now: Instant) -> GrantsSnapshot {
+        let mut snap = GrantsSnapshot::default();
+        for (file, list) in self.callbacks.iter().enumerate() {
+            for c in list.iter().filter(|c| c.expiry > now) {
+                snap.callbacks
+                    .push((file as FileNo, c.client, c.expiry - now));
+            }
+        }
+        for (file, list) in self.locks.iter().enumerate() {
+            for l in list.iter().filter(|l| l.expiry > now) {
+                snap.locks
+                    .push((file as FileNo, l.client, l.mode, l.expiry - now));
+            }
+        }
+        snap
+    }
+
+    /// Rebuild a table from a snapshot received at `now`.
+    pub fn restore(files: u32, snap: &GrantsSnapshot, now: Instant) -> Grants {
+        let mut grants = Grants::new(files);
+        for &(file, client, left) in &snap.callbacks {
+            grants.add_callback(file, client, now + left);
+        }
+        for &(file, client, mode, left) in &snap.locks {
+            grants.set_lock(file, client, mode, now + left);
+        }
+        grants
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn afs_rule_by_holders_with_bias_and_rounding() {
+        let rule = CallbackRule::Afs;
+        let now = Instant::from_secs(1000);
+        let g = rule.grant(now, 0);
+        // 1000 + 14400 + 180 = 15580 s, rounded up to 128 s: 15616 s.
+        assert_eq!(g.server_expiry, Instant::from_secs(15_616));
+        assert_eq!(g.client_lifetime, Duration::from_secs(15_616 - 180 - 1000));
+        let buckets = [
+            (7, 4 * 3600),
+            (8, 3600),
+            (16, 1800),
+            (24, 900),
+            (40, 600),
+            (64, 420),
+        ];
+        for (holders, lifetime) in buckets {
+            let g = rule.grant(Instant::ZERO, holders);
+            let expected = (lifetime + 180u64).div_ceil(128) * 128;
+            assert_eq!(
+                g.server_expiry,
+                Instant::from_secs(expected),
+                "{holders} holders"
+            );
+        }
+    }
+
+    #[test]
+    fn afs_client_lifetime_never_exceeds_the_stated_maximum() {
+        let rule = CallbackRule::Afs;
+        let longest = (0..200_000u64)
+            .map(|us| {
+                rule.grant(Instant::from_micros(us * 977), 0)
+                    .client_lifetime
+            })
+            .max()
+            .unwrap();
+        assert_eq!(longest, rule.longest_client_lifetime());
+        assert_eq!(rule.longest_client_lifetime(), Duration::from_secs(14_527));
+    }
+
+    #[test]
+    fn locks_conflict_unless_both_shared_and_expire() {
+        let mut g = Grants::new(2);
+        let now = Instant::from_secs(10);
+        g.set_lock(0, 1, LockMode::Shared, now + Duration::from_secs(5));
+        assert!(g.lock_allowed(0, 2, LockMode::Shared, now));
+        assert!(!g.lock_allowed(0, 2, LockMode::Exclusive, now));
+        assert!(
+            g.lock_allowed(0, 1, LockMode::Exclusive, now),
+            "its own lock"
+        );
+        assert!(g.lock_allowed(0, 2, LockMode::Exclusive, now + Duration::from_secs(5)));
+        assert!(g.lock_allowed(1, 2, LockMode::Exclusive, now));
+    }
+
+    #[test]
+    fn snapshots_carry_lifetimes_across_clocks() {
+        let mut g = Grants::new(3);
+        g.add_callback(2, 7, Instant::from_secs(100));
+        g.add_callback(1, 5, Instant::from_secs(40));
+        g.set_lock(0, 4, LockMode::Exclusive, Instant::from_secs(70));
+        let snap = g.snapshot(Instant::from_secs(50));
+        let there = Grants::restore(3, &snap, Instant::from_secs(1000));
+        let mut there = there;
+        assert_eq!(
+            there.others(2, 99, Instant::from_secs(1000)),
+            vec![(7, Instant::from_secs(1050))]
+        );
+        assert_eq!(
+            there.holders(1, Instant::from_secs(1000)),
+            0,
+            "expired before the snapshot"
+        );
+        assert!(there.holds_lock(0, 4, Instant::from_secs(1019)));
+        assert!(!there.holds_lock(0, 4, Instant::from_secs(1020)));
+    }
+}

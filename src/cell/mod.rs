@@ -1,0 +1,120 @@
+//! The AFS-style cell: file servers holding replicas of one read-write volume, and
+//! clients whose cache managers run the workload.
+//!
+//! Node numbering: servers `fs0..` are engine nodes `0..S`, clients `c0..` follow.
+
+pub mod client;
+pub mod election;
+pub mod grants;
+pub mod msg;
+pub mod params;
+pub mod server;
+pub mod volume;
+
+use client::{Client, ClientVol};
+use msg::{ClientNo, Msg, Output, ServerNo, Timer};
+use params::Params;
+use server::{Server, ServerVol};
+use sim::{Ctx, Node, NodeId, Prng};
+use std::rc::Rc;
+
+/// A node of the cell.
+// Clients are the many and the larger; boxing them would cost every client an
+// allocation and an indirection to save a few bytes on each of a handful of servers.
+#[allow(clippy::large_enum_variant)]
+pub enum AfsNode {
+    Server(Server),
+    Client(Client),
+}
+
+/// The volatile state of a node of the cell.
+pub enum AfsVolatile {
+    Server(Box<ServerVol>),
+    Client(Box<ClientVol>),
+}
+
+impl Node for AfsNode {
+    type Msg = Msg;
+    type Timer = Timer;
+    type Output = Output;
+    type Volatile = AfsVolatile;
+
+    fn boot(&mut self, ctx: &mut Ctx<Self>) -> AfsVolatile {
+        match self {
+            AfsNode::Server(s) => AfsVolatile::Server(Box::new(s.boot(ctx))),
+            AfsNode::Client(c) => AfsVolatile::Client(Box::new(c.boot(ctx))),
+        }
+    }
+
+    fn on_message(&mut self, vol: &mut AfsVolatile, from: NodeId, msg: Msg, ctx: &mut Ctx<Self>) {
+        match (self, vol) {
+            (AfsNode::Server(s), AfsVolatile::Server(v)) => s.on_message(v, from, msg, ctx),
+            (AfsNode::Client(c), AfsVolatile::Client(v)) => c.on_message(v, from, msg, ctx),
+            _ => unreachable!("a node's volatile state is always of its own kind"),
+        }
+    }
+
+    fn on_timer(&mut self, vol: &mut AfsVolatile, timer: Timer, ctx: &mut Ctx<Self>) {
+        match (self, vol) {
+            (AfsNode::Server(s), AfsVolatile::Server(v)) => s.on_timer(v, timer, ctx),
+            (AfsNode::Client(c), AfsVolatile::Client(v)) => c.on_timer(v, timer, ctx),
+            _ => unreachable!("a node's volatile state is always of its own kind"),
+        }
+    }
+}
+
+/// Engine node of server `s`.
+pub fn server_node(s: ServerNo) -> NodeId {
+    NodeId(s)
+}
+
+/// Engine node of client `c` in a cell of `servers` servers.
+pub fn client_node(c: ClientNo, servers: u32) -> NodeId {
+    NodeId(servers + c)
+}
+
+/// Who an engine node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Who {
+    Server(ServerNo),
+    Client(ClientNo),
+}
+
+pub fn who(node: NodeId, servers: u32) -> Who {
+    if node.0 < servers {
+        Who::Server(node.0)
+    } else {
+        Who::Client(node.0 - servers)
+    }
+}
+
+/// The node's name as scenarios spell it: `fs2`, `c17`.
+pub fn node_name(node: NodeId, servers: u32) -> String {
+    match who(node, servers) {
+        Who::Server(s) => format!("fs{s}"),
+        Who::Client(c) => format!("c{c}"),
+    }
+}
+
+/// Stream labels forked from a run's master seed, one per component.
+pub mod streams {
+    /// The engine's network (it forks one stream per sender from this).
+    pub const NETWORK: u64 = 1;
+    /// Clock drifts.
+    pub const CLOCKS: u64 = 2;
+    /// Random faults.
+    pub const FAULTS: u64 = 3;
+    /// Client `c`'s workload is `WORKLOAD + c`.
+    pub const WORKLOAD: u64 = 1 << 32;
+}
+
+/// The cell at time zero: `fs0` the master with a fresh lease, every replica in sync,
+/// every cache empty.
+pub fn build(params: &Rc<Params>, master: &Prng) -> Vec<AfsNode> {
+    let servers = (0..params.servers).map(|s| AfsNode::Server(Server::new(s, params.clone())));
+    let clients = (0..params.clients).map(|c| {
+        let rng = master.fork(streams::WORKLOAD + u64::from(c));
+        AfsNode::Client(Client::new(c, params.clone(), rng))
+    });
+    servers.chain(clients).collect()
+}

@@ -1,0 +1,148 @@
+//! Everything a node of one strategy's run needs to know, in engine units.
+
+use super::grants::CallbackRule;
+use crate::scenario::{CallbackLease, Durability, Recovery, Scenario, StrategySpec};
+use sim::Duration;
+
+/// How long a client or server waits for an answer before it retries or looks elsewhere.
+pub const RPC_TIMEOUT: Duration = Duration::from_secs(1);
+/// A client's first back-off after a refusal or a failed locate; it doubles per attempt.
+pub const BACKOFF_MIN: Duration = Duration::from_millis(200);
+/// The longest back-off.
+pub const BACKOFF_MAX: Duration = Duration::from_secs(5);
+/// With `async` durability, how often the master ships its new updates to the replicas.
+pub const ASYNC_REPLICATE_EVERY: Duration = Duration::from_secs(1);
+/// How often a master re-sends a full replica to servers that fell behind.
+pub const CATCH_UP_EVERY: Duration = Duration::from_secs(1);
+
+/// The cell, the election, the strategy and the workload of one run.
+#[derive(Clone, Debug)]
+pub struct Params {
+    pub servers: u32,
+    pub clients: u32,
+    pub files: u32,
+    pub beacon: Duration,
+    pub master_lease: Duration,
+    pub vote_wait: Duration,
+    pub recovery: Recovery,
+    pub callback: CallbackRule,
+    pub lock_lease: Duration,
+    pub lock_renew: Duration,
+    pub client_probe: Duration,
+    pub skew_allowance: Duration,
+    pub recovery_window: Duration,
+    pub end_window_when_all_reasserted: bool,
+    pub durability: Durability,
+    pub client_keeps_until_durable: bool,
+    pub workload: Workload,
+    /// When the workload stops and the liveness phase starts.
+    pub duration: Duration,
+}
+
+/// The workload of every client.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// Mean seconds between a client's operations (infinite: none).
+    pub mean_gap_s: f64,
+    /// Cumulative shares of read and write (lock takes the rest).
+    pub read_below: f64,
+    pub write_below: f64,
+    pub exclusive: f64,
+    /// Cumulative Zipf weights of the files, normalised to end at 1.
+    pub file_cdf: Vec<f64>,
+    pub lock_hold: Duration,
+    pub op_deadline: Duration,
+}
+
+impl Params {
+    pub fn new(scenario: &Scenario, strategy: &StrategySpec) -> Params {
+        let election = scenario.election_for(strategy);
+        let workload = scenario.workload_for(strategy);
+        let secs = Duration::from_secs_f64;
+        let rate = workload.ops_per_client_s;
+        let files = scenario.cell.files;
+        Params {
+            servers: scenario.cell.servers,
+            clients: scenario.cell.clients,
+            files,
+            beacon: secs(election.beacon_s),
+            master_lease: secs(election.master_lease_s),
+            vote_wait: secs(election.vote_wait_s),
+            recovery: strategy.recovery,
+            callback: match strategy.callback_lease_s {
+                CallbackLease::Afs => CallbackRule::Afs,
+                CallbackLease::Seconds(s) => CallbackRule::Fixed(secs(s)),
+            },
+            lock_lease: secs(strategy.lock_lease_s),
+            lock_renew: secs(strategy.lock_renew_s),
+            client_probe: secs(strategy.client_probe_s),
+            skew_allowance: secs(strategy.clock_skew_allowance_s),
+            recovery_window: secs(strategy.recovery_window_s()),
+            end_window_when_all_reasserted: strategy.end_window_when_all_reasserted(),
+            durability: strategy.durability,
+            client_keeps_until_durable: strategy.client_keeps_until_durable,
+            workload: Workload {
+                mean_gap_s: if rate > 0.0 {
+                    1.0 / rate
+                } else {
+                    f64::INFINITY
+                },
+                read_below: workload.mix.read,
+                write_below: workload.mix.read + workload.mix.write,
+                exclusive: workload.exclusive_locks,
+                file_cdf: zipf_cdf(files, workload.zipf),
+                lock_hold: secs(workload.lock_hold_s),
+                op_deadline: secs(workload.op_deadline_s),
+            },
+            duration: secs(scenario.duration_s),
+        }
+    }
+
+    /// A majority of the servers.
+    pub fn majority(&self) -> usize {
+        self.servers as usize / 2 + 1
+    }
+
+    /// How long, after the last instant the old master could grant, until every grant it
+    /// could have made has expired: (writes, locks).
+    pub fn grant_horizon(&self) -> (Duration, Duration) {
+        (
+            self.callback.longest_client_lifetime() + self.skew_allowance,
+            self.lock_lease + self.skew_allowance,
+        )
+    }
+}
+
+/// Cumulative Zipf(`s`) probabilities over `n` items, ending exactly at 1.
+fn zipf_cdf(n: u32, s: f64) -> Vec<f64> {
+    let weights: Vec<f64> = (1..=n).map(|k| 1.0 / libm::pow(k as f64, s)).collect();
+    let total: f64 = weights.iter().sum();
+    let mut acc = 0.0;
+    let mut cdf: Vec<f64> = weights
+        .iter()
+        .map(|w| {
+            acc += w / total;
+            acc
+        })
+        .collect();
+    if let Some(last) = cdf.last_mut() {
+        *last = 1.0;
+    }
+    cdf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zipf_is_uniform_at_zero_and_skewed_above() {
+        let flat = zipf_cdf(4, 0.0);
+        assert_eq!(flat, vec![0.25, 0.5, 0.75, 1.0]);
+        let skewed = zipf_cdf(3, 1.0);
+        // Weights 1, 1/2, 1/3 of 11/6.
+        assert!((skewed[0] - 6.0 / 11.0).abs() < 1e-12);
+        assert!((skewed[1] - 9.0 / 11.0).abs() < 1e-12);
+        assert_eq!(skewed[2], 1.0);
+    }
+}

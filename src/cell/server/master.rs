@@ -1,0 +1,326 @@
+//! Becoming master: claim a term, sync the volume from a majority (Ubik recovery), then
+//! open reads, writes and locks when the strategy says.
+
+use super::replica::Replication;
+use super::writes::FileSlot;
+use super::{SCtx, Server, ServerVol};
+use crate::cell::grants::Grants;
+use crate::cell::msg::{ClientNo, Msg, Output, Pos, ServerNo, Term, Timer};
+use crate::cell::params::RPC_TIMEOUT;
+use crate::cell::server_node;
+use crate::cell::volume::{Snapshot, Update, Volume};
+use crate::strategy::{self, Opening, Recovery, Takeover};
+use sim::Instant;
+
+/// The read-write site's state, from its election until it loses the lease.
+pub struct Master {
+    pub term: Term,
+    /// `T`: the last instant a previous master could still have granted (local clock).
+    pub last_foreign_grant: Instant,
+    /// While syncing: the versions the servers reported, and whom we fetch from.
+    sync: Option<Sync>,
+    /// After the sync: when reads, writes and locks open.
+    pub opening: Option<Opening>,
+    announced: Announced,
+    /// The grant table, for strategies that do not replicate it (quorum keeps it in the
+    /// volume).
+    pub grants: Grants,
+    pub files: Vec<FileSlot>,
+    pub repl: Replication,
+    /// Clients heard from since the sync (token recovery's early end of the window).
+    contacted: Vec<bool>,
+    contacted_count: u32,
+}
+
+struct Sync {
+    versions: Vec<Option<Pos>>,
+    fetching: Option<ServerNo>,
+}
+
+#[derive(Default)]
+struct Announced {
+    window: bool,
+    writes: bool,
+    locks: bool,
+    window_end: bool,
+}
+
+impl Master {
+    fn new(server: &Server, term: Term, last_foreign_grant: Instant) -> Master {
+        let p = &server.params;
+        Master {
+            term,
+            last_foreign_grant,
+            sync: None,
+            opening: None,
+            announced: Announced::default(),
+            grants: Grants::new(p.files),
+            files: (0..p.files).map(|_| FileSlot::default()).collect(),
+            repl: Replication::new(p.servers),
+            contacted: vec![false; p.clients as usize],
+            contacted_count: 0,
+        }
+    }
+
+    /// Whether the update at `seq` of this term is held by a majority.
+    pub fn repl_committed(&self, seq: u64) -> bool {
+        self.repl.committed(seq)
+    }
+
+    pub fn synced(&self) -> bool {
+        self.opening.is_some()
+    }
+
+    /// Note a client's request; true if this ended a token-recovery window early.
+    pub fn contacted(&mut self, client: ClientNo, early_end: bool, now: Instant) -> bool {
+        let seen = &mut self.contacted[client as usize];
+        if *seen {
+            return false;
+        }
+        *seen = true;
+        self.contacted_count += 1;
+        let Some(o) = self.opening.as_mut() else {
+            return false;
+        };
+        let everyone = self.contacted_count as usize == self.contacted.len();
+        match o.window_until {
+            Some(end) if early_end && everyone && now < end => {
+                *o = Opening {
+                    reads: now,
+                    writes: now,
+                    locks: now,
+                    window_until: Some(now),
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn in_window(&self, now: Instant) -> bool {
+        self.opening
+            .is_some_and(|o| o.window_until.is_some_and(|end| now < end))
+    }
+}
+
+impl Server {
+    /// `fs0` at time zero: master with a fresh lease, every replica in sync.
+    pub(super) fn start_as_initial_master(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let now = ctx.now();
+        vol.election.lease_until = Some(now + self.params.master_lease);
+        ctx.set_timer_at(now + self.params.master_lease, Timer::LeaseCheck);
+        let term = self.ballot.known_term;
+        vol.master = Some(Master::new(self, term, now));
+        ctx.output(Output::MasterStart { term });
+        let at = Opening {
+            reads: now,
+            writes: now,
+            locks: now,
+            window_until: None,
+        };
+        self.open(vol, at, ctx);
+    }
+
+    /// A majority just gave us our first lease: claim a term and start the sync.
+    pub(super) fn become_master(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let p = self.params.clone();
+        let won = vol.election.won.expect("elected by a round");
+        let number = [
+            self.ballot.known_term,
+            won.max_term,
+            self.volume.version.term,
+        ]
+        .iter()
+        .map(|t| t.number)
+        .max()
+        .unwrap_or(0)
+            + 1;
+        let term = Term {
+            number,
+            server: self.no,
+        };
+        self.ballot.known_term = term;
+        let t = [
+            won.prev_yes_latest.map(|at| at + p.master_lease),
+            Some(vol.booted_at),
+            vol.held_lease_until,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .expect("boot time is always there");
+        let mut master = Master::new(self, term, t);
+        let mut versions = vec![None; p.servers as usize];
+        versions[self.no as usize] = Some(self.volume.version);
+        master.sync = Some(Sync {
+            versions,
+            fetching: None,
+        });
+        vol.master = Some(master);
+        ctx.output(Output::MasterStart { term });
+        for peer in (0..p.servers).filter(|&s| s != self.no) {
+            ctx.send(server_node(peer), Msg::SyncAsk { term });
+        }
+        ctx.set_timer(RPC_TIMEOUT, Timer::SyncRetry);
+        self.advance_sync(vol, ctx);
+    }
+
+    pub(super) fn on_sync_ask(
+        &mut self,
+        vol: &mut ServerVol,
+        peer: ServerNo,
+        term: Term,
+        ctx: &mut SCtx,
+    ) {
+        self.learn_term(vol, term, ctx);
+        if term == self.ballot.known_term {
+            let version = self.volume.version;
+            ctx.send(server_node(peer), Msg::SyncInfo { term, version });
+        }
+    }
+
+    pub(super) fn on_sync_info(
+        &mut self,
+        vol: &mut ServerVol,
+        peer: ServerNo,
+        term: Term,
+        version: Pos,
+        ctx: &mut SCtx,
+    ) {
+        let Some(m) = vol.master.as_mut().filter(|m| m.term == term) else {
+            return;
+        };
+        if let Some(sync) = m.sync.as_mut() {
+            sync.versions[peer as usize] = Some(version);
+            self.advance_sync(vol, ctx);
+        }
+    }
+
+    pub(super) fn on_sync_data(
+        &mut self,
+        vol: &mut ServerVol,
+        peer: ServerNo,
+        snapshot: &Snapshot,
+        ctx: &mut SCtx,
+    ) {
+        let fetching = vol
+            .master
+            .as_ref()
+            .and_then(|m| m.sync.as_ref())
+            .and_then(|s| s.fetching);
+        if fetching == Some(peer) {
+            self.volume = Volume::restore(snapshot, ctx.now());
+            self.finish_sync(vol, ctx);
+        }
+    }
+
+    pub(super) fn retry_sync(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let Some(m) = vol.master.as_ref() else { return };
+        let Some(sync) = m.sync.as_ref() else { return };
+        match sync.fetching {
+            Some(from) => ctx.send(server_node(from), Msg::SyncFetch),
+            None => {
+                for (peer, v) in sync.versions.iter().enumerate() {
+                    if v.is_none() {
+                        ctx.send(server_node(peer as ServerNo), Msg::SyncAsk { term: m.term });
+                    }
+                }
+            }
+        }
+        ctx.set_timer(RPC_TIMEOUT, Timer::SyncRetry);
+    }
+
+    /// With a majority's versions in hand, adopt the freshest replica.
+    fn advance_sync(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let majority = self.params.majority();
+        let Some(sync) = vol.master.as_mut().and_then(|m| m.sync.as_mut()) else {
+            return;
+        };
+        if sync.fetching.is_some() || sync.versions.iter().flatten().count() < majority {
+            return;
+        }
+        let mine = self.volume.version;
+        let (best, version) = sync
+            .versions
+            .iter()
+            .enumerate()
+            .filter_map(|(s, v)| v.map(|v| (s as ServerNo, v)))
+            .max_by_key(|&(s, v)| (v, s == self.no))
+            .expect("a majority answered");
+        if version <= mine {
+            self.finish_sync(vol, ctx);
+        } else {
+            sync.fetching = Some(best);
+            ctx.send(server_node(best), Msg::SyncFetch);
+        }
+    }
+
+    /// The sync is done: this is the end of the election. Claim the term in the
+    /// replicas and open as the strategy says.
+    fn finish_sync(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let now = ctx.now();
+        let m = vol.master.as_mut().expect("syncing master");
+        m.sync = None;
+        let takeover = Takeover {
+            synced_at: now,
+            last_foreign_grant: m.last_foreign_grant,
+        };
+        let opening = strategy::opening(&self.params, takeover);
+        self.open(vol, opening, ctx);
+    }
+
+    fn open(&mut self, vol: &mut ServerVol, opening: Opening, ctx: &mut SCtx) {
+        let m = vol.master.as_mut().expect("master");
+        m.opening = Some(opening);
+        ctx.output(Output::Synced);
+        let pos = Pos {
+            term: m.term,
+            seq: self.volume.version.seq + 1,
+        };
+        self.append(vol, Update::Begin { pos }, true, ctx);
+        ctx.set_timer(crate::cell::params::CATCH_UP_EVERY, Timer::ReplicateTick);
+        self.announce_openings(vol, ctx);
+    }
+
+    /// Report each opening when it comes, and set a timer for the next one.
+    pub(super) fn announce_openings(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let now = ctx.now();
+        let Some(m) = vol.master.as_mut() else { return };
+        let Some(o) = m.opening else { return };
+        let a = &mut m.announced;
+        let mut next: Option<Instant> = None;
+        let mut due = |done: &mut bool, at: Instant, out: Output, ctx: &mut SCtx| {
+            if *done {
+                return;
+            }
+            if at <= now {
+                *done = true;
+                ctx.output(out);
+            } else {
+                next = Some(next.map_or(at, |n: Instant| n.min(at)));
+            }
+        };
+        if let Some(end) = o.window_until {
+            due(&mut a.window, Instant::ZERO, Output::WindowOpen, ctx);
+            due(&mut a.window_end, end, Output::WindowEnd, ctx);
+        }
+        due(&mut a.writes, o.writes, Output::WritesOpen, ctx);
+        due(&mut a.locks, o.locks, Output::LocksOpen, ctx);
+        if let Some(at) = next {
+            ctx.set_timer_at(at, Timer::Reopen);
+        }
+    }
+
+    /// The grant table the master consults: replicated for quorum, its own otherwise.
+    pub(super) fn grants<'a>(&'a mut self, master: &'a mut Master) -> &'a mut Grants {
+        if strategy::replicates_grants(self.params.recovery) {
+            &mut self.volume.grants
+        } else {
+            &mut master.grants
+        }
+    }
+
+    pub(super) fn recovery(&self) -> Recovery {
+        self.params.recovery
+    }
+}

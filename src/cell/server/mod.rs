@@ -1,0 +1,234 @@
+//! A file server: a voter and candidate in the election, a replica of the volume, and,
+//! while it holds the master lease, the read-write site that serves clients.
+
+mod master;
+mod replica;
+mod requests;
+mod writes;
+
+use super::election::{Ballot, Election, VoteYes, Yes};
+use super::msg::{Msg, Output, ServerNo, Term, Timer};
+use super::params::Params;
+use super::volume::{Update, Volume};
+use super::{AfsNode, Who, server_node, who};
+pub use master::Master;
+use sim::{Ctx, Instant, NodeId};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+type SCtx = Ctx<AfsNode>;
+
+/// A server's durable state: its vote record and its replica.
+pub struct Server {
+    pub no: ServerNo,
+    pub params: Rc<Params>,
+    pub ballot: Ballot,
+    pub volume: Volume,
+    /// `fs0` starts the run as master with a fresh lease (used at its first boot).
+    starts_as_master: bool,
+}
+
+/// What a server loses when it crashes.
+pub struct ServerVol {
+    pub booted_at: Instant,
+    pub election: Election,
+    pub master: Option<Master>,
+    /// The end of the last master lease this server held since it booted.
+    pub held_lease_until: Option<Instant>,
+    /// Updates of the current term that arrived ahead of a gap, by sequence.
+    pub ahead: BTreeMap<u64, Update>,
+}
+
+impl Server {
+    pub fn new(no: ServerNo, params: Rc<Params>) -> Server {
+        let first = Term {
+            number: 1,
+            server: 0,
+        };
+        Server {
+            no,
+            ballot: Ballot {
+                last_yes: Some((0, Instant::ZERO)),
+                before: None,
+                known_term: first,
+            },
+            volume: Volume::new(params.files),
+            starts_as_master: no == 0,
+            params,
+        }
+    }
+
+    pub fn boot(&mut self, ctx: &mut SCtx) -> ServerVol {
+        let now = ctx.now();
+        let mut vol = ServerVol {
+            booted_at: now,
+            election: Election::new(self.params.servers),
+            master: None,
+            held_lease_until: None,
+            ahead: BTreeMap::new(),
+        };
+        if std::mem::take(&mut self.starts_as_master) {
+            self.start_as_initial_master(&mut vol, ctx);
+        }
+        self.beacon(&mut vol, ctx);
+        vol
+    }
+
+    pub fn on_message(&mut self, vol: &mut ServerVol, from: NodeId, msg: Msg, ctx: &mut SCtx) {
+        match who(from, self.params.servers) {
+            Who::Server(peer) => self.on_server_msg(vol, peer, msg, ctx),
+            Who::Client(client) => self.on_client_msg(vol, client, msg, ctx),
+        }
+    }
+
+    fn on_server_msg(&mut self, vol: &mut ServerVol, peer: ServerNo, msg: Msg, ctx: &mut SCtx) {
+        match msg {
+            Msg::Beacon { round, master } => self.on_beacon(vol, peer, round, master, ctx),
+            Msg::Vote {
+                round,
+                yes,
+                prev_yes_age,
+                term,
+            } => {
+                if yes {
+                    let report = VoteYes { prev_yes_age };
+                    let vote = Yes {
+                        round,
+                        voter: peer,
+                        report,
+                        term,
+                    };
+                    self.count_yes(vol, vote, ctx);
+                }
+            }
+            Msg::SyncAsk { term } => self.on_sync_ask(vol, peer, term, ctx),
+            Msg::SyncInfo { term, version } => self.on_sync_info(vol, peer, term, version, ctx),
+            Msg::SyncFetch => {
+                let snapshot = Box::new(self.volume.snapshot(ctx.now()));
+                ctx.send(server_node(peer), Msg::SyncData { snapshot });
+            }
+            Msg::SyncData { snapshot } => self.on_sync_data(vol, peer, &snapshot, ctx),
+            Msg::Replicate { term, updates } => self.on_replicate(vol, peer, term, &updates, ctx),
+            Msg::ReplicateSnapshot { term, snapshot } => {
+                self.on_replica_snapshot(vol, peer, term, &snapshot, ctx)
+            }
+            Msg::ReplicateAck { term, version } => {
+                self.on_replicate_ack(vol, peer, term, version, ctx)
+            }
+            _ => unreachable!("servers send servers only election and replication messages"),
+        }
+    }
+
+    pub fn on_timer(&mut self, vol: &mut ServerVol, timer: Timer, ctx: &mut SCtx) {
+        match timer {
+            Timer::Beacon => self.beacon(vol, ctx),
+            Timer::LeaseCheck => self.check_lease(vol, ctx),
+            Timer::SyncRetry => self.retry_sync(vol, ctx),
+            Timer::ReplicateTick => self.replicate_tick(vol, ctx),
+            Timer::BreakRetry { file } => self.retry_breaks(vol, file, ctx),
+            Timer::Reopen => self.announce_openings(vol, ctx),
+            _ => unreachable!("client timer {timer:?} on a server"),
+        }
+    }
+
+    /// Every `beacon_s`: if a candidate (or the master), start a round and vote for
+    /// ourselves.
+    fn beacon(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let p = self.params.clone();
+        ctx.set_timer(p.beacon, Timer::Beacon);
+        let now = ctx.now();
+        if !vol
+            .election
+            .is_candidate(self.no, now, p.master_lease, p.beacon)
+        {
+            return;
+        }
+        let round = vol.election.start_round(now);
+        ctx.output(Output::BeaconSent { round });
+        let master = vol.master.as_ref().map(|m| m.term);
+        for peer in (0..p.servers).filter(|&s| s != self.no) {
+            ctx.send(server_node(peer), Msg::Beacon { round, master });
+        }
+        if let Some(report) = self.ballot.vote(self.no, now, p.vote_wait) {
+            let term = self.ballot.known_term;
+            let vote = Yes {
+                round,
+                voter: self.no,
+                report,
+                term,
+            };
+            self.count_yes(vol, vote, ctx);
+        }
+    }
+
+    fn on_beacon(
+        &mut self,
+        vol: &mut ServerVol,
+        peer: ServerNo,
+        round: u64,
+        master: Option<Term>,
+        ctx: &mut SCtx,
+    ) {
+        let now = ctx.now();
+        vol.election.heard(peer, now, master.is_some());
+        if let Some(term) = master {
+            self.learn_term(vol, term, ctx);
+        }
+        let yes = self.ballot.vote(peer, now, self.params.vote_wait);
+        let vote = Msg::Vote {
+            round,
+            yes: yes.is_some(),
+            prev_yes_age: yes.and_then(|y| y.prev_yes_age),
+            term: self.ballot.known_term,
+        };
+        ctx.send(server_node(peer), vote);
+    }
+
+    fn count_yes(&mut self, vol: &mut ServerVol, vote: Yes, ctx: &mut SCtx) {
+        let p = &self.params;
+        let now = ctx.now();
+        let was_master = vol.election.is_master(now);
+        let Some(until) = vol
+            .election
+            .count_yes(vote, now, p.majority(), p.master_lease)
+        else {
+            return;
+        };
+        ctx.output(Output::LeaseWon { round: vote.round });
+        ctx.set_timer_at(until, Timer::LeaseCheck);
+        if !was_master && vol.master.is_none() {
+            self.become_master(vol, ctx);
+        }
+    }
+
+    /// At the end of a lease: step down if no round renewed it.
+    fn check_lease(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        if vol.master.is_some() && !vol.election.is_master(ctx.now()) {
+            self.step_down(vol, ctx);
+        }
+    }
+
+    fn step_down(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        vol.held_lease_until = vol.election.lease_until;
+        vol.election.lease_until = None;
+        vol.master = None;
+        ctx.output(Output::MasterEnd);
+    }
+
+    /// A higher term exists: a master of an older term steps down, and our replica now
+    /// takes updates only from that term on.
+    fn learn_term(&mut self, vol: &mut ServerVol, term: Term, ctx: &mut SCtx) {
+        if term <= self.ballot.known_term {
+            return;
+        }
+        self.ballot.known_term = term;
+        if vol.master.as_ref().is_some_and(|m| m.term < term) {
+            self.step_down(vol, ctx);
+        }
+    }
+
+    /// Whether we are the master and our lease is valid now.
+    fn serving_master(&self, vol: &ServerVol, now: Instant) -> bool {
+        vol.master.is_some() && vol.election.is_master(now)
+    }
+}

@@ -1,0 +1,266 @@
+//! Replication of the volume: the master ships its updates in order and counts acks; a
+//! replica applies them in order, or adopts a whole snapshot when it fell behind.
+//!
+//! An update is committed once a majority of servers (the master included) holds it.
+//! Replies and follow-ups that must wait for that are parked as `Waiter`s by sequence.
+
+use super::{SCtx, Server, ServerVol};
+use crate::cell::msg::{ClientNo, FileNo, Msg, Pos, ServerNo, Term, Timer, WriteId};
+use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY};
+use crate::cell::volume::{Snapshot, Update, Volume};
+use crate::cell::{client_node, server_node};
+use crate::scenario::Durability;
+use std::collections::BTreeMap;
+
+/// Updates a replica keeps ahead of a gap before it gives up and waits for a snapshot.
+const MAX_AHEAD: usize = 4096;
+
+/// What to do once an update commits.
+pub enum Waiter {
+    /// Answer a client.
+    Reply { client: ClientNo, msg: Msg },
+    /// Tell a client its write is durable.
+    Durable { client: ClientNo, write: WriteId },
+    /// Let the next request on the file proceed.
+    FileDone(FileNo),
+}
+
+/// The master's side of replication.
+pub struct Replication {
+    /// Per server, the latest version of this term it acknowledged.
+    acked: Vec<Pos>,
+    /// The highest sequence committed in this term.
+    commit: u64,
+    waiting: BTreeMap<u64, Vec<Waiter>>,
+    /// Updates not yet shipped (async durability batches them).
+    unsent: Vec<Update>,
+    /// The master's version at the previous catch-up tick.
+    last_tick: Pos,
+}
+
+impl Replication {
+    pub fn committed(&self, seq: u64) -> bool {
+        seq <= self.commit
+    }
+
+    pub fn new(servers: u32) -> Replication {
+        Replication {
+            acked: vec![Pos::default(); servers as usize],
+            commit: 0,
+            waiting: BTreeMap::new(),
+            unsent: Vec::new(),
+            last_tick: Pos::default(),
+        }
+    }
+}
+
+impl Server {
+    /// Apply an update to our replica and ship it (now, or with the next batch).
+    pub(super) fn append(
+        &mut self,
+        vol: &mut ServerVol,
+        update: Update,
+        urgent: bool,
+        ctx: &mut SCtx,
+    ) {
+        self.volume.apply(&update, ctx.now());
+        let m = vol.master.as_mut().expect("only a master appends");
+        m.repl.unsent.push(update);
+        if urgent || self.params.durability == Durability::Quorum {
+            self.ship(vol, ctx);
+        }
+        self.advance_commit(vol, ctx);
+    }
+
+    /// The next free position in our history.
+    pub(super) fn next_pos(&self, vol: &ServerVol) -> Pos {
+        Pos {
+            term: vol.master.as_ref().expect("master").term,
+            seq: self.volume.version.seq + 1,
+        }
+    }
+
+    /// Park `waiter` until the update at `seq` commits (at once if it has).
+    pub(super) fn when_committed(
+        &mut self,
+        vol: &mut ServerVol,
+        seq: u64,
+        waiter: Waiter,
+        ctx: &mut SCtx,
+    ) {
+        let m = vol.master.as_mut().expect("master");
+        m.repl.waiting.entry(seq).or_default().push(waiter);
+        self.advance_commit(vol, ctx);
+    }
+
+    fn ship(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let m = vol.master.as_mut().expect("master");
+        if m.repl.unsent.is_empty() {
+            return;
+        }
+        let updates = std::mem::take(&mut m.repl.unsent);
+        for peer in (0..self.params.servers).filter(|&s| s != self.no) {
+            let msg = Msg::Replicate {
+                term: m.term,
+                updates: updates.clone(),
+            };
+            ctx.send(server_node(peer), msg);
+        }
+    }
+
+    pub(super) fn on_replicate_ack(
+        &mut self,
+        vol: &mut ServerVol,
+        peer: ServerNo,
+        term: Term,
+        version: Pos,
+        ctx: &mut SCtx,
+    ) {
+        let Some(m) = vol.master.as_mut().filter(|m| m.term == term) else {
+            return;
+        };
+        if version.term == term {
+            let acked = &mut m.repl.acked[peer as usize];
+            *acked = (*acked).max(version);
+            self.advance_commit(vol, ctx);
+        }
+    }
+
+    /// Commit what a majority holds and run what waited for it.
+    fn advance_commit(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let Some(m) = vol.master.as_mut() else { return };
+        let mut seqs: Vec<u64> = m
+            .repl
+            .acked
+            .iter()
+            .enumerate()
+            .map(|(s, pos)| {
+                if s as ServerNo == self.no {
+                    self.volume.version.seq
+                } else if pos.term == m.term {
+                    pos.seq
+                } else {
+                    0
+                }
+            })
+            .collect();
+        seqs.sort_unstable_by(|a, b| b.cmp(a));
+        let commit = seqs[self.params.majority() - 1];
+        if commit <= m.repl.commit
+            && m.repl
+                .waiting
+                .first_key_value()
+                .is_none_or(|(&s, _)| s > commit)
+        {
+            return;
+        }
+        m.repl.commit = m.repl.commit.max(commit);
+        let later = m.repl.waiting.split_off(&(commit + 1));
+        let ready = std::mem::replace(&mut m.repl.waiting, later);
+        for waiter in ready.into_values().flatten() {
+            match waiter {
+                Waiter::Reply { client, msg } => {
+                    ctx.send(client_node(client, self.params.servers), msg)
+                }
+                Waiter::Durable { client, write } => {
+                    let msg = Msg::Durable {
+                        writes: vec![write],
+                    };
+                    ctx.send(client_node(client, self.params.servers), msg);
+                }
+                Waiter::FileDone(file) => self.file_done(vol, file, ctx),
+            }
+        }
+    }
+
+    /// Every second: ship the async batch, and send a whole replica to servers that did
+    /// not catch up since the last tick.
+    pub(super) fn replicate_tick(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let now = ctx.now();
+        if !self.serving_master(vol, now) {
+            return;
+        }
+        let every = match self.params.durability {
+            Durability::Async => ASYNC_REPLICATE_EVERY.min(CATCH_UP_EVERY),
+            Durability::Quorum => CATCH_UP_EVERY,
+        };
+        ctx.set_timer(every, Timer::ReplicateTick);
+        self.ship(vol, ctx);
+        let m = vol.master.as_mut().expect("master");
+        let behind: Vec<ServerNo> = (0..self.params.servers)
+            .filter(|&s| s != self.no && m.repl.acked[s as usize] < m.repl.last_tick)
+            .collect();
+        m.repl.last_tick = self.volume.version;
+        if behind.is_empty() {
+            return;
+        }
+        let snapshot = self.volume.snapshot(now);
+        for peer in behind {
+            let msg = Msg::ReplicateSnapshot {
+                term: m.term,
+                snapshot: Box::new(snapshot.clone()),
+            };
+            ctx.send(server_node(peer), msg);
+        }
+    }
+
+    /// Apply the master's updates in order; keep those that arrived ahead of a gap
+    /// (messages overtake each other) until the gap fills.
+    pub(super) fn on_replicate(
+        &mut self,
+        vol: &mut ServerVol,
+        peer: ServerNo,
+        term: Term,
+        updates: &[Update],
+        ctx: &mut SCtx,
+    ) {
+        self.learn_term(vol, term, ctx);
+        if term < self.ballot.known_term || vol.master.is_some() {
+            return;
+        }
+        let now = ctx.now();
+        let have = self.volume.version;
+        vol.ahead.retain(|_, u| u.pos().term == term);
+        for update in updates.iter().filter(|u| u.pos().term == term) {
+            let pos = update.pos();
+            if pos.seq > have.seq || pos.term > have.term {
+                vol.ahead.entry(pos.seq).or_insert_with(|| update.clone());
+            }
+        }
+        while let Some(next) = vol.ahead.first_key_value().map(|(_, u)| u.clone()) {
+            let pos = next.pos();
+            if self.volume.follows(&next) {
+                self.volume.apply(&next, now);
+            } else if pos.seq > self.volume.version.seq + 1 {
+                break;
+            }
+            vol.ahead.pop_first();
+        }
+        if vol.ahead.len() > MAX_AHEAD {
+            vol.ahead.clear();
+        }
+        let version = self.volume.version;
+        ctx.send(server_node(peer), Msg::ReplicateAck { term, version });
+    }
+
+    pub(super) fn on_replica_snapshot(
+        &mut self,
+        vol: &mut ServerVol,
+        peer: ServerNo,
+        term: Term,
+        snapshot: &Snapshot,
+        ctx: &mut SCtx,
+    ) {
+        self.learn_term(vol, term, ctx);
+        if term < self.ballot.known_term || vol.master.is_some() {
+            return;
+        }
+        if snapshot.version > self.volume.version {
+            self.volume = Volume::restore(snapshot, ctx.now());
+            let seq = self.volume.version.seq;
+            vol.ahead.retain(|&s, _| s > seq);
+        }
+        let version = self.volume.version;
+        ctx.send(server_node(peer), Msg::ReplicateAck { term, version });
+    }
+}

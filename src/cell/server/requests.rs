@@ -1,0 +1,321 @@
+//! Client requests at a server: who the master is, fetches, stores, locks, and (token
+//! recovery) reassertions, each admitted only when the strategy's opening allows.
+
+use super::replica::Waiter;
+use super::writes::Queued;
+use super::{SCtx, Server, ServerVol};
+use crate::cell::client_node;
+use crate::cell::msg::{Asked, ClientNo, FileNo, LockMode, Msg, Pos, Refusal, Req, Token, WriteId};
+use crate::cell::volume::Update;
+use crate::strategy;
+use sim::Duration;
+
+impl Server {
+    pub(super) fn on_client_msg(
+        &mut self,
+        vol: &mut ServerVol,
+        client: ClientNo,
+        msg: Msg,
+        ctx: &mut SCtx,
+    ) {
+        let now = ctx.now();
+        let to = client_node(client, self.params.servers);
+        match msg {
+            Msg::Locate { req } => {
+                let master = vol
+                    .election
+                    .believed_master(self.no, now, self.params.master_lease);
+                ctx.send(to, Msg::LocateReply { req, master });
+            }
+            Msg::Probe { req } => {
+                self.note_contact(vol, client, ctx);
+                let term = vol.master.as_ref().map(|m| m.term);
+                let term = term.filter(|_| self.serving_master(vol, now));
+                ctx.send(to, Msg::ProbeReply { req, term });
+            }
+            Msg::BreakAck { file } => self.on_break_ack(vol, client, file, ctx),
+            Msg::Unlock { file } => self.unlock(vol, client, file, ctx),
+            Msg::Fetch { req, file } => {
+                if self.admit(vol, client, req, Asked::Fetch, ctx) {
+                    self.on_file(vol, file, Queued::Fetch { client, req }, ctx);
+                }
+            }
+            Msg::Store { req, write, replay } => {
+                let asked = if replay { Asked::Replay } else { Asked::Store };
+                if self.admit(vol, client, req, asked, ctx) {
+                    self.on_file(vol, write.file, Queued::Store { client, req, write }, ctx);
+                }
+            }
+            Msg::Lock { req, file, mode } => {
+                if self.admit(vol, client, req, Asked::Lock, ctx) {
+                    self.lock(vol, client, req, file, mode, ctx);
+                }
+            }
+            Msg::Reassert { req, tokens } => {
+                if self.admit(vol, client, req, Asked::Reassert, ctx) {
+                    self.reassert(vol, client, req, &tokens, ctx);
+                }
+            }
+            other => unreachable!("a client sent a server {other:?}"),
+        }
+    }
+
+    /// Whether the request may be served now; if not, the client is told why.
+    fn admit(
+        &mut self,
+        vol: &mut ServerVol,
+        client: ClientNo,
+        req: Req,
+        asked: Asked,
+        ctx: &mut SCtx,
+    ) -> bool {
+        let now = ctx.now();
+        let to = client_node(client, self.params.servers);
+        if !self.serving_master(vol, now) {
+            let hint = vol
+                .election
+                .believed_master(self.no, now, self.params.master_lease)
+                .filter(|&s| s != self.no);
+            let why = Refusal::NotMaster(hint);
+            ctx.send(
+                to,
+                Msg::Refused {
+                    req,
+                    why,
+                    asked,
+                    term: None,
+                },
+            );
+            return false;
+        }
+        self.note_contact(vol, client, ctx);
+        let m = vol.master.as_ref().expect("serving master");
+        let open = match (m.opening, asked) {
+            (None, _) => false,
+            (Some(_), Asked::Replay | Asked::Reassert) => true,
+            (Some(o), Asked::Fetch) => now >= o.reads,
+            (Some(o), Asked::Store) => now >= o.writes,
+            (Some(o), Asked::Lock) => now >= o.locks,
+        };
+        if !open {
+            let why = Refusal::Recovering;
+            ctx.send(
+                to,
+                Msg::Refused {
+                    req,
+                    why,
+                    asked,
+                    term: Some(m.term),
+                },
+            );
+        }
+        open
+    }
+
+    fn note_contact(&mut self, vol: &mut ServerVol, client: ClientNo, ctx: &mut SCtx) {
+        let now = ctx.now();
+        let early = self.params.end_window_when_all_reasserted;
+        if !self.serving_master(vol, now) {
+            return;
+        }
+        let m = vol.master.as_mut().expect("serving master");
+        if m.contacted(client, early, now) {
+            self.announce_openings(vol, ctx);
+        }
+    }
+
+    /// A fetch at the head of its file's line: grant a callback and answer (once a
+    /// majority holds the grant, for the quorum strategy).
+    pub(super) fn grant_fetch(
+        &mut self,
+        vol: &mut ServerVol,
+        file: FileNo,
+        client: ClientNo,
+        req: Req,
+        ctx: &mut SCtx,
+    ) {
+        let now = ctx.now();
+        let mut master = vol.master.take().expect("master");
+        let holders = self.grants(&mut master).others(file, client, now).len();
+        let grant = self.params.callback.grant(now, holders);
+        let term = master.term;
+        if !strategy::replicates_grants(self.recovery()) {
+            self.grants(&mut master)
+                .add_callback(file, client, grant.server_expiry);
+        }
+        vol.master = Some(master);
+        let version = self.volume.files[file as usize].current;
+        let msg = Msg::FetchOk {
+            req,
+            term,
+            file,
+            version,
+            callback: grant.client_lifetime,
+        };
+        if strategy::replicates_grants(self.recovery()) {
+            let pos = self.next_pos(vol);
+            let left = grant.server_expiry - now;
+            self.append(
+                vol,
+                Update::Callback {
+                    pos,
+                    file,
+                    client,
+                    left,
+                },
+                true,
+                ctx,
+            );
+            self.when_committed(vol, pos.seq, Waiter::Reply { client, msg }, ctx);
+            self.busy_until_committed(vol, file, pos.seq, ctx);
+        } else {
+            ctx.send(client_node(client, self.params.servers), msg);
+        }
+    }
+
+    fn lock(
+        &mut self,
+        vol: &mut ServerVol,
+        client: ClientNo,
+        req: Req,
+        file: FileNo,
+        mode: LockMode,
+        ctx: &mut SCtx,
+    ) {
+        let now = ctx.now();
+        let lease = self.params.lock_lease;
+        let to = client_node(client, self.params.servers);
+        let mut master = vol.master.take().expect("master");
+        let term = master.term;
+        let allowed = self
+            .grants(&mut master)
+            .lock_allowed(file, client, mode, now);
+        let replicated = strategy::replicates_grants(self.recovery());
+        if allowed && !replicated {
+            self.grants(&mut master)
+                .set_lock(file, client, mode, now + lease);
+        }
+        vol.master = Some(master);
+        if !allowed {
+            let why = Refusal::LockConflict;
+            ctx.send(
+                to,
+                Msg::Refused {
+                    req,
+                    why,
+                    asked: Asked::Lock,
+                    term: Some(term),
+                },
+            );
+        } else if replicated {
+            let pos = self.next_pos(vol);
+            let update = Update::Lock {
+                pos,
+                file,
+                client,
+                mode,
+                left: lease,
+            };
+            self.append(vol, update, true, ctx);
+            let msg = Msg::LockOk { req, term };
+            self.when_committed(vol, pos.seq, Waiter::Reply { client, msg }, ctx);
+        } else {
+            ctx.send(to, Msg::LockOk { req, term });
+        }
+    }
+
+    fn unlock(&mut self, vol: &mut ServerVol, client: ClientNo, file: FileNo, ctx: &mut SCtx) {
+        let now = ctx.now();
+        if !self.serving_master(vol, now) || !vol.master.as_ref().is_some_and(|m| m.synced()) {
+            return;
+        }
+        if strategy::replicates_grants(self.recovery()) {
+            let pos = self.next_pos(vol);
+            self.append(vol, Update::Unlock { pos, file, client }, true, ctx);
+        } else {
+            let mut master = vol.master.take().expect("master");
+            self.grants(&mut master).unlock(file, client);
+            vol.master = Some(master);
+        }
+    }
+
+    /// Token recovery: rebuild the grant table from what a client says it holds.
+    fn reassert(
+        &mut self,
+        vol: &mut ServerVol,
+        client: ClientNo,
+        req: Req,
+        tokens: &[Token],
+        ctx: &mut SCtx,
+    ) {
+        let now = ctx.now();
+        let skew = self.params.skew_allowance;
+        let mut master = vol.master.take().expect("master");
+        let term = master.term;
+        let accepted = master.in_window(now);
+        let mut rejected = Vec::new();
+        for token in tokens.iter().filter(|_| accepted) {
+            match *token {
+                Token::Callback {
+                    file,
+                    version,
+                    left,
+                } => {
+                    if self.volume.files[file as usize].current == version {
+                        self.grants(&mut master)
+                            .add_callback(file, client, now + left + skew);
+                    } else {
+                        rejected.push(file);
+                    }
+                }
+                Token::Lock { file, mode, left } => {
+                    self.grants(&mut master)
+                        .set_lock(file, client, mode, now + left + skew);
+                }
+            }
+        }
+        vol.master = Some(master);
+        let reply = Msg::ReassertReply {
+            req,
+            term,
+            accepted,
+            rejected,
+        };
+        ctx.send(client_node(client, self.params.servers), reply);
+    }
+
+    pub(super) fn store_ok(
+        &self,
+        vol: &ServerVol,
+        req: Req,
+        write: WriteId,
+        pos: Pos,
+        durable: bool,
+        callback: Duration,
+    ) -> Msg {
+        Msg::StoreOk {
+            req,
+            term: vol.master.as_ref().expect("master").term,
+            write,
+            pos,
+            durable,
+            callback,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn reply_store(
+        &mut self,
+        vol: &ServerVol,
+        client: ClientNo,
+        req: Req,
+        write: WriteId,
+        pos: Pos,
+        durable: bool,
+        callback: Duration,
+        ctx: &mut SCtx,
+    ) {
+        let msg = self.store_ok(vol, req, write, pos, durable, callback);
+        ctx.send(client_node(client, self.params.servers), msg);
+    }
+}

@@ -1,0 +1,137 @@
+//! `lost_write`: an acknowledged write missing from the file's history at the master at
+//! the end. One per write.
+//!
+//! Acknowledged writes are kept as ranges of each client's per-file sequence numbers (a
+//! client's writes to a file are numbered 1, 2, 3, …), so memory grows with clients and
+//! files; writes not yet known durable also keep their acknowledgement time, for the
+//! report.
+
+use super::{Example, Tally};
+use crate::cell::msg::{ClientNo, FileNo, WriteId};
+use crate::cell::volume::{RangeSet, Volume};
+use sim::Instant;
+use std::collections::BTreeMap;
+
+/// The history of every file at the final master: per file, per client, the writes
+/// applied. Built by the run from the server it ends with.
+pub struct FinalVolume {
+    pub server: String,
+    files: Vec<BTreeMap<ClientNo, RangeSet>>,
+}
+
+impl FinalVolume {
+    pub fn of(server: String, volume: &Volume) -> FinalVolume {
+        let files = volume
+            .files
+            .iter()
+            .map(|f| {
+                f.applied
+                    .iter()
+                    .map(|(&c, w)| (c, w.seqs.clone()))
+                    .collect()
+            })
+            .collect();
+        FinalVolume { server, files }
+    }
+}
+
+/// The lost-write checker.
+#[derive(Default)]
+pub struct LostWrite {
+    acked: BTreeMap<(FileNo, ClientNo), RangeSet>,
+    undurable: BTreeMap<WriteId, Instant>,
+    pub tally: Tally,
+}
+
+impl LostWrite {
+    pub fn acked(&mut self, write: WriteId, now: Instant) {
+        self.acked
+            .entry((write.file, write.client))
+            .or_default()
+            .insert(write.seq);
+        self.undurable.insert(write, now);
+    }
+
+    pub fn durable(&mut self, write: WriteId) {
+        self.undurable.remove(&write);
+    }
+
+    /// Compare with the final master's volume; `end` dates losses whose acknowledgement
+    /// time was not kept.
+    pub fn finish(&mut self, volume: &FinalVolume, end: Instant) {
+        let empty = RangeSet::default();
+        let mut lost = Vec::new();
+        for (&(file, client), acked) in &self.acked {
+            let applied = volume.files[file as usize].get(&client).unwrap_or(&empty);
+            let (count, first) = acked.missing_from(applied);
+            if let Some(seq) = first {
+                let write = WriteId { client, file, seq };
+                let at = self.undurable.get(&write).copied().unwrap_or(end);
+                lost.push((at, write, count));
+            }
+        }
+        lost.sort_by_key(|&(at, write, _)| (at, write));
+        for (at, write, count) in lost {
+            for _ in 0..count {
+                self.tally.add(|| Example {
+                    at_s: at.as_secs_f64(),
+                    client: format!("c{}", write.client),
+                    file: Some(write.file),
+                    detail: format!(
+                        "write {write} to file {} was acknowledged at {:.1} s but is missing from the history at {}",
+                        write.file,
+                        at.as_secs_f64(),
+                        volume.server
+                    ),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::msg::Pos;
+    use crate::cell::volume::Update;
+
+    #[test]
+    fn fires_once_per_acknowledged_write_the_final_volume_lacks() {
+        let mut vol = Volume::new(2);
+        let w = |client, seq| WriteId {
+            client,
+            file: 1,
+            seq,
+        };
+        for (i, write) in [w(1, 1), w(1, 3)].into_iter().enumerate() {
+            let pos = Pos {
+                term: Default::default(),
+                seq: i as u64 + 1,
+            };
+            vol.apply(
+                &Update::Write {
+                    pos,
+                    write,
+                    callback: None,
+                },
+                Instant::ZERO,
+            );
+        }
+        let mut c = LostWrite::default();
+        for (write, at) in [(w(1, 1), 5), (w(1, 2), 6), (w(1, 3), 7), (w(2, 1), 8)] {
+            c.acked(write, Instant::from_secs(at));
+        }
+        c.durable(w(1, 1));
+        c.finish(
+            &FinalVolume::of("fs1".into(), &vol),
+            Instant::from_secs(100),
+        );
+        assert_eq!(c.tally.count, 2, "c1#2 and c2#1");
+        let first = c.tally.first.unwrap();
+        assert_eq!(first.at_s, 6.0);
+        assert_eq!(
+            first.detail,
+            "write c1#2 to file 1 was acknowledged at 6.0 s but is missing from the history at fs1"
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! What a run measured: operations by kind, latency, availability over time, messages,
+//! and the outage after every fault that took the master away.
+
+mod latency;
+mod recovery;
+
+pub use latency::Latencies;
+pub use recovery::{Recoveries, Recovery};
+
+use crate::cell::msg::OpKind;
+use sim::{Duration, Instant};
+
+/// Width of a time-series bin.
+pub const BIN: Duration = Duration::from_secs(60);
+
+/// Operations of one kind.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KindStats {
+    pub attempted: u64,
+    pub succeeded: u64,
+    /// Latencies of succeeded operations.
+    pub latency: Latencies,
+}
+
+/// One time-series bin (operations by invoke time).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bin {
+    pub attempted: u64,
+    pub succeeded: u64,
+    pub messages: u64,
+}
+
+/// Everything measured in one strategy's run.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    /// Read, write, lock.
+    pub kinds: [KindStats; 3],
+    pub bins: Vec<Bin>,
+    pub recoveries: Recoveries,
+    end_of_workload: Instant,
+}
+
+pub fn kind_index(kind: OpKind) -> usize {
+    match kind {
+        OpKind::Read => 0,
+        OpKind::Write => 1,
+        OpKind::Lock => 2,
+    }
+}
+
+impl Metrics {
+    pub fn new(servers: u32, end_of_workload: Instant) -> Metrics {
+        Metrics {
+            kinds: Default::default(),
+            bins: Vec::new(),
+            recoveries: Recoveries::new(servers),
+            end_of_workload,
+        }
+    }
+
+    fn bin(&mut self, at: Instant) -> &mut Bin {
+        let i = (at.as_micros() / BIN.as_micros()) as usize;
+        if i >= self.bins.len() {
+            self.bins.resize(i + 1, Bin::default());
+        }
+        &mut self.bins[i]
+    }
+
+    pub fn message_sent(&mut self, now: Instant) {
+        self.bin(now).messages += 1;
+    }
+
+    /// An operation ended. Workload operations invoked within `duration_s` count towards
+    /// availability and latency; liveness probes only towards the recoveries.
+    pub fn op_done(&mut self, kind: OpKind, ok: bool, invoked: Instant, now: Instant, probe: bool) {
+        let counted = !probe && invoked <= self.end_of_workload;
+        self.recoveries.op_done(kind, ok, invoked, now, counted);
+        if !counted {
+            return;
+        }
+        let stats = &mut self.kinds[kind_index(kind)];
+        stats.attempted += 1;
+        if ok {
+            stats.succeeded += 1;
+            stats.latency.add((now - invoked).as_micros());
+        }
+        let bin = self.bin(invoked);
+        bin.attempted += 1;
+        bin.succeeded += u64::from(ok);
+    }
+
+    /// Succeeded over attempted, every kind pooled; `None` with nothing attempted.
+    pub fn availability(&self) -> Option<f64> {
+        let attempted: u64 = self.kinds.iter().map(|k| k.attempted).sum();
+        let succeeded: u64 = self.kinds.iter().map(|k| k.succeeded).sum();
+        (attempted > 0).then(|| succeeded as f64 / attempted as f64)
+    }
+}

@@ -1,0 +1,257 @@
+//! One strategy's run of a scenario: build the cell, apply the faults at their instants,
+//! heal everything at `duration_s`, run the liveness phase, and judge the history.
+
+pub mod faults;
+pub mod link;
+mod random;
+
+use crate::cell::params::Params;
+use crate::cell::{AfsNode, AfsVolatile, build, streams};
+use crate::check::{FinalVolume, Verdict};
+use crate::history::Recorder;
+use crate::metrics::Metrics;
+use crate::scenario::{FaultSpec, Scenario, StrategySpec};
+use crate::strategy;
+use faults::{CellSim, Skipped, current_master, has_majority, resolve};
+pub use random::draw_random_faults;
+use sim::{Clock, Duration, Fault, Instant, NodeId, Observer, Prng, RuleId, Sim, SimConfig};
+use std::rc::Rc;
+
+/// A fault as it was applied (or skipped) in one strategy's run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppliedFault {
+    pub at: Instant,
+    pub fault: String,
+    pub resolved: Option<String>,
+    /// Why it did nothing: no master to hit, or a restart of a live node.
+    pub note: Option<String>,
+}
+
+/// Everything one strategy's run produced.
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub metrics: Metrics,
+    pub faults: Vec<AppliedFault>,
+    pub stats: sim::Stats,
+    pub trace_hash: u64,
+    /// When the liveness phase ended.
+    pub end: Instant,
+    pub wall_s: f64,
+    /// The observer the run was given, if any, to take its trace.
+    pub tap: Option<Box<dyn Observer<AfsNode>>>,
+}
+
+/// Why a run stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Limit(String),
+    #[error("{0}")]
+    Fault(String),
+}
+
+/// What a run needs besides the scenario.
+pub struct RunSpec<'a> {
+    pub scenario: &'a Scenario,
+    pub strategy: &'a StrategySpec,
+    pub seed: u64,
+    /// Every fault, random ones already drawn, in time order.
+    pub faults: &'a [FaultSpec],
+    pub tap: Option<Box<dyn Observer<AfsNode>>>,
+}
+
+/// How long after `duration_s` the liveness phase runs: an election, the strategy's own
+/// wait, and an operation deadline.
+pub fn liveness_phase(params: &Params) -> Duration {
+    let election = params.master_lease + params.vote_wait + params.beacon * 2;
+    election + strategy::longest_wait(params) + params.workload.op_deadline
+}
+
+pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
+    let wall = std::time::Instant::now();
+    let (scenario, strategy) = (spec.scenario, spec.strategy);
+    let params = Rc::new(Params::new(scenario, strategy));
+    let master = Prng::new(spec.seed);
+    let network = scenario.network_for(strategy);
+    let mut config = SimConfig::new(
+        master.fork(streams::NETWORK).next_u64(),
+        link::params(network),
+    );
+    config.clocks = clocks(
+        &master,
+        network.clock_drift_ppm,
+        params.servers + params.clients,
+    );
+    let limits = scenario.limits.as_ref();
+    if let Some(max) = limits.and_then(|l| l.events_max) {
+        config.events_max = max;
+    }
+    let wall_max = limits.and_then(|l| l.wall_s_max);
+    let end_of_workload = Instant::ZERO + params.duration;
+    let mut recorder = Recorder::new(params.servers, params.clients, end_of_workload);
+    recorder.tap = spec.tap;
+    let mut sim: CellSim = Sim::new(config, build(&params, &master), recorder);
+    let mut run = Runner {
+        sim: &mut sim,
+        servers: params.servers,
+        rules: Vec::new(),
+        applied: Vec::new(),
+        wall,
+        wall_max,
+    };
+    for fault in spec.faults {
+        run.apply_at(fault)?;
+    }
+    run.advance(end_of_workload)?;
+    run.heal_everything()?;
+    let end = end_of_workload + liveness_phase(&params);
+    run.advance(end)?;
+    let applied = std::mem::take(&mut run.applied);
+    let final_volume = final_volume(&sim, params.servers);
+    let verdict = sim.observer_mut().finish(&final_volume, end);
+    let stats = sim.stats().clone();
+    let trace_hash = sim.trace_hash();
+    let mut recorder = sim.into_observer();
+    Ok(Outcome {
+        verdict,
+        tap: recorder.tap.take(),
+        metrics: recorder.metrics,
+        faults: applied,
+        stats,
+        trace_hash,
+        end,
+        wall_s: wall.elapsed().as_secs_f64(),
+    })
+}
+
+/// Each node's clock drift, uniform in ± `ppm`.
+fn clocks(master: &Prng, ppm: f64, nodes: u32) -> Vec<Clock> {
+    let mut rng = master.fork(streams::CLOCKS);
+    (0..nodes)
+        .map(|_| {
+            if ppm > 0.0 {
+                Clock::with_drift_ppm(rng.uniform(-ppm, ppm))
+            } else {
+                Clock::EXACT
+            }
+        })
+        .collect()
+}
+
+struct Runner<'a> {
+    sim: &'a mut CellSim,
+    servers: u32,
+    rules: Vec<RuleId>,
+    applied: Vec<AppliedFault>,
+    wall: std::time::Instant,
+    wall_max: Option<f64>,
+}
+
+impl Runner<'_> {
+    /// Run to `until`, stopping with an error at a limit.
+    fn advance(&mut self, until: Instant) -> Result<(), RunError> {
+        loop {
+            for _ in 0..65_536 {
+                match self.sim.step(until) {
+                    Ok(Some(_)) => {}
+                    Ok(None) => {
+                        self.sim
+                            .run_until(until)
+                            .map_err(|e| RunError::Limit(e.to_string()))?;
+                        return Ok(());
+                    }
+                    Err(e) => return Err(RunError::Limit(e.to_string())),
+                }
+            }
+            if let Some(max) = self.wall_max
+                && self.wall.elapsed().as_secs_f64() > max
+            {
+                return Err(RunError::Limit(format!(
+                    "stopped at limits.wall_s_max = {max} s of wall time (simulated time {})",
+                    self.sim.now()
+                )));
+            }
+        }
+    }
+
+    fn apply_at(&mut self, spec: &FaultSpec) -> Result<(), RunError> {
+        let at = Instant::ZERO + Duration::from_secs_f64(spec.at_s);
+        self.advance(at)?;
+        let fault = faults::describe(spec);
+        let concrete = match resolve(spec, self.sim, self.servers) {
+            Ok(c) => c,
+            Err(Skipped(why)) => {
+                self.applied.push(AppliedFault {
+                    at,
+                    fault,
+                    resolved: None,
+                    note: Some(why),
+                });
+                return Ok(());
+            }
+        };
+        let master = current_master(self.sim, self.servers);
+        let had_majority = master.is_some_and(|m| has_majority(self.sim, m, self.servers));
+        let mut effective = false;
+        for f in concrete.faults {
+            let applied = self
+                .sim
+                .apply(f, concrete.span)
+                .map_err(|e| RunError::Fault(e.to_string()))?;
+            effective |= applied.effective;
+            self.rules.extend(applied.rule);
+        }
+        let note =
+            (!effective).then(|| "no effect: the node was already in that state".to_string());
+        self.applied.push(AppliedFault {
+            at,
+            fault,
+            resolved: Some(concrete.resolved),
+            note,
+        });
+        let deposed = master.is_some_and(|m| !has_majority(self.sim, m, self.servers));
+        if concrete.can_depose && had_majority && deposed {
+            self.sim
+                .observer_mut()
+                .metrics
+                .recoveries
+                .fault(concrete.label, at);
+        }
+        Ok(())
+    }
+
+    /// `duration_s` is over: faults stop, the network heals, crashed nodes restart.
+    fn heal_everything(&mut self) -> Result<(), RunError> {
+        for rule in std::mem::take(&mut self.rules) {
+            self.sim
+                .apply(Fault::Heal(rule), None)
+                .map_err(|e| RunError::Fault(e.to_string()))?;
+        }
+        for n in (0..self.sim.node_count() as u32).map(NodeId) {
+            if !self.sim.is_up(n) {
+                self.sim
+                    .apply(Fault::Restart(n), None)
+                    .map_err(|e| RunError::Fault(e.to_string()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The volume of the master the run ends with (or the freshest replica if none).
+fn final_volume(sim: &CellSim, servers: u32) -> FinalVolume {
+    let node = current_master(sim, servers).unwrap_or_else(|| {
+        (0..servers)
+            .map(NodeId)
+            .max_by_key(|&n| match sim.node(n) {
+                AfsNode::Server(s) => s.volume.version,
+                AfsNode::Client(_) => unreachable!("servers come first"),
+            })
+            .expect("at least one server")
+    });
+    let AfsNode::Server(server) = sim.node(node) else {
+        unreachable!("servers come first")
+    };
+    let _ = AfsVolatile::Server;
+    FinalVolume::of(format!("fs{}", server.no), &server.volume)
+}

@@ -1,0 +1,75 @@
+//! Recovery strategies: what a master that does not know the grant table (a new master,
+//! or the old one restarted, since grants are volatile) does about it.
+//!
+//! Every strategy shares the election, the Ubik sync of the volume and the data path;
+//! they differ only in when a new master opens reads, writes and locks, whether clients
+//! reassert their tokens, and whether grants are replicated before they take effect.
+//! A new strategy is one more file here and one more arm in each `match`.
+
+mod lease_timeout;
+mod naive;
+mod quorum;
+mod token_recovery;
+
+use crate::cell::params::Params;
+pub use crate::scenario::Recovery;
+use sim::Instant;
+
+/// When a new master serves each kind of request, on its own clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Opening {
+    pub reads: Instant,
+    pub writes: Instant,
+    pub locks: Instant,
+    /// The end of a recovery window in which only reassertions and replays are served.
+    pub window_until: Option<Instant>,
+}
+
+/// What a new master knows when it opens for business.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Takeover {
+    /// The end of its Ubik sync: the election is complete.
+    pub synced_at: Instant,
+    /// `T`: the last instant a previous master could still have granted anything, or its
+    /// own restart time if later.
+    pub last_foreign_grant: Instant,
+}
+
+/// The opening times of `params.recovery` for a master taking over.
+pub fn opening(params: &Params, takeover: Takeover) -> Opening {
+    match params.recovery {
+        Recovery::Naive => naive::opening(takeover),
+        Recovery::LeaseTimeout => lease_timeout::opening(params, takeover),
+        Recovery::TokenRecovery => token_recovery::opening(params, takeover),
+        Recovery::Quorum => quorum::opening(takeover),
+    }
+}
+
+/// Whether callback and lock grants take effect only once a majority holds them.
+pub fn replicates_grants(recovery: Recovery) -> bool {
+    match recovery {
+        Recovery::Quorum => quorum::REPLICATES_GRANTS,
+        Recovery::Naive | Recovery::LeaseTimeout | Recovery::TokenRecovery => false,
+    }
+}
+
+/// Whether clients reassert their callbacks and locks to a new master.
+pub fn clients_reassert(recovery: Recovery) -> bool {
+    match recovery {
+        Recovery::TokenRecovery => token_recovery::CLIENTS_REASSERT,
+        Recovery::Naive | Recovery::LeaseTimeout | Recovery::Quorum => false,
+    }
+}
+
+/// How long after its election (sync included) a new master may wait before it accepts
+/// writes and locks, at most: the liveness phase leaves room for it.
+pub fn longest_wait(params: &Params) -> sim::Duration {
+    match params.recovery {
+        Recovery::Naive | Recovery::Quorum => sim::Duration::ZERO,
+        Recovery::LeaseTimeout => {
+            let (writes, locks) = params.grant_horizon();
+            writes.max(locks)
+        }
+        Recovery::TokenRecovery => params.recovery_window,
+    }
+}
