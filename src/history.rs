@@ -6,7 +6,7 @@ use crate::cell::msg::{ClientNo, OpKind, OpResult, Output};
 use crate::cell::{AfsNode, Who, who};
 use crate::check::{FinalVolume, Kind, Liveness, LockConflict, LostWrite, StaleRead, Verdict};
 use crate::metrics::Metrics;
-use sim::{Fault, Instant, NodeId, Observer, Record};
+use sim::{Fault, Instant, Message, NodeId, Observer, Record};
 use std::collections::BTreeMap;
 
 /// An operation between its invocation and its end.
@@ -27,7 +27,7 @@ pub struct Recorder {
     live: Liveness,
     pub metrics: Metrics,
     /// Also told everything, if the run writes a trace.
-    pub tap: Option<Box<dyn Observer<AfsNode>>>,
+    pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
 }
 
 impl Recorder {
@@ -133,7 +133,7 @@ impl Recorder {
 impl Observer<AfsNode> for Recorder {
     fn record(&mut self, now: Instant, record: Record<'_, AfsNode>) {
         match &record {
-            Record::Sent { .. } => self.metrics.message_sent(now),
+            Record::Sent { msg, .. } => self.metrics.message_sent(now, msg.kind()),
             Record::Output { node, output } => match who(*node, self.servers) {
                 Who::Client(c) => self.client_output(c, output, now),
                 Who::Server(s) => self.metrics.recoveries.server_output(s, output, now),

@@ -2,8 +2,10 @@
 
 pub mod cell;
 pub mod check;
+pub mod cli;
 pub mod history;
 pub mod metrics;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod strategy;

@@ -7,7 +7,7 @@ mod recovery;
 pub use latency::Latencies;
 pub use recovery::{Recoveries, Recovery};
 
-use crate::cell::msg::OpKind;
+use crate::cell::msg::{KINDS, OpKind};
 use sim::{Duration, Instant};
 
 /// Width of a time-series bin.
@@ -37,6 +37,9 @@ pub struct Metrics {
     pub kinds: [KindStats; 3],
     pub bins: Vec<Bin>,
     pub recoveries: Recoveries,
+    /// Messages sent within `[0, duration_s]`, by kind (`cell::msg::KINDS`): the same
+    /// span for every strategy, whatever its liveness phase.
+    pub messages: [u64; KINDS.len()],
     end_of_workload: Instant,
 }
 
@@ -54,6 +57,7 @@ impl Metrics {
             kinds: Default::default(),
             bins: Vec::new(),
             recoveries: Recoveries::new(servers),
+            messages: [0; KINDS.len()],
             end_of_workload,
         }
     }
@@ -66,8 +70,11 @@ impl Metrics {
         &mut self.bins[i]
     }
 
-    pub fn message_sent(&mut self, now: Instant) {
-        self.bin(now).messages += 1;
+    pub fn message_sent(&mut self, now: Instant, kind: usize) {
+        if now <= self.end_of_workload {
+            self.messages[kind] += 1;
+            self.bin(now).messages += 1;
+        }
     }
 
     /// An operation ended. Workload operations invoked within `duration_s` count towards

@@ -38,7 +38,7 @@ pub struct Outcome {
     pub end: Instant,
     pub wall_s: f64,
     /// The observer the run was given, if any, to take its trace.
-    pub tap: Option<Box<dyn Observer<AfsNode>>>,
+    pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
 }
 
 /// Why a run stopped early.
@@ -57,7 +57,27 @@ pub struct RunSpec<'a> {
     pub seed: u64,
     /// Every fault, random ones already drawn, in time order.
     pub faults: &'a [FaultSpec],
-    pub tap: Option<Box<dyn Observer<AfsNode>>>,
+    pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
+}
+
+/// Every fault of a run in time order: the scenario's, then the random ones drawn from
+/// the seed (a stable sort keeps equal times in that order).
+pub fn fault_schedule(scenario: &Scenario, seed: u64) -> Vec<FaultSpec> {
+    let mut faults = scenario.faults.clone();
+    if let Some(random) = &scenario.random_faults {
+        faults.extend(draw_random_faults(random, scenario.duration_s, seed));
+    }
+    faults.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+    faults
+}
+
+/// The scenario exactly as run: defaults filled in, the seed, random faults drawn.
+pub fn scenario_as_run(scenario: &Scenario, seed: u64) -> Scenario {
+    let mut s = scenario.with_defaults_filled();
+    s.faults = fault_schedule(scenario, seed);
+    s.random_faults = None;
+    s.seed = Some(seed);
+    s
 }
 
 /// How long after `duration_s` the liveness phase runs: an election, the strategy's own

@@ -21,6 +21,11 @@ use std::rc::Rc;
 
 type CCtx = Ctx<AfsNode>;
 
+/// The wait before attempt `attempts + 1`: 200 ms, doubling, at most 5 s.
+fn backoff(attempts: u32) -> sim::Duration {
+    (BACKOFF_MIN * (1u64 << attempts.min(10))).min(BACKOFF_MAX)
+}
+
 /// A client's durable state: its workload stream, write counters and un-durable writes
 /// (the cache manager keeps those on disk).
 pub struct Client {
@@ -39,8 +44,10 @@ pub struct ClientVol {
     term: Option<Term>,
     cache: BTreeMap<FileNo, Cached>,
     locks: BTreeMap<FileNo, Held>,
-    queue: VecDeque<Queued>,
-    op: Option<Current>,
+    /// Operations waiting for their file's lane, oldest first.
+    waiting: BTreeMap<FileNo, VecDeque<Queued>>,
+    /// The operation in progress on each busy file.
+    active: BTreeMap<FileNo, Current>,
     calls: BTreeMap<Req, Call>,
     next_req: Req,
     /// Consecutive failures, for back-off.
@@ -80,13 +87,12 @@ struct Held {
 struct Queued {
     id: u64,
     kind: OpKind,
-    file: FileNo,
     mode: LockMode,
     deadline: Option<Instant>,
     probe: bool,
 }
 
-/// The operation being served.
+/// An operation being served.
 struct Current {
     q: Queued,
     write: Option<WriteId>,
@@ -95,13 +101,16 @@ struct Current {
     /// A break for the file arrived while fetching: do not trust the callback.
     broken: bool,
     in_flight: bool,
+    /// Refusals so far, for this operation's back-off.
+    attempts: u32,
+    retry_at: Option<Instant>,
     deadline: Option<TimerId>,
 }
 
 /// Why a request is in flight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Purpose {
-    Op,
+    Op(FileNo),
     Locate,
     Probe,
     Reassert,
@@ -133,8 +142,8 @@ impl Client {
             term: None,
             cache: BTreeMap::new(),
             locks: BTreeMap::new(),
-            queue: VecDeque::new(),
-            op: None,
+            waiting: BTreeMap::new(),
+            active: BTreeMap::new(),
             calls: BTreeMap::new(),
             next_req: 0,
             attempts: 0,
@@ -217,7 +226,7 @@ impl Client {
 
     /// Send whatever is most urgent and not yet in flight.
     fn drive(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
-        self.start_next_op(v, ctx);
+        self.start_next_ops(v, ctx);
         let now = ctx.now();
         if v.backoff_until.is_some_and(|t| t > now) {
             return;
@@ -259,11 +268,11 @@ impl Client {
                 self.send_renewal(v, master, file, ctx);
             }
         }
-        self.send_op(v, master, ctx);
+        self.send_ops(v, master, ctx);
     }
 
     fn needs_master(&self, v: &ClientVol) -> bool {
-        v.op.is_some()
+        !v.active.is_empty()
             || v.reassert_to.is_some()
             || !v.replays.is_empty()
             || !v.renew_due.is_empty()
@@ -352,8 +361,8 @@ impl Client {
         };
         match call.purpose {
             Purpose::Locate => self.back_off(v, ctx),
-            Purpose::Op => {
-                if let Some(op) = v.op.as_mut() {
+            Purpose::Op(file) => {
+                if let Some(op) = v.active.get_mut(&file) {
                     op.in_flight = false;
                 }
                 v.master = None;
@@ -368,10 +377,9 @@ impl Client {
         }
     }
 
-    /// Wait before the next attempt: 200 ms, doubling per failure, at most 5 s.
+    /// Wait before asking again for a master: 200 ms, doubling per failure, at most 5 s.
     fn back_off(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
-        let factor = 1u64 << v.attempts.min(10);
-        let wait = (BACKOFF_MIN * factor).min(BACKOFF_MAX);
+        let wait = backoff(v.attempts);
         v.attempts += 1;
         let until = ctx.now() + wait;
         v.backoff_until = Some(until);

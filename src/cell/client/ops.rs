@@ -1,7 +1,7 @@
 //! The workload: operations arrive, wait their turn, are served from the cache or the
 //! master, and end in success or failure at their deadline.
 
-use super::{CCtx, Cached, Client, ClientVol, Current, Purpose, Queued};
+use super::{CCtx, Cached, Client, ClientVol, Current, Purpose, Queued, backoff};
 use crate::cell::msg::{
     FileNo, LockMode, Msg, OpKind, OpResult, Output, Pos, Refusal, Req, ServerNo, Term, Timer,
     Version, WriteId,
@@ -63,10 +63,9 @@ impl Client {
             file,
             probe,
         });
-        v.queue.push_back(Queued {
+        v.waiting.entry(file).or_default().push_back(Queued {
             id,
             kind,
-            file,
             mode,
             deadline,
             probe,
@@ -87,11 +86,31 @@ impl Client {
         self.enqueue(v, OpKind::Lock, file, LockMode::Shared, None, true, ctx);
     }
 
-    /// Take the next queued operation if idle; serve it from the cache if possible.
-    pub(super) fn start_next_op(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
+    /// Start the next operation of every file lane that is free; serve it from the
+    /// cache if possible. Operations on one file run in arrival order; different files
+    /// proceed side by side, as different processes on one machine do.
+    pub(super) fn start_next_ops(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
+        let free: Vec<FileNo> = v
+            .waiting
+            .keys()
+            .filter(|f| !v.active.contains_key(f))
+            .copied()
+            .collect();
+        for file in free {
+            self.start_lane(v, file, ctx);
+        }
+    }
+
+    fn start_lane(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
         let now = ctx.now();
-        while v.op.is_none() {
-            let Some(q) = v.queue.pop_front() else { return };
+        while !v.active.contains_key(&file) {
+            let Some(lane) = v.waiting.get_mut(&file) else {
+                return;
+            };
+            let Some(q) = lane.pop_front() else {
+                v.waiting.remove(&file);
+                return;
+            };
             if q.deadline.is_some_and(|d| d <= now) {
                 ctx.output(Output::Done {
                     op: q.id,
@@ -99,7 +118,7 @@ impl Client {
                 });
                 continue;
             }
-            let cached = v.cache.get(&q.file).copied();
+            let cached = v.cache.get(&file).copied();
             match q.kind {
                 OpKind::Read => {
                     if let Some(Cached {
@@ -115,7 +134,7 @@ impl Client {
                         continue;
                     }
                 }
-                OpKind::Lock if v.locks.contains_key(&q.file) => {
+                OpKind::Lock if v.locks.contains_key(&file) => {
                     ctx.output(Output::Done {
                         op: q.id,
                         result: OpResult::Lock,
@@ -125,74 +144,88 @@ impl Client {
                 OpKind::Lock | OpKind::Write => {}
             }
             let write = (q.kind == OpKind::Write).then(|| {
-                let seq = self.write_seqs.entry(q.file).or_insert(0);
+                let seq = self.write_seqs.entry(file).or_insert(0);
                 *seq += 1;
                 WriteId {
                     client: self.no,
-                    file: q.file,
+                    file,
                     seq: *seq,
                 }
             });
             let deadline = q
                 .deadline
                 .map(|d| ctx.set_timer_at(d, Timer::OpDeadline { op: q.id }));
-            v.op = Some(Current {
-                q,
-                write,
-                first_sent: None,
-                broken: false,
-                in_flight: false,
-                deadline,
-            });
+            v.active.insert(
+                file,
+                Current {
+                    q,
+                    write,
+                    first_sent: None,
+                    broken: false,
+                    in_flight: false,
+                    attempts: 0,
+                    retry_at: None,
+                    deadline,
+                },
+            );
         }
     }
 
-    /// Send the current operation's request to the master, unless one is in flight.
-    pub(super) fn send_op(&mut self, v: &mut ClientVol, master: ServerNo, ctx: &mut CCtx) {
+    /// Send the request of every active operation that has none in flight.
+    pub(super) fn send_ops(&mut self, v: &mut ClientVol, master: ServerNo, ctx: &mut CCtx) {
         let now = ctx.now();
-        let Some(op) = v.op.as_mut().filter(|op| !op.in_flight) else {
+        let ready: Vec<FileNo> = v
+            .active
+            .iter()
+            .filter(|(_, op)| !op.in_flight && op.retry_at.is_none_or(|t| t <= now))
+            .map(|(&f, _)| f)
+            .collect();
+        for file in ready {
+            let op = v.active.get_mut(&file).expect("listed");
+            op.in_flight = true;
+            op.retry_at = None;
+            let q = op.q;
+            let purpose = Purpose::Op(file);
+            match q.kind {
+                OpKind::Read => {
+                    op.first_sent.get_or_insert(now);
+                    self.call(v, master, purpose, |req| Msg::Fetch { req, file }, ctx);
+                }
+                OpKind::Write => {
+                    let write = op.write.expect("a write op has its id");
+                    let msg = |req| Msg::Store {
+                        req,
+                        write,
+                        replay: false,
+                    };
+                    self.call(v, master, purpose, msg, ctx);
+                }
+                OpKind::Lock => {
+                    let mode = q.mode;
+                    self.call(v, master, purpose, |req| Msg::Lock { req, file, mode }, ctx);
+                }
+            }
+        }
+    }
+
+    /// End the operation on `file`.
+    pub(super) fn complete(
+        &mut self,
+        v: &mut ClientVol,
+        file: FileNo,
+        result: OpResult,
+        ctx: &mut CCtx,
+    ) {
+        let Some(op) = v.active.remove(&file) else {
             return;
         };
-        op.in_flight = true;
-        let q = op.q;
-        let file = q.file;
-        match q.kind {
-            OpKind::Read => {
-                op.first_sent.get_or_insert(now);
-                self.call(v, master, Purpose::Op, |req| Msg::Fetch { req, file }, ctx);
-            }
-            OpKind::Write => {
-                let write = op.write.expect("a write op has its id");
-                let msg = |req| Msg::Store {
-                    req,
-                    write,
-                    replay: false,
-                };
-                self.call(v, master, Purpose::Op, msg, ctx);
-            }
-            OpKind::Lock => {
-                let mode = q.mode;
-                self.call(
-                    v,
-                    master,
-                    Purpose::Op,
-                    |req| Msg::Lock { req, file, mode },
-                    ctx,
-                );
-            }
-        }
-    }
-
-    /// End the current operation.
-    pub(super) fn complete(&mut self, v: &mut ClientVol, result: OpResult, ctx: &mut CCtx) {
-        let Some(op) = v.op.take() else { return };
         if let Some(t) = op.deadline {
             ctx.cancel_timer(t);
         }
         let stale: Vec<_> = v
             .calls
             .iter()
-            .filter(|(_, c)| c.purpose == Purpose::Op)
+            .filter(|(_, c)| c.purpose == Purpose::Op(file))
             .map(|(&r, _)| r)
             .collect();
         for req in stale {
@@ -205,10 +238,26 @@ impl Client {
     }
 
     pub(super) fn on_deadline(&mut self, v: &mut ClientVol, id: u64, ctx: &mut CCtx) {
-        if v.op.as_ref().is_some_and(|op| op.q.id == id) {
-            v.op.as_mut().expect("checked").deadline = None;
-            self.complete(v, OpResult::Failed, ctx);
+        let file = v
+            .active
+            .iter()
+            .find(|(_, op)| op.q.id == id)
+            .map(|(&f, _)| f);
+        if let Some(file) = file {
+            v.active.get_mut(&file).expect("found").deadline = None;
+            self.complete(v, file, OpResult::Failed, ctx);
         }
+    }
+
+    /// Retry one operation later: 200 ms, doubling per refusal, at most 5 s.
+    fn retry_op_later(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
+        let Some(op) = v.active.get_mut(&file) else {
+            return;
+        };
+        let wait = backoff(op.attempts);
+        op.attempts += 1;
+        op.retry_at = Some(ctx.now() + wait);
+        ctx.set_timer(wait, Timer::Retry);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -226,10 +275,7 @@ impl Client {
         self.see_term(v, term, ctx);
         self.heard_master(v);
         // A late answer to an earlier fetch of the same file still answers this read.
-        let Some(op) =
-            v.op.as_ref()
-                .filter(|op| op.q.kind == OpKind::Read && op.q.file == file)
-        else {
+        let Some(op) = v.active.get(&file).filter(|op| op.q.kind == OpKind::Read) else {
             return;
         };
         let expiry = match (op.broken, op.first_sent) {
@@ -237,7 +283,7 @@ impl Client {
             _ => None,
         };
         v.cache.insert(file, Cached { version, expiry });
-        self.complete(v, OpResult::Read(version), ctx);
+        self.complete(v, file, OpResult::Read(version), ctx);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -264,7 +310,11 @@ impl Client {
             }
             return;
         }
-        let Some(op) = v.op.as_ref().filter(|op| op.write == Some(write)) else {
+        let Some(op) = v
+            .active
+            .get(&write.file)
+            .filter(|op| op.write == Some(write))
+        else {
             return;
         };
         let sent = call
@@ -279,7 +329,7 @@ impl Client {
         if !durable && self.params.client_keeps_until_durable {
             self.undurable.push(write);
         }
-        self.complete(v, OpResult::Write(write, pos), ctx);
+        self.complete(v, write.file, OpResult::Write(write, pos), ctx);
         if durable {
             ctx.output(Output::Durable { write });
         }
@@ -298,24 +348,32 @@ impl Client {
             self.see_term(v, t, ctx);
         }
         let purpose = call.map(|c| c.purpose);
-        if purpose == Some(Purpose::Op)
-            && let Some(op) = v.op.as_mut()
-        {
-            op.in_flight = false;
-        }
+        let op_file = match purpose {
+            Some(Purpose::Op(file)) => {
+                if let Some(op) = v.active.get_mut(&file) {
+                    op.in_flight = false;
+                }
+                Some(file)
+            }
+            _ => None,
+        };
         match why {
             Refusal::NotMaster(hint) => {
                 v.master = hint.filter(|&h| Some(h) != v.master);
-                if v.master.is_some() {
-                    return;
+                if v.master.is_none() {
+                    self.back_off(v, ctx);
                 }
-                self.back_off(v, ctx);
             }
-            Refusal::Recovering => self.back_off(v, ctx),
-            Refusal::LockConflict => match purpose {
-                Some(Purpose::Renew { file }) => self.lose_lock(v, file, ctx),
-                _ => self.back_off(v, ctx),
-            },
+            Refusal::Recovering | Refusal::LockConflict => {
+                self.heard_master(v);
+                match (purpose, op_file) {
+                    (_, Some(file)) => self.retry_op_later(v, file, ctx),
+                    (Some(Purpose::Renew { file }), None) if why == Refusal::LockConflict => {
+                        self.lose_lock(v, file, ctx)
+                    }
+                    _ => self.back_off(v, ctx),
+                }
+            }
         }
     }
 
@@ -334,13 +392,19 @@ impl Client {
         v.replays = self.undurable.iter().copied().collect();
     }
 
-    pub(super) fn lock_op_granted(&mut self, v: &mut ClientVol, sent: Instant, ctx: &mut CCtx) {
-        let Some(op) = v.op.as_ref().filter(|op| op.q.kind == OpKind::Lock) else {
+    pub(super) fn lock_op_granted(
+        &mut self,
+        v: &mut ClientVol,
+        file: FileNo,
+        sent: Instant,
+        ctx: &mut CCtx,
+    ) {
+        let Some(op) = v.active.get(&file).filter(|op| op.q.kind == OpKind::Lock) else {
             return;
         };
-        let (file, mode, probe) = (op.q.file, op.q.mode, op.q.probe);
+        let (mode, probe) = (op.q.mode, op.q.probe);
         self.hold_lock(v, file, mode, sent, !probe, ctx);
-        self.complete(v, OpResult::Lock, ctx);
+        self.complete(v, file, OpResult::Lock, ctx);
         if probe {
             self.release_lock(v, file, ctx);
         }

@@ -41,7 +41,7 @@ impl Client {
             c.expiry = None;
         }
         // A grant on its way may be older than this break: do not trust it.
-        if let Some(op) = v.op.as_mut().filter(|op| op.q.file == file) {
+        if let Some(op) = v.active.get_mut(&file) {
             op.broken = true;
         }
         ctx.send(from, Msg::BreakAck { file });
@@ -54,7 +54,7 @@ impl Client {
         self.see_term(v, term, ctx);
         self.heard_master(v);
         match call.purpose {
-            Purpose::Op => self.lock_op_granted(v, call.sent, ctx),
+            Purpose::Op(file) => self.lock_op_granted(v, file, call.sent, ctx),
             Purpose::Renew { file } => {
                 v.renew_due.remove(&file);
                 let lease = self.params.lock_lease;

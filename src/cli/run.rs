@@ -1,0 +1,176 @@
+//! `afsim run`: every strategy of each scenario on the same seed and faults.
+
+use super::Failure;
+use crate::report::{files, summary, table};
+use crate::run::{Outcome, RunError, RunSpec, fault_schedule, run_strategy, scenario_as_run};
+use crate::scenario::{self, Scenario};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Scenario files (JSON)
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Seed for every scenario (overrides the file's `seed`)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder for the outputs, one subfolder per scenario name
+    #[arg(long, default_value = "results")]
+    pub out: PathBuf,
+}
+
+impl RunArgs {
+    pub fn headline() -> RunArgs {
+        RunArgs {
+            files: vec![PathBuf::from(super::HEADLINE)],
+            seed: None,
+            out: PathBuf::from("results"),
+        }
+    }
+}
+
+/// Load every file first: a bad one stops everything before any output is written.
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, Failure> {
+    let scenarios: Vec<Scenario> = paths
+        .iter()
+        .map(|p| scenario::load(p).map_err(|e| Failure::Input(e.to_string())))
+        .collect::<Result<_, _>>()?;
+    for (i, s) in scenarios.iter().enumerate() {
+        if let Some(j) = scenarios[..i].iter().position(|o| o.name == s.name) {
+            return Err(Failure::Input(format!(
+                "{} and {} are both named \"{}\": their outputs would overwrite each other",
+                paths[j].display(),
+                paths[i].display(),
+                s.name
+            )));
+        }
+    }
+    Ok(scenarios)
+}
+
+/// `--seed`, else the file's seed, else one drawn from the operating system.
+pub fn seed_for(flag: Option<u64>, scenario: &Scenario) -> u64 {
+    flag.or(scenario.seed).unwrap_or_else(drawn_seed)
+}
+
+fn drawn_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(std::process::id().into());
+    h.finish() >> 1
+}
+
+/// The first line of output: the seed of every scenario.
+pub fn seed_line(scenarios: &[Scenario], seeds: &[u64]) -> String {
+    match seeds {
+        [one] => format!("seed={one}"),
+        _ => scenarios
+            .iter()
+            .zip(seeds)
+            .map(|(s, seed)| format!("seed={seed} ({})", s.name))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// Run every strategy of a scenario, in order.
+pub fn run_scenario(
+    scenario: &Scenario,
+    seed: u64,
+) -> Result<(Vec<Outcome>, Vec<Option<f64>>), RunError> {
+    let faults = fault_schedule(scenario, seed);
+    let mut outcomes = Vec::new();
+    let mut peaks = Vec::new();
+    for strategy in &scenario.strategies {
+        let spec = RunSpec {
+            scenario,
+            strategy,
+            seed,
+            faults: &faults,
+            tap: None,
+        };
+        outcomes.push(run_strategy(spec)?);
+        peaks.push(files::peak_rss_mb());
+    }
+    Ok((outcomes, peaks))
+}
+
+pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let scenarios = load_all(&args.files)?;
+    let seeds: Vec<u64> = scenarios.iter().map(|s| seed_for(args.seed, s)).collect();
+    println!("{}", seed_line(&scenarios, &seeds));
+    let mut unexpected = Vec::new();
+    for (scenario, &seed) in scenarios.iter().zip(&seeds) {
+        let (outcomes, peaks) = run_scenario(scenario, seed).map_err(|e| match e {
+            RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
+            RunError::Fault(m) => Failure::Input(format!("{}: {m}", scenario.name)),
+        })?;
+        let summary = summary::summary(scenario, seed, &outcomes);
+        let dir = args.out.join(&scenario.name);
+        write_outputs(&dir, scenario, seed, &summary, &outcomes, &peaks)?;
+        println!("\n{} ({})", scenario.name, describe(scenario));
+        print!("{}", table::table(&summary));
+        println!("wrote {}", dir.display());
+        for (strategy, s) in scenario.strategies.iter().zip(&summary.strategies) {
+            let total: u64 = s.violations.0.iter().map(|(_, n)| n).sum();
+            if total > 0 && !strategy.expect_violations {
+                unexpected.push(format!(
+                    "{}: {} ({total} violations)",
+                    scenario.name, strategy.name
+                ));
+            }
+        }
+    }
+    if unexpected.is_empty() {
+        return Ok(());
+    }
+    eprintln!(
+        "unexpected violations (the scenario does not mark these strategies expect_violations):"
+    );
+    for u in unexpected {
+        eprintln!("  {u}");
+    }
+    Err(Failure::Violations)
+}
+
+fn describe(s: &Scenario) -> String {
+    let c = &s.cell;
+    format!(
+        "{} s, {} servers, {} clients, {} files, {} faults{}",
+        s.duration_s,
+        c.servers,
+        c.clients,
+        c.files,
+        s.faults.len(),
+        if s.random_faults.is_some() {
+            " + random master crashes"
+        } else {
+            ""
+        }
+    )
+}
+
+fn write_outputs(
+    dir: &Path,
+    scenario: &Scenario,
+    seed: u64,
+    summary: &summary::Summary,
+    outcomes: &[Outcome],
+    peaks: &[Option<f64>],
+) -> Result<(), Failure> {
+    let io = |path: &Path, e: std::io::Error| {
+        Failure::Input(format!("cannot write {}: {e}", path.display()))
+    };
+    let as_run = scenario_as_run(scenario, seed);
+    let outputs: [(&str, String); 4] = [
+        ("summary.json", files::json(summary)),
+        ("scenario.json", as_run.to_json_pretty()),
+        ("perf.json", files::perf_json(scenario, outcomes, peaks)),
+        ("timeseries.csv", files::timeseries_csv(scenario, outcomes)),
+    ];
+    for (name, text) in outputs {
+        let path = dir.join(name);
+        files::write_atomic(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! Writing outputs: every file atomically (a temporary file, then a rename), so an
+//! interrupted run never leaves half a file behind.
+
+use crate::metrics::BIN;
+use crate::run::Outcome;
+use crate::scenario::Scenario;
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Write `bytes` to `path` atomically, creating its folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp: PathBuf = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path)
+}
+
+/// Pretty JSON with a final newline.
+pub fn json<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("outputs serialise");
+    s.push('\n');
+    s
+}
+
+#[derive(Serialize)]
+struct Perf<'a> {
+    afsim_version: &'a str,
+    scenario: &'a str,
+    strategies: Vec<StrategyPerf<'a>>,
+}
+
+#[derive(Serialize)]
+struct StrategyPerf<'a> {
+    name: &'a str,
+    wall_s: f64,
+    events: u64,
+    events_per_s: f64,
+    sim_s_per_wall_s: f64,
+    peak_rss_mb: Option<f64>,
+}
+
+/// `perf.json`: machine-dependent figures, one entry per strategy.
+pub fn perf_json(scenario: &Scenario, outcomes: &[Outcome], peaks: &[Option<f64>]) -> String {
+    let strategies = scenario
+        .strategies
+        .iter()
+        .zip(outcomes)
+        .zip(peaks)
+        .map(|((s, o), peak)| {
+            let wall = o.wall_s.max(1e-9);
+            StrategyPerf {
+                name: &s.name,
+                wall_s: o.wall_s,
+                events: o.stats.events,
+                events_per_s: (o.stats.events as f64 / wall).round(),
+                sim_s_per_wall_s: (o.end.as_secs_f64() / wall * 10.0).round() / 10.0,
+                peak_rss_mb: *peak,
+            }
+        })
+        .collect();
+    json(&Perf {
+        afsim_version: super::summary::VERSION,
+        scenario: &scenario.name,
+        strategies,
+    })
+}
+
+/// The process's peak resident memory so far, in MiB (Linux; `None` elsewhere).
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
+}
+
+/// A CSV field, quoted if it needs to be.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `timeseries.csv`: one row per 60 s bin of `[0, duration_s)` per strategy.
+pub fn timeseries_csv(scenario: &Scenario, outcomes: &[Outcome]) -> String {
+    let mut out = String::from("strategy,t_s,attempted,succeeded,availability,messages\n");
+    let bins = (scenario.duration_s / BIN.as_secs_f64()).ceil() as usize;
+    for (s, o) in scenario.strategies.iter().zip(outcomes) {
+        let name = csv_field(&s.name);
+        for i in 0..bins {
+            let b = o.metrics.bins.get(i).copied().unwrap_or_default();
+            let avail = if b.attempted > 0 {
+                format!("{:.6}", b.succeeded as f64 / b.attempted as f64)
+            } else {
+                String::new()
+            };
+            let t = i as u64 * BIN.as_micros() / 1_000_000;
+            out.push_str(&format!(
+                "{name},{t},{},{},{avail},{}\n",
+                b.attempted, b.succeeded, b.messages
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,5 @@
+//! What `afsim run` writes and prints.
+
+pub mod files;
+pub mod summary;
+pub mod table;
