@@ -133,6 +133,15 @@ impl Grants {
         self.callbacks[file as usize].retain(|c| c.client != client);
     }
 
+    /// How many clients other than `except` hold unexpired callbacks on `file`.
+    pub fn count_others(&mut self, file: FileNo, except: ClientNo, now: Instant) -> usize {
+        self.holders(file, now);
+        self.callbacks[file as usize]
+            .iter()
+            .filter(|c| c.client != except)
+            .count()
+    }
+
     /// Unexpired callbacks on `file` other than `except`'s: (client, expiry).
     pub fn others(
         &mut self,

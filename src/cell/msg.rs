@@ -1,7 +1,7 @@
 //! What nodes of the cell say to each other, the timers they set, and what they report.
 
 use super::volume::{Snapshot, Update};
-use sim::{Duration, Message};
+use sim::{Duration, Instant, Message};
 
 /// A server's number (`fsN`).
 pub type ServerNo = u32;
@@ -107,8 +107,8 @@ pub enum Msg {
     Vote {
         round: u64,
         yes: bool,
-        /// How long ago this voter last voted yes for a different candidate.
-        prev_yes_age: Option<Duration>,
+        /// When (on the voter's clock) it last voted yes for a different candidate.
+        prev_yes_at: Option<Instant>,
         /// The latest term this voter knows.
         term: Term,
     },

@@ -4,8 +4,13 @@ use super::grants::CallbackRule;
 use crate::scenario::{CallbackLease, Durability, Recovery, Scenario, StrategySpec};
 use sim::Duration;
 
-/// How long a client or server waits for an answer before it retries or looks elsewhere.
+/// How long a server waits for an answer (a callback break, a sync) before it retries.
 pub const RPC_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a client waits for an answer before it sends the request again.
+pub const CLIENT_RPC_TIMEOUT: Duration = Duration::from_secs(2);
+/// Unanswered requests in a row after which a client gives up on its master and asks
+/// the servers who the master is (Rx declares a peer dead much as AFS clients do).
+pub const CLIENT_DEAD_AFTER: u32 = 2;
 /// A client's first back-off after a refusal or a failed locate; it doubles per attempt.
 pub const BACKOFF_MIN: Duration = Duration::from_millis(200);
 /// The longest back-off.

@@ -124,11 +124,20 @@ impl Update {
 }
 
 /// A replica in transit (Ubik sync, or a lagging replica catching up).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
     pub version: Pos,
     pub files: Vec<FileState>,
     pub grants: GrantsSnapshot,
+}
+
+/// The trace hash takes a snapshot's version and size: its contents follow from the
+/// updates already hashed, and hashing megabytes per message would dominate the run.
+impl std::hash::Hash for Snapshot {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.version.hash(h);
+        self.files.len().hash(h);
+    }
 }
 
 /// A server's replica.

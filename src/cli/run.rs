@@ -2,7 +2,7 @@
 
 use super::Failure;
 use crate::report::{files, summary, table};
-use crate::run::{Outcome, RunError, RunSpec, fault_schedule, run_strategy, scenario_as_run};
+use crate::run::{Outcome, RunError, run_scenario, scenario_as_run};
 use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -73,41 +73,19 @@ pub fn seed_line(scenarios: &[Scenario], seeds: &[u64]) -> String {
     }
 }
 
-/// Run every strategy of a scenario, in order.
-pub fn run_scenario(
-    scenario: &Scenario,
-    seed: u64,
-) -> Result<(Vec<Outcome>, Vec<Option<f64>>), RunError> {
-    let faults = fault_schedule(scenario, seed);
-    let mut outcomes = Vec::new();
-    let mut peaks = Vec::new();
-    for strategy in &scenario.strategies {
-        let spec = RunSpec {
-            scenario,
-            strategy,
-            seed,
-            faults: &faults,
-            tap: None,
-        };
-        outcomes.push(run_strategy(spec)?);
-        peaks.push(files::peak_rss_mb());
-    }
-    Ok((outcomes, peaks))
-}
-
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenarios = load_all(&args.files)?;
     let seeds: Vec<u64> = scenarios.iter().map(|s| seed_for(args.seed, s)).collect();
     println!("{}", seed_line(&scenarios, &seeds));
     let mut unexpected = Vec::new();
     for (scenario, &seed) in scenarios.iter().zip(&seeds) {
-        let (outcomes, peaks) = run_scenario(scenario, seed).map_err(|e| match e {
+        let outcomes = run_scenario(scenario, seed).map_err(|e| match e {
             RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
             RunError::Fault(m) => Failure::Input(format!("{}: {m}", scenario.name)),
         })?;
         let summary = summary::summary(scenario, seed, &outcomes);
         let dir = args.out.join(&scenario.name);
-        write_outputs(&dir, scenario, seed, &summary, &outcomes, &peaks)?;
+        write_outputs(&dir, scenario, seed, &summary, &outcomes)?;
         println!("\n{} ({})", scenario.name, describe(scenario));
         print!("{}", table::table(&summary));
         println!("wrote {}", dir.display());
@@ -156,7 +134,6 @@ fn write_outputs(
     seed: u64,
     summary: &summary::Summary,
     outcomes: &[Outcome],
-    peaks: &[Option<f64>],
 ) -> Result<(), Failure> {
     let io = |path: &Path, e: std::io::Error| {
         Failure::Input(format!("cannot write {}: {e}", path.display()))
@@ -165,7 +142,7 @@ fn write_outputs(
     let outputs: [(&str, String); 4] = [
         ("summary.json", files::json(summary)),
         ("scenario.json", as_run.to_json_pretty()),
-        ("perf.json", files::perf_json(scenario, outcomes, peaks)),
+        ("perf.json", files::perf_json(scenario, outcomes)),
         ("timeseries.csv", files::timeseries_csv(scenario, outcomes)),
     ];
     for (name, text) in outputs {

@@ -62,7 +62,9 @@ impl Recoveries {
     }
 
     pub fn server_crashed(&mut self, server: ServerNo) {
-        self.servers[server as usize].master = None;
+        let seen = &mut self.servers[server as usize];
+        seen.master = None;
+        seen.rounds.clear();
     }
 
     pub fn server_output(&mut self, server: ServerNo, output: &Output, now: Instant) {

@@ -46,13 +46,12 @@ struct StrategyPerf<'a> {
 }
 
 /// `perf.json`: machine-dependent figures, one entry per strategy.
-pub fn perf_json(scenario: &Scenario, outcomes: &[Outcome], peaks: &[Option<f64>]) -> String {
+pub fn perf_json(scenario: &Scenario, outcomes: &[Outcome]) -> String {
     let strategies = scenario
         .strategies
         .iter()
         .zip(outcomes)
-        .zip(peaks)
-        .map(|((s, o), peak)| {
+        .map(|(s, o)| {
             let wall = o.wall_s.max(1e-9);
             StrategyPerf {
                 name: &s.name,
@@ -60,7 +59,7 @@ pub fn perf_json(scenario: &Scenario, outcomes: &[Outcome], peaks: &[Option<f64>
                 events: o.stats.events,
                 events_per_s: (o.stats.events as f64 / wall).round(),
                 sim_s_per_wall_s: (o.end.as_secs_f64() / wall * 10.0).round() / 10.0,
-                peak_rss_mb: *peak,
+                peak_rss_mb: o.peak_rss_mb,
             }
         })
         .collect();
@@ -69,14 +68,6 @@ pub fn perf_json(scenario: &Scenario, outcomes: &[Outcome], peaks: &[Option<f64>
         scenario: &scenario.name,
         strategies,
     })
-}
-
-/// The process's peak resident memory so far, in MiB (Linux; `None` elsewhere).
-pub fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some((kb / 1024.0 * 10.0).round() / 10.0)
 }
 
 /// A CSV field, quoted if it needs to be.

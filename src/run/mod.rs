@@ -37,6 +37,8 @@ pub struct Outcome {
     /// When the liveness phase ended.
     pub end: Instant,
     pub wall_s: f64,
+    /// The process's peak resident memory when the run ended, in MiB (Linux only).
+    pub peak_rss_mb: Option<f64>,
     /// The observer the run was given, if any, to take its trace.
     pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
 }
@@ -81,10 +83,11 @@ pub fn scenario_as_run(scenario: &Scenario, seed: u64) -> Scenario {
 }
 
 /// How long after `duration_s` the liveness phase runs: an election, the strategy's own
-/// wait, and an operation deadline.
+/// wait, the release of locks still held from the workload, and an operation deadline.
 pub fn liveness_phase(params: &Params) -> Duration {
     let election = params.master_lease + params.vote_wait + params.beacon * 2;
-    election + strategy::longest_wait(params) + params.workload.op_deadline
+    let w = &params.workload;
+    election + strategy::longest_wait(params) + w.lock_hold + w.op_deadline
 }
 
 pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
@@ -141,7 +144,34 @@ pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
         trace_hash,
         end,
         wall_s: wall.elapsed().as_secs_f64(),
+        peak_rss_mb: peak_rss_mb(),
     })
+}
+
+/// Run every strategy of a scenario on `seed`, in order.
+pub fn run_scenario(scenario: &Scenario, seed: u64) -> Result<Vec<Outcome>, RunError> {
+    let faults = fault_schedule(scenario, seed);
+    scenario
+        .strategies
+        .iter()
+        .map(|strategy| {
+            run_strategy(RunSpec {
+                scenario,
+                strategy,
+                seed,
+                faults: &faults,
+                tap: None,
+            })
+        })
+        .collect()
+}
+
+/// The process's peak resident memory so far, in MiB (Linux; `None` elsewhere).
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
 }
 
 /// Each node's clock drift, uniform in ± `ppm`.

@@ -13,7 +13,7 @@ mod tokens;
 use super::msg::{
     ClientNo, FileNo, LockMode, Msg, OpKind, Output, Req, ServerNo, Term, Timer, WriteId,
 };
-use super::params::{BACKOFF_MAX, BACKOFF_MIN, Params, RPC_TIMEOUT};
+use super::params::{BACKOFF_MAX, BACKOFF_MIN, CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT, Params};
 use super::{AfsNode, server_node};
 use sim::{Ctx, Instant, NodeId, Prng, TimerId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -42,7 +42,11 @@ pub struct Client {
 pub struct ClientVol {
     master: Option<ServerNo>,
     term: Option<Term>,
+    /// Files cached under a callback still believed valid.
     cache: BTreeMap<FileNo, Cached>,
+    /// The latest expiry of any callback granted since boot: no callback is valid after
+    /// it (an upper bound; breaks do not lower it).
+    callbacks_until: Option<Instant>,
     locks: BTreeMap<FileNo, Held>,
     /// Operations waiting for their file's lane, oldest first.
     waiting: BTreeMap<FileNo, VecDeque<Queued>>,
@@ -52,6 +56,8 @@ pub struct ClientVol {
     next_req: Req,
     /// Consecutive failures, for back-off.
     attempts: u32,
+    /// Requests to the master unanswered in a row.
+    silent: u32,
     backoff_until: Option<Instant>,
     locate_nones: u32,
     /// A new master's term we still owe our tokens.
@@ -65,11 +71,11 @@ pub struct ClientVol {
     liveness: bool,
 }
 
-/// A cached file: its version, and the local expiry of its callback, if one is valid.
+/// A cached file: its version, and the local expiry of its callback.
 #[derive(Clone, Copy, Debug)]
 struct Cached {
     version: super::msg::Version,
-    expiry: Option<Instant>,
+    expiry: Instant,
 }
 
 /// A lock this client holds.
@@ -141,12 +147,14 @@ impl Client {
             master: Some(0),
             term: None,
             cache: BTreeMap::new(),
+            callbacks_until: None,
             locks: BTreeMap::new(),
             waiting: BTreeMap::new(),
             active: BTreeMap::new(),
             calls: BTreeMap::new(),
             next_req: 0,
             attempts: 0,
+            silent: 0,
             backoff_until: None,
             locate_nones: 0,
             reassert_to: None,
@@ -290,7 +298,7 @@ impl Client {
         let req = v.next_req;
         v.next_req += 1;
         ctx.send(server_node(to), msg(req));
-        let timer = ctx.set_timer(RPC_TIMEOUT, Timer::RpcTimeout { req });
+        let timer = ctx.set_timer(CLIENT_RPC_TIMEOUT, Timer::RpcTimeout { req });
         let sent = ctx.now();
         v.calls.insert(
             req,
@@ -318,7 +326,7 @@ impl Client {
         for s in 0..self.params.servers {
             ctx.send(server_node(s), Msg::Locate { req });
         }
-        let timer = ctx.set_timer(RPC_TIMEOUT, Timer::RpcTimeout { req });
+        let timer = ctx.set_timer(CLIENT_RPC_TIMEOUT, Timer::RpcTimeout { req });
         let sent = ctx.now();
         v.calls.insert(
             req,
@@ -359,21 +367,21 @@ impl Client {
         let Some(call) = v.calls.remove(&req) else {
             return;
         };
-        match call.purpose {
-            Purpose::Locate => self.back_off(v, ctx),
-            Purpose::Op(file) => {
-                if let Some(op) = v.active.get_mut(&file) {
-                    op.in_flight = false;
-                }
-                v.master = None;
-            }
-            Purpose::Probe => {
-                v.master = None;
-                self.locate(v, ctx);
-            }
-            Purpose::Reassert | Purpose::Replay(_) | Purpose::Renew { .. } => {
-                v.master = None;
-            }
+        if call.purpose == Purpose::Locate {
+            self.back_off(v, ctx);
+            return;
+        }
+        if let Purpose::Op(file) = call.purpose
+            && let Some(op) = v.active.get_mut(&file)
+        {
+            op.in_flight = false;
+        }
+        // Ask again (`drive` resends); after a few silences in a row, look elsewhere.
+        v.silent += 1;
+        if v.silent >= CLIENT_DEAD_AFTER {
+            v.silent = 0;
+            v.master = None;
+            self.locate(v, ctx);
         }
     }
 
@@ -391,6 +399,7 @@ impl Client {
 
     /// Any reply from the master resets the back-off.
     fn heard_master(&mut self, v: &mut ClientVol) {
+        v.silent = 0;
         v.attempts = 0;
         v.backoff_until = None;
     }

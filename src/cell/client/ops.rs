@@ -121,11 +121,8 @@ impl Client {
             let cached = v.cache.get(&file).copied();
             match q.kind {
                 OpKind::Read => {
-                    if let Some(Cached {
-                        version,
-                        expiry: Some(e),
-                    }) = cached
-                        && e > now
+                    if let Some(Cached { version, expiry }) = cached
+                        && expiry > now
                     {
                         ctx.output(Output::Done {
                             op: q.id,
@@ -249,6 +246,19 @@ impl Client {
         }
     }
 
+    /// Keep the file under its callback, or forget it if there is none.
+    fn cache(v: &mut ClientVol, file: FileNo, version: Version, expiry: Option<Instant>) {
+        match expiry {
+            Some(expiry) => {
+                v.cache.insert(file, Cached { version, expiry });
+                v.callbacks_until = Some(v.callbacks_until.map_or(expiry, |u| u.max(expiry)));
+            }
+            None => {
+                v.cache.remove(&file);
+            }
+        }
+    }
+
     /// Retry one operation later: 200 ms, doubling per refusal, at most 5 s.
     fn retry_op_later(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
         let Some(op) = v.active.get_mut(&file) else {
@@ -282,7 +292,7 @@ impl Client {
             (false, Some(sent)) if !callback.is_zero() => Some(sent + callback),
             _ => None,
         };
-        v.cache.insert(file, Cached { version, expiry });
+        Self::cache(v, file, version, expiry);
         self.complete(v, file, OpResult::Read(version), ctx);
     }
 
@@ -325,7 +335,7 @@ impl Client {
             write: Some(write),
             pos,
         };
-        v.cache.insert(write.file, Cached { version, expiry });
+        Self::cache(v, write.file, version, expiry);
         if !durable && self.params.client_keeps_until_durable {
             self.undurable.push(write);
         }

@@ -8,19 +8,20 @@ use sim::{Instant, NodeId};
 
 impl Client {
     pub(super) fn holds_tokens(&self, v: &ClientVol, now: Instant) -> bool {
-        !v.locks.is_empty() || v.cache.values().any(|c| c.expiry.is_some_and(|e| e > now))
+        !v.locks.is_empty() || v.callbacks_until.is_some_and(|u| u > now)
     }
 
     /// Everything to reassert to a new master, with the lifetime left on our clock.
     pub(super) fn tokens(&self, v: &ClientVol, now: Instant) -> Vec<Token> {
-        let callbacks = v.cache.iter().filter_map(|(&file, c)| {
-            let expiry = c.expiry.filter(|&e| e > now)?;
-            Some(Token::Callback {
+        let callbacks = v
+            .cache
+            .iter()
+            .filter(|(_, c)| c.expiry > now)
+            .map(|(&file, c)| Token::Callback {
                 file,
                 version: c.version,
-                left: expiry - now,
-            })
-        });
+                left: c.expiry - now,
+            });
         let locks = v.locks.iter().map(|(&file, h)| Token::Lock {
             file,
             mode: h.mode,
@@ -37,9 +38,7 @@ impl Client {
         file: FileNo,
         ctx: &mut CCtx,
     ) {
-        if let Some(c) = v.cache.get_mut(&file) {
-            c.expiry = None;
-        }
+        v.cache.remove(&file);
         // A grant on its way may be older than this break: do not trust it.
         if let Some(op) = v.active.get_mut(&file) {
             op.broken = true;
@@ -200,16 +199,12 @@ impl Client {
         }
         if accepted {
             for file in rejected {
-                if let Some(c) = v.cache.get_mut(file) {
-                    c.expiry = None;
-                }
+                v.cache.remove(file);
             }
             return;
         }
         // Too late: every token is void; revalidate on next use.
-        for c in v.cache.values_mut() {
-            c.expiry = None;
-        }
+        v.cache.clear();
         let files: Vec<FileNo> = v.locks.keys().copied().collect();
         for file in files {
             self.lose_lock(v, file, ctx);

@@ -87,11 +87,11 @@ impl Server {
             Msg::Vote {
                 round,
                 yes,
-                prev_yes_age,
+                prev_yes_at,
                 term,
             } => {
                 if yes {
-                    let report = VoteYes { prev_yes_age };
+                    let report = VoteYes { prev_yes_at };
                     let vote = Yes {
                         round,
                         voter: peer,
@@ -178,7 +178,7 @@ impl Server {
         let vote = Msg::Vote {
             round,
             yes: yes.is_some(),
-            prev_yes_age: yes.and_then(|y| y.prev_yes_age),
+            prev_yes_at: yes.and_then(|y| y.prev_yes_at),
             term: self.ballot.known_term,
         };
         ctx.send(server_node(peer), vote);

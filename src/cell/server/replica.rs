@@ -10,7 +10,8 @@ use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY};
 use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::cell::{client_node, server_node};
 use crate::scenario::Durability;
-use std::collections::BTreeMap;
+use sim::{Duration, Instant};
+use std::collections::{BTreeMap, VecDeque};
 
 /// Updates a replica keeps ahead of a gap before it gives up and waits for a snapshot.
 const MAX_AHEAD: usize = 4096;
@@ -34,9 +35,19 @@ pub struct Replication {
     waiting: BTreeMap<u64, Vec<Waiter>>,
     /// Updates not yet shipped (async durability batches them).
     unsent: Vec<Update>,
+    /// This term's recent updates, oldest first, to resend to a replica that missed some.
+    log: VecDeque<Update>,
+    /// Per server: when we last sent it a whole replica, and how long to wait before the
+    /// next one (doubling while it does not answer: it may be down).
+    snapshots: Vec<(Option<Instant>, Duration)>,
     /// The master's version at the previous catch-up tick.
     last_tick: Pos,
 }
+
+/// Updates kept for resending; a replica further behind gets a whole snapshot.
+const LOG_KEPT: usize = 1 << 16;
+/// The longest wait between snapshots to a replica that does not answer.
+const SNAPSHOT_WAIT_MAX: Duration = Duration::from_secs(64);
 
 impl Replication {
     pub fn committed(&self, seq: u64) -> bool {
@@ -49,6 +60,8 @@ impl Replication {
             commit: 0,
             waiting: BTreeMap::new(),
             unsent: Vec::new(),
+            log: VecDeque::new(),
+            snapshots: vec![(None, CATCH_UP_EVERY); servers as usize],
             last_tick: Pos::default(),
         }
     }
@@ -65,6 +78,10 @@ impl Server {
     ) {
         self.volume.apply(&update, ctx.now());
         let m = vol.master.as_mut().expect("only a master appends");
+        if m.repl.log.len() == LOG_KEPT {
+            m.repl.log.pop_front();
+        }
+        m.repl.log.push_back(update.clone());
         m.repl.unsent.push(update);
         if urgent || self.params.durability == Durability::Quorum {
             self.ship(vol, ctx);
@@ -121,7 +138,10 @@ impl Server {
         };
         if version.term == term {
             let acked = &mut m.repl.acked[peer as usize];
-            *acked = (*acked).max(version);
+            if version > *acked {
+                *acked = version;
+                m.repl.snapshots[peer as usize] = (None, CATCH_UP_EVERY);
+            }
             self.advance_commit(vol, ctx);
         }
     }
@@ -173,8 +193,9 @@ impl Server {
         }
     }
 
-    /// Every second: ship the async batch, and send a whole replica to servers that did
-    /// not catch up since the last tick.
+    /// Every second: ship the async batch, and help replicas that did not catch up since
+    /// the last tick: resend what they miss from the log, or a whole replica if the log
+    /// no longer reaches back that far (at most once per back-off, in case they are down).
     pub(super) fn replicate_tick(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
         let now = ctx.now();
         if !self.serving_master(vol, now) {
@@ -186,21 +207,50 @@ impl Server {
         };
         ctx.set_timer(every, Timer::ReplicateTick);
         self.ship(vol, ctx);
+        let version = self.volume.version;
         let m = vol.master.as_mut().expect("master");
         let behind: Vec<ServerNo> = (0..self.params.servers)
             .filter(|&s| s != self.no && m.repl.acked[s as usize] < m.repl.last_tick)
             .collect();
-        m.repl.last_tick = self.volume.version;
-        if behind.is_empty() {
-            return;
-        }
-        let snapshot = self.volume.snapshot(now);
+        m.repl.last_tick = version;
         for peer in behind {
-            let msg = Msg::ReplicateSnapshot {
-                term: m.term,
-                snapshot: Box::new(snapshot.clone()),
-            };
-            ctx.send(server_node(peer), msg);
+            let acked = m.repl.acked[peer as usize];
+            let from_log = acked.term == m.term
+                && m.repl
+                    .log
+                    .front()
+                    .is_some_and(|u| u.pos().seq <= acked.seq + 1);
+            if from_log {
+                let updates: Vec<Update> = m
+                    .repl
+                    .log
+                    .iter()
+                    .filter(|u| u.pos().seq > acked.seq)
+                    .cloned()
+                    .collect();
+                let msg = Msg::Replicate {
+                    term: m.term,
+                    updates,
+                };
+                ctx.send(server_node(peer), msg);
+                continue;
+            }
+            let (last, wait) = &mut m.repl.snapshots[peer as usize];
+            if last.is_some_and(|at| now < at + *wait) {
+                continue;
+            }
+            if last.is_some() {
+                *wait = (*wait * 2).min(SNAPSHOT_WAIT_MAX);
+            }
+            *last = Some(now);
+            let snapshot = Box::new(self.volume.snapshot(now));
+            ctx.send(
+                server_node(peer),
+                Msg::ReplicateSnapshot {
+                    term: m.term,
+                    snapshot,
+                },
+            );
         }
     }
 

@@ -124,7 +124,7 @@ impl Server {
         }
     }
 
-    /// A fetch at the head of its file's line: grant a callback and answer (once a
+    /// A fetch the file's line lets through: grant a callback and answer (once a
     /// majority holds the grant, for the quorum strategy).
     pub(super) fn grant_fetch(
         &mut self,
@@ -136,7 +136,7 @@ impl Server {
     ) {
         let now = ctx.now();
         let mut master = vol.master.take().expect("master");
-        let holders = self.grants(&mut master).others(file, client, now).len();
+        let holders = self.grants(&mut master).count_others(file, client, now);
         let grant = self.params.callback.grant(now, holders);
         let term = master.term;
         if !strategy::replicates_grants(self.recovery()) {
@@ -166,8 +166,9 @@ impl Server {
                 true,
                 ctx,
             );
+            // The file stays free: a write that comes meanwhile breaks this callback (the
+            // table has it already), and the client drops a grant a break overtook.
             self.when_committed(vol, pos.seq, Waiter::Reply { client, msg }, ctx);
-            self.busy_until_committed(vol, file, pos.seq, ctx);
         } else {
             ctx.send(client_node(client, self.params.servers), msg);
         }

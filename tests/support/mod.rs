@@ -1,0 +1,42 @@
+//! Small cells for the model's tests.
+#![allow(dead_code)]
+
+use afsim::run::{Outcome, run_scenario};
+use afsim::scenario::{Scenario, from_value};
+use serde_json::{Value, json};
+
+/// A scenario from JSON, validated like a file.
+pub fn scenario(doc: Value) -> Scenario {
+    from_value(doc, "test scenario").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A quiet, exact cell: fixed 2 ms latency, no loss, exact clocks, fast Ubik timings
+/// (beacon 1 s, lease 4 s, vote wait 6 s), 3 servers, 5 clients, 10 files.
+pub fn small(duration_s: f64, strategies: Value, faults: Value) -> Value {
+    json!({
+        "name": "small",
+        "seed": 7,
+        "duration_s": duration_s,
+        "cell": { "servers": 3, "clients": 5, "files": 10 },
+        "election": { "beacon_s": 1, "master_lease_s": 4, "vote_wait_s": 6 },
+        "network": { "latency_ms": { "fixed": 2 } },
+        "workload": { "ops_per_client_s": 1.0, "zipf": 0.5, "op_deadline_s": 10 },
+        "strategies": strategies,
+        "faults": faults
+    })
+}
+
+/// Run every strategy; outcomes in the scenario's order.
+pub fn run(s: &Scenario) -> Vec<Outcome> {
+    run_scenario(s, s.seed.unwrap_or(1)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn secs(t: Option<sim::Instant>) -> f64 {
+    t.expect("it happened").as_micros() as f64 / 1e6
+}
+
+/// Violations by kind: stale read, lock conflict, lost write, liveness.
+pub fn violations(o: &Outcome) -> [u64; 4] {
+    let t = &o.verdict.tallies;
+    [t[0].count, t[1].count, t[2].count, t[3].count]
+}
