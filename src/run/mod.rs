@@ -21,6 +21,8 @@ use std::rc::Rc;
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppliedFault {
     pub at: Instant,
+    /// When it heals by itself (`for_s`), if it does.
+    pub until: Option<Instant>,
     pub fault: String,
     pub resolved: Option<String>,
     /// Why it did nothing: no master to hit, or a restart of a live node.
@@ -233,6 +235,7 @@ impl Runner<'_> {
             Err(Skipped(why)) => {
                 self.applied.push(AppliedFault {
                     at,
+                    until: None,
                     fault,
                     resolved: None,
                     note: Some(why),
@@ -255,6 +258,7 @@ impl Runner<'_> {
             (!effective).then(|| "no effect: the node was already in that state".to_string());
         self.applied.push(AppliedFault {
             at,
+            until: concrete.span.map(|d| at + d),
             fault,
             resolved: Some(concrete.resolved),
             note,
