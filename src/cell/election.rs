@@ -108,7 +108,9 @@ impl Election {
         self.lease_until.is_some_and(|until| until > now)
     }
 
-    /// Whether `me` should send a beacon now.
+    /// Whether `me` should send a beacon now. A server stands once it has heard no master
+    /// for a lease, plus one beacon interval per server numbered below it, so that the
+    /// lowest-numbered survivor stands first and the others hear it before they would.
     pub fn is_candidate(
         &self,
         me: ServerNo,
@@ -120,8 +122,9 @@ impl Election {
             return true;
         }
         let recent = |at: Instant, within: Duration| now.saturating_since(at) < within;
+        let patience = lease + beacon * u64::from(me);
         let someone_master = self.heard.iter().enumerate().any(|(j, h)| {
-            j as ServerNo != me && h.is_some_and(|(at, master)| master && recent(at, lease))
+            j as ServerNo != me && h.is_some_and(|(at, master)| master && recent(at, patience))
         });
         let lower_candidate = self.heard[..me as usize]
             .iter()
@@ -262,15 +265,24 @@ mod tests {
         e.heard(2, now, true);
         assert!(!e.is_candidate(1, now, lease, beacon), "fs2 is master");
         assert!(
-            e.is_candidate(1, now + lease, lease, beacon),
-            "fs2 silent for a lease"
-        );
-        e.heard(0, now + lease, false);
-        assert!(
             !e.is_candidate(1, now + lease, lease, beacon),
+            "fs1 waits a beacon more"
+        );
+        let later = now + lease + beacon;
+        assert!(
+            e.is_candidate(1, later, lease, beacon),
+            "fs2 silent for long enough"
+        );
+        assert!(
+            e.is_candidate(0, now + lease, lease, beacon),
+            "fs0 stands first"
+        );
+        e.heard(0, later, false);
+        assert!(
+            !e.is_candidate(1, later, lease, beacon),
             "fs0 is a lower candidate"
         );
-        assert!(e.is_candidate(1, now + lease + beacon * 2, lease, beacon));
+        assert!(e.is_candidate(1, later + beacon * 2, lease, beacon));
         assert_eq!(e.believed_master(1, now, lease), Some(2));
     }
 }
