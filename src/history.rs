@@ -79,9 +79,9 @@ impl Recorder {
         };
         match result {
             OpResult::Read(version) => self.stale.read_done(client, op, Some(version), now),
-            OpResult::Write(write, pos) => {
+            OpResult::Write(write, pos, durable) => {
                 self.stale.write_acked(write, pos, now);
-                self.lost.acked(write, now);
+                self.lost.acked(write, now, durable);
             }
             OpResult::Lock => {}
             OpResult::Failed => {

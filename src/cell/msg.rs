@@ -2,6 +2,7 @@
 
 use super::volume::{Snapshot, Update};
 use sim::{Duration, Instant, Message};
+use std::rc::Rc;
 
 /// A server's number (`fsN`).
 pub type ServerNo = u32;
@@ -127,7 +128,8 @@ pub enum Msg {
     // Replication of the volume's updates from the master.
     Replicate {
         term: Term,
-        updates: Vec<Update>,
+        /// Shared by the copies sent to each replica.
+        updates: Rc<[Update]>,
     },
     ReplicateSnapshot {
         term: Term,
@@ -293,7 +295,8 @@ pub enum OpKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OpResult {
     Read(Version),
-    Write(WriteId, Pos),
+    /// The write, where it went, and whether it was durable when acknowledged.
+    Write(WriteId, Pos, bool),
     Lock,
     Failed,
 }

@@ -44,12 +44,15 @@ pub struct LostWrite {
 }
 
 impl LostWrite {
-    pub fn acked(&mut self, write: WriteId, now: Instant) {
+    /// A write was acknowledged at `now`; until it is durable its time is kept.
+    pub fn acked(&mut self, write: WriteId, now: Instant, durable: bool) {
         self.acked
             .entry((write.file, write.client))
             .or_default()
             .insert(write.seq);
-        self.undurable.insert(write, now);
+        if !durable {
+            self.undurable.insert(write, now);
+        }
     }
 
     pub fn durable(&mut self, write: WriteId) {
@@ -119,7 +122,7 @@ mod tests {
         }
         let mut c = LostWrite::default();
         for (write, at) in [(w(1, 1), 5), (w(1, 2), 6), (w(1, 3), 7), (w(2, 1), 8)] {
-            c.acked(write, Instant::from_secs(at));
+            c.acked(write, Instant::from_secs(at), false);
         }
         c.durable(w(1, 1));
         c.finish(

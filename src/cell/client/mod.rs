@@ -7,6 +7,7 @@
 //! `drive` decides what to send next, in order of urgency: reassertion to a new master,
 //! replay of un-durable writes, lock renewals, then the current operation.
 
+mod calls;
 mod ops;
 mod tokens;
 
@@ -15,6 +16,7 @@ use super::msg::{
 };
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT, Params};
 use super::{AfsNode, server_node};
+use calls::{Call, Calls};
 use sim::{Ctx, Instant, NodeId, Prng, TimerId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -52,7 +54,7 @@ pub struct ClientVol {
     waiting: BTreeMap<FileNo, VecDeque<Queued>>,
     /// The operation in progress on each busy file.
     active: BTreeMap<FileNo, Current>,
-    calls: BTreeMap<Req, Call>,
+    calls: Calls,
     next_req: Req,
     /// Consecutive failures, for back-off.
     attempts: u32,
@@ -67,6 +69,8 @@ pub struct ClientVol {
     /// Locks whose renewal is due.
     renew_due: BTreeSet<FileNo>,
     arrival: Option<TimerId>,
+    /// A buffer reused to list files without allocating on every event.
+    scratch: Vec<FileNo>,
     retry: Option<TimerId>,
     liveness: bool,
 }
@@ -124,12 +128,6 @@ enum Purpose {
     Renew { file: FileNo },
 }
 
-struct Call {
-    purpose: Purpose,
-    timer: TimerId,
-    sent: Instant,
-}
-
 impl Client {
     pub fn new(no: ClientNo, params: Rc<Params>, workload: Prng) -> Client {
         Client {
@@ -151,7 +149,7 @@ impl Client {
             locks: BTreeMap::new(),
             waiting: BTreeMap::new(),
             active: BTreeMap::new(),
-            calls: BTreeMap::new(),
+            calls: Calls::default(),
             next_req: 0,
             attempts: 0,
             silent: 0,
@@ -161,6 +159,7 @@ impl Client {
             replays: VecDeque::new(),
             renew_due: BTreeSet::new(),
             arrival: None,
+            scratch: Vec::new(),
             retry: None,
             liveness: false,
         };
@@ -234,12 +233,11 @@ impl Client {
 
     /// Send whatever is most urgent and not yet in flight.
     fn drive(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
-        self.start_next_ops(v, ctx);
         let now = ctx.now();
         if v.backoff_until.is_some_and(|t| t > now) {
             return;
         }
-        let in_flight = |v: &ClientVol, p: Purpose| v.calls.values().any(|c| c.purpose == p);
+        let in_flight = |v: &ClientVol, p: Purpose| v.calls.any(p);
         let Some(master) = v.master else {
             if self.needs_master(v) && !in_flight(v, Purpose::Locate) {
                 self.locate(v, ctx);
@@ -313,7 +311,7 @@ impl Client {
 
     /// The call `req` is answered: forget it and stop its timer.
     fn answered(&mut self, v: &mut ClientVol, req: Req, ctx: &mut CCtx) -> Option<Call> {
-        let call = v.calls.remove(&req)?;
+        let call = v.calls.remove(req)?;
         ctx.cancel_timer(call.timer);
         Some(call)
     }
@@ -345,7 +343,7 @@ impl Client {
         master: Option<ServerNo>,
         ctx: &mut CCtx,
     ) {
-        if !v.calls.contains_key(&req) {
+        if !v.calls.contains(req) {
             return;
         }
         match master {
@@ -364,7 +362,7 @@ impl Client {
     }
 
     fn on_rpc_timeout(&mut self, v: &mut ClientVol, req: Req, ctx: &mut CCtx) {
-        let Some(call) = v.calls.remove(&req) else {
+        let Some(call) = v.calls.remove(req) else {
             return;
         };
         if call.purpose == Purpose::Locate {

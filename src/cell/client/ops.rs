@@ -70,6 +70,7 @@ impl Client {
             deadline,
             probe,
         });
+        self.start_lane(v, file, ctx);
     }
 
     /// After `duration_s`: no more workload; prove liveness with one write and one lock.
@@ -86,21 +87,9 @@ impl Client {
         self.enqueue(v, OpKind::Lock, file, LockMode::Shared, None, true, ctx);
     }
 
-    /// Start the next operation of every file lane that is free; serve it from the
-    /// cache if possible. Operations on one file run in arrival order; different files
-    /// proceed side by side, as different processes on one machine do.
-    pub(super) fn start_next_ops(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
-        let free: Vec<FileNo> = v
-            .waiting
-            .keys()
-            .filter(|f| !v.active.contains_key(f))
-            .copied()
-            .collect();
-        for file in free {
-            self.start_lane(v, file, ctx);
-        }
-    }
-
+    /// Start the next operation of `file`'s lane if the lane is free, serving it from
+    /// the cache if possible. Operations on one file run in arrival order; different
+    /// files proceed side by side, as different processes on one machine do.
     fn start_lane(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
         let now = ctx.now();
         while !v.active.contains_key(&file) {
@@ -171,13 +160,14 @@ impl Client {
     /// Send the request of every active operation that has none in flight.
     pub(super) fn send_ops(&mut self, v: &mut ClientVol, master: ServerNo, ctx: &mut CCtx) {
         let now = ctx.now();
-        let ready: Vec<FileNo> = v
-            .active
-            .iter()
-            .filter(|(_, op)| !op.in_flight && op.retry_at.is_none_or(|t| t <= now))
-            .map(|(&f, _)| f)
-            .collect();
-        for file in ready {
+        let mut ready = std::mem::take(&mut v.scratch);
+        ready.extend(
+            v.active
+                .iter()
+                .filter(|(_, op)| !op.in_flight && op.retry_at.is_none_or(|t| t <= now))
+                .map(|(&f, _)| f),
+        );
+        for &file in &ready {
             let op = v.active.get_mut(&file).expect("listed");
             op.in_flight = true;
             op.retry_at = None;
@@ -203,6 +193,8 @@ impl Client {
                 }
             }
         }
+        ready.clear();
+        v.scratch = ready;
     }
 
     /// End the operation on `file`.
@@ -219,19 +211,13 @@ impl Client {
         if let Some(t) = op.deadline {
             ctx.cancel_timer(t);
         }
-        let stale: Vec<_> = v
-            .calls
-            .iter()
-            .filter(|(_, c)| c.purpose == Purpose::Op(file))
-            .map(|(&r, _)| r)
-            .collect();
-        for req in stale {
-            self.answered(v, req, ctx);
-        }
+        v.calls
+            .remove_all(Purpose::Op(file), |call| ctx.cancel_timer(call.timer));
         ctx.output(Output::Done {
             op: op.q.id,
             result,
         });
+        self.start_lane(v, file, ctx);
     }
 
     pub(super) fn on_deadline(&mut self, v: &mut ClientVol, id: u64, ctx: &mut CCtx) {
@@ -339,10 +325,7 @@ impl Client {
         if !durable && self.params.client_keeps_until_durable {
             self.undurable.push(write);
         }
-        self.complete(v, write.file, OpResult::Write(write, pos), ctx);
-        if durable {
-            ctx.output(Output::Durable { write });
-        }
+        self.complete(v, write.file, OpResult::Write(write, pos, durable), ctx);
     }
 
     pub(super) fn on_refused(

@@ -145,8 +145,7 @@ impl Client {
             return;
         }
         if v.calls
-            .values()
-            .any(|c| matches!(c.purpose, Purpose::Probe | Purpose::Locate))
+            .any_where(|p| matches!(p, Purpose::Probe | Purpose::Locate))
         {
             return;
         }

@@ -12,6 +12,7 @@ use crate::cell::{client_node, server_node};
 use crate::scenario::Durability;
 use sim::{Duration, Instant};
 use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 
 /// Updates a replica keeps ahead of a gap before it gives up and waits for a snapshot.
 const MAX_AHEAD: usize = 4096;
@@ -115,7 +116,7 @@ impl Server {
         if m.repl.unsent.is_empty() {
             return;
         }
-        let updates = std::mem::take(&mut m.repl.unsent);
+        let updates: Rc<[Update]> = std::mem::take(&mut m.repl.unsent).into();
         for peer in (0..self.params.servers).filter(|&s| s != self.no) {
             let msg = Msg::Replicate {
                 term: m.term,
@@ -221,7 +222,7 @@ impl Server {
                     .front()
                     .is_some_and(|u| u.pos().seq <= acked.seq + 1);
             if from_log {
-                let updates: Vec<Update> = m
+                let updates: Rc<[Update]> = m
                     .repl
                     .log
                     .iter()

@@ -11,7 +11,7 @@ use crate::cell::params::RPC_TIMEOUT;
 use crate::cell::volume::Update;
 use crate::scenario::Durability;
 use crate::strategy;
-use sim::{Duration, Instant};
+use sim::{Duration, Instant, TimerId};
 use std::collections::VecDeque;
 
 /// A request waiting for its file.
@@ -42,6 +42,7 @@ enum Busy {
         req: Req,
         write: WriteId,
         holders: Vec<(ClientNo, Instant)>,
+        retry: TimerId,
     },
     /// Waiting for an update to commit.
     Committing,
@@ -131,13 +132,14 @@ impl Server {
                 Msg::CallbackBreak { file },
             );
         }
-        ctx.set_timer(RPC_TIMEOUT, Timer::BreakRetry { file });
+        let retry = ctx.set_timer(RPC_TIMEOUT, Timer::BreakRetry { file });
         let m = vol.master.as_mut().expect("master");
         m.files[file as usize].busy = Some(Busy::Breaking {
             client,
             req,
             write,
             holders,
+            retry,
         });
     }
 
@@ -165,7 +167,7 @@ impl Server {
         let now = ctx.now();
         let servers = self.params.servers;
         let Some(m) = vol.master.as_mut() else { return };
-        let Some(Busy::Breaking { holders, .. }) = &mut m.files[file as usize].busy else {
+        let Some(Busy::Breaking { holders, retry, .. }) = &mut m.files[file as usize].busy else {
             return;
         };
         holders.retain(|&(_, give_up)| give_up > now);
@@ -174,10 +176,8 @@ impl Server {
         }
         if !holders.is_empty() {
             let next = holders.iter().map(|&(_, g)| g).min().expect("non-empty");
-            ctx.set_timer(
-                RPC_TIMEOUT.min(next.saturating_since(now)),
-                Timer::BreakRetry { file },
-            );
+            let wait = RPC_TIMEOUT.min(next.saturating_since(now));
+            *retry = ctx.set_timer(wait, Timer::BreakRetry { file });
         }
         self.maybe_apply(vol, file, ctx);
     }
@@ -191,11 +191,16 @@ impl Server {
             return;
         }
         let Some(Busy::Breaking {
-            client, req, write, ..
+            client,
+            req,
+            write,
+            retry,
+            ..
         }) = slot.busy.take()
         else {
             unreachable!("checked above")
         };
+        ctx.cancel_timer(retry);
         self.apply_write(vol, client, req, write, ctx);
     }
 
