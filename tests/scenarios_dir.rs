@@ -11,7 +11,11 @@ fn every_committed_scenario_is_valid_and_described() {
         let s = afsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
         let stem = path.file_stem().and_then(|s| s.to_str()).expect("name");
         assert_eq!(s.name, stem, "{}", path.display());
-        assert!(s.description.len() > 60, "{} needs a description", path.display());
+        assert!(
+            s.description.len() > 60,
+            "{} needs a description",
+            path.display()
+        );
         seen += 1;
     }
     assert!(seen >= 5, "found {seen} scenarios");
