@@ -5,7 +5,7 @@
 //! lifetimes, which the receiver adds to its own clock on arrival: latency only makes a
 //! receiver's idea of a grant longer, never shorter.
 
-use super::msg::{ClientNo, FileNo, LockMode};
+use super::msg::{ClientNo, FileNo, LockId, LockMode};
 use sim::{Duration, Instant};
 
 /// How long callbacks live.
@@ -85,6 +85,7 @@ pub struct HeldLock {
     pub client: ClientNo,
     pub mode: LockMode,
     pub expiry: Instant,
+    pub id: LockId,
 }
 
 /// Callbacks and locks by file.
@@ -98,7 +99,7 @@ pub struct Grants {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct GrantsSnapshot {
     callbacks: Vec<(FileNo, ClientNo, Duration)>,
-    locks: Vec<(FileNo, ClientNo, LockMode, Duration)>,
+    locks: Vec<(FileNo, LockMode, Duration, LockId)>,
 }
 
 impl Grants {
@@ -164,18 +165,17 @@ impl Grants {
         list
     }
 
-    /// Whether `client` may take `mode` on `file` now.
-    pub fn lock_allowed(
-        &mut self,
-        file: FileNo,
-        client: ClientNo,
-        mode: LockMode,
-        now: Instant,
-    ) -> bool {
-        self.locks(file, now)
-            .iter()
-            .filter(|l| l.client != client)
-            .all(|l| mode == LockMode::Shared && l.mode == LockMode::Shared)
+    /// Whether lock `id` may be taken (or renewed) in `mode` on `file` now: no other
+    /// client's lock conflicts, and its client holds no newer lock there (a request that
+    /// arrives late, from an attempt its client gave up, must not replace a newer lock).
+    pub fn lock_allowed(&mut self, file: FileNo, id: LockId, mode: LockMode, now: Instant) -> bool {
+        self.locks(file, now).iter().all(|l| {
+            if l.client == id.client {
+                l.id.seq <= id.seq
+            } else {
+                mode == LockMode::Shared && l.mode == LockMode::Shared
+            }
+        })
     }
 
     /// Whether `client` holds an unexpired lock on `file`.
@@ -183,18 +183,21 @@ impl Grants {
         self.locks(file, now).iter().any(|l| l.client == client)
     }
 
-    pub fn set_lock(&mut self, file: FileNo, client: ClientNo, mode: LockMode, expiry: Instant) {
+    /// Record `id` on `file` until `expiry`, replacing any earlier lock of its client.
+    pub fn set_lock(&mut self, file: FileNo, id: LockId, mode: LockMode, expiry: Instant) {
         let list = &mut self.locks[file as usize];
-        list.retain(|l| l.client != client);
+        list.retain(|l| l.client != id.client);
         list.push(HeldLock {
-            client,
+            client: id.client,
             mode,
             expiry,
+            id,
         });
     }
 
-    pub fn unlock(&mut self, file: FileNo, client: ClientNo) {
-        self.locks[file as usize].retain(|l| l.client != client);
+    /// Release lock `id` if it is still the one its client holds on `file`.
+    pub fn unlock(&mut self, file: FileNo, id: LockId) {
+        self.locks[file as usize].retain(|l| l.id != id);
     }
 
     /// The table with expiries turned into lifetimes left at `now`.
@@ -209,7 +212,7 @@ impl Grants {
         for (file, list) in self.locks.iter().enumerate() {
             for l in list.iter().filter(|l| l.expiry > now) {
                 snap.locks
-                    .push((file as FileNo, l.client, l.mode, l.expiry - now));
+                    .push((file as FileNo, l.mode, l.expiry - now, l.id));
             }
         }
         snap
@@ -221,8 +224,8 @@ impl Grants {
         for &(file, client, left) in &snap.callbacks {
             grants.add_callback(file, client, now + left);
         }
-        for &(file, client, mode, left) in &snap.locks {
-            grants.set_lock(file, client, mode, now + left);
+        for &(file, mode, left, id) in &snap.locks {
+            grants.set_lock(file, id, mode, now + left);
         }
         grants
     }
@@ -273,19 +276,41 @@ mod tests {
         assert_eq!(rule.longest_client_lifetime(), Duration::from_secs(14_527));
     }
 
+    fn id(client: ClientNo, seq: u64) -> LockId {
+        LockId { client, seq }
+    }
+
     #[test]
     fn locks_conflict_unless_both_shared_and_expire() {
         let mut g = Grants::new(2);
         let now = Instant::from_secs(10);
-        g.set_lock(0, 1, LockMode::Shared, now + Duration::from_secs(5));
-        assert!(g.lock_allowed(0, 2, LockMode::Shared, now));
-        assert!(!g.lock_allowed(0, 2, LockMode::Exclusive, now));
+        g.set_lock(0, id(1, 3), LockMode::Shared, now + Duration::from_secs(5));
+        assert!(g.lock_allowed(0, id(2, 0), LockMode::Shared, now));
+        assert!(!g.lock_allowed(0, id(2, 0), LockMode::Exclusive, now));
         assert!(
-            g.lock_allowed(0, 1, LockMode::Exclusive, now),
+            g.lock_allowed(0, id(1, 4), LockMode::Exclusive, now),
             "its own lock"
         );
-        assert!(g.lock_allowed(0, 2, LockMode::Exclusive, now + Duration::from_secs(5)));
-        assert!(g.lock_allowed(1, 2, LockMode::Exclusive, now));
+        assert!(
+            !g.lock_allowed(0, id(1, 2), LockMode::Exclusive, now),
+            "an older request"
+        );
+        let later = now + Duration::from_secs(5);
+        assert!(g.lock_allowed(0, id(2, 0), LockMode::Exclusive, later));
+        assert!(g.lock_allowed(1, id(2, 0), LockMode::Exclusive, now));
+    }
+
+    #[test]
+    fn a_late_release_of_an_earlier_lock_leaves_the_new_one() {
+        let mut g = Grants::new(1);
+        let now = Instant::from_secs(10);
+        let later = now + Duration::from_secs(5);
+        g.set_lock(0, id(1, 0), LockMode::Exclusive, later);
+        g.set_lock(0, id(1, 1), LockMode::Exclusive, later);
+        g.unlock(0, id(1, 0));
+        assert!(g.holds_lock(0, 1, now), "the release named the old lock");
+        g.unlock(0, id(1, 1));
+        assert!(!g.holds_lock(0, 1, now));
     }
 
     #[test]
@@ -293,7 +318,7 @@ mod tests {
         let mut g = Grants::new(3);
         g.add_callback(2, 7, Instant::from_secs(100));
         g.add_callback(1, 5, Instant::from_secs(40));
-        g.set_lock(0, 4, LockMode::Exclusive, Instant::from_secs(70));
+        g.set_lock(0, id(4, 0), LockMode::Exclusive, Instant::from_secs(70));
         let snap = g.snapshot(Instant::from_secs(50));
         let there = Grants::restore(3, &snap, Instant::from_secs(1000));
         let mut there = there;

@@ -59,6 +59,13 @@ pub enum LockMode {
 /// A client's request number, echoed in the reply.
 pub type Req = u64;
 
+/// One acquisition of a lock by one client: `(client, count of its acquisitions)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LockId {
+    pub client: ClientNo,
+    pub seq: u64,
+}
+
 /// Why a master did not serve a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Refusal {
@@ -94,6 +101,7 @@ pub enum Token {
         file: FileNo,
         mode: LockMode,
         left: Duration,
+        lock: LockId,
     },
 }
 
@@ -167,17 +175,22 @@ pub enum Msg {
     Durable {
         writes: Vec<WriteId>,
     },
+    /// Acquire, or renew, lock `lock` (a renewal names the lock it extends).
     Lock {
         req: Req,
         file: FileNo,
         mode: LockMode,
+        lock: LockId,
     },
     LockOk {
         req: Req,
         term: Term,
     },
+    /// Release lock `lock`: only that one, so a release that arrives after the same
+    /// client locked the file again leaves the new lock alone.
     Unlock {
         file: FileNo,
+        lock: LockId,
     },
     Refused {
         req: Req,

@@ -6,7 +6,7 @@
 //! says how fresh it is. A new master adopts the freshest replica of a majority.
 
 use super::grants::{Grants, GrantsSnapshot};
-use super::msg::{ClientNo, FileNo, LockMode, Pos, Version, WriteId};
+use super::msg::{ClientNo, FileNo, LockId, LockMode, Pos, Version, WriteId};
 use sim::{Duration, Instant};
 use std::collections::BTreeMap;
 
@@ -80,8 +80,10 @@ pub struct FileState {
 /// One change to the volume, stamped with its place in the history.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Update {
-    /// A new master's first update: it claims its term in every replica it reaches.
-    Begin { pos: Pos },
+    /// A new master's first update: it claims its term in every replica it reaches. It
+    /// follows only `base`, the replica the new master synced from: a replica with
+    /// any other history must be replaced by a snapshot, not extended.
+    Begin { pos: Pos, base: Pos },
     /// A data write; with the quorum strategy it also carries the writer's new callback.
     Write {
         pos: Pos,
@@ -99,7 +101,7 @@ pub enum Update {
     Lock {
         pos: Pos,
         file: FileNo,
-        client: ClientNo,
+        lock: LockId,
         mode: LockMode,
         left: Duration,
     },
@@ -107,14 +109,14 @@ pub enum Update {
     Unlock {
         pos: Pos,
         file: FileNo,
-        client: ClientNo,
+        lock: LockId,
     },
 }
 
 impl Update {
     pub fn pos(&self) -> Pos {
         match self {
-            Update::Begin { pos }
+            Update::Begin { pos, .. }
             | Update::Write { pos, .. }
             | Update::Callback { pos, .. }
             | Update::Lock { pos, .. }
@@ -179,7 +181,7 @@ impl Volume {
     pub fn apply(&mut self, update: &Update, now: Instant) {
         let pos = update.pos();
         assert!(
-            pos.seq == self.version.seq + 1 && pos.term >= self.version.term,
+            self.follows(update),
             "update {pos:?} does not follow {:?}",
             self.version
         );
@@ -211,19 +213,24 @@ impl Volume {
             } => self.grants.add_callback(file, client, now + left),
             Update::Lock {
                 file,
-                client,
+                lock,
                 mode,
                 left,
                 ..
-            } => self.grants.set_lock(file, client, mode, now + left),
-            Update::Unlock { file, client, .. } => self.grants.unlock(file, client),
+            } => self.grants.set_lock(file, lock, mode, now + left),
+            Update::Unlock { file, lock, .. } => self.grants.unlock(file, lock),
         }
     }
 
     /// Whether `update` can be applied next.
+    /// Whether `update` can be applied next: the next of this term, or a new term's
+    /// first update built on exactly this replica.
     pub fn follows(&self, update: &Update) -> bool {
         let pos = update.pos();
-        pos.seq == self.version.seq + 1 && pos.term >= self.version.term
+        match *update {
+            Update::Begin { base, .. } => base == self.version && pos.seq == base.seq + 1,
+            _ => pos.term == self.version.term && pos.seq == self.version.seq + 1,
+        }
     }
 
     pub fn snapshot(&self, now: Instant) -> Snapshot {
@@ -289,5 +296,35 @@ mod tests {
         assert!(v.has(w));
         assert_eq!(v.files[1].current.write, Some(w));
         assert!(!v.follows(&up), "the same update twice");
+    }
+
+    #[test]
+    fn a_new_term_extends_only_the_replica_it_was_built_on() {
+        let t = |number| crate::cell::msg::Term { number, server: 0 };
+        let at = |number, seq| Pos {
+            term: t(number),
+            seq,
+        };
+        let mut base = Volume::new(1);
+        base.version = at(1, 7);
+        let mut diverged = Volume::new(1);
+        diverged.version = at(1, 8);
+        let begin = Update::Begin {
+            pos: at(2, 8),
+            base: at(1, 7),
+        };
+        assert!(base.follows(&begin));
+        assert!(!diverged.follows(&begin), "same sequence, other history");
+        let next = Update::Unlock {
+            pos: at(2, 9),
+            file: 0,
+            lock: Default::default(),
+        };
+        assert!(
+            !diverged.follows(&next),
+            "a new term's update on an old term"
+        );
+        base.apply(&begin, Instant::ZERO);
+        assert!(base.follows(&next));
     }
 }

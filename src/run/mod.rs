@@ -85,11 +85,14 @@ pub fn scenario_as_run(scenario: &Scenario, seed: u64) -> Scenario {
 }
 
 /// How long after `duration_s` the liveness phase runs: an election, the strategy's own
-/// wait, the release of locks still held from the workload, and an operation deadline.
+/// wait, the end of locks still held from the workload (released after `lock_hold_s`,
+/// or a lock lease after a holder crashed or its release was lost), and an operation
+/// deadline.
 pub fn liveness_phase(params: &Params) -> Duration {
     let election = params.master_lease + params.vote_wait + params.beacon * 2;
     let w = &params.workload;
-    election + strategy::longest_wait(params) + w.lock_hold + w.op_deadline
+    let locks = w.lock_hold.max(params.lock_lease);
+    election + strategy::longest_wait(params) + locks + w.op_deadline
 }
 
 pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {

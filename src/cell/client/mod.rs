@@ -12,7 +12,7 @@ mod ops;
 mod tokens;
 
 use super::msg::{
-    ClientNo, FileNo, LockMode, Msg, OpKind, Output, Req, ServerNo, Term, Timer, WriteId,
+    ClientNo, FileNo, LockId, LockMode, Msg, OpKind, Output, Req, ServerNo, Term, Timer, WriteId,
 };
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT, Params};
 use super::{AfsNode, server_node};
@@ -38,6 +38,8 @@ pub struct Client {
     /// Acknowledged writes not yet durable, oldest first.
     pub undurable: Vec<WriteId>,
     next_op: u64,
+    /// Locks taken so far: numbers each new one (see `LockId`).
+    next_lock: u64,
 }
 
 /// What a client loses when it crashes.
@@ -71,6 +73,9 @@ pub struct ClientVol {
     arrival: Option<TimerId>,
     /// A buffer reused to list files without allocating on every event.
     scratch: Vec<FileNo>,
+    /// Callback breaks received lately (within a request timeout): a grant answering a
+    /// request sent before one of them may be what it broke.
+    breaks: Vec<(FileNo, Instant)>,
     retry: Option<TimerId>,
     liveness: bool,
 }
@@ -84,6 +89,7 @@ struct Cached {
 
 /// A lock this client holds.
 struct Held {
+    id: LockId,
     mode: LockMode,
     /// `lock_lease_s` after sending the last successful acquire or renewal (local).
     expiry: Instant,
@@ -106,10 +112,11 @@ struct Queued {
 struct Current {
     q: Queued,
     write: Option<WriteId>,
-    /// When the first fetch of this read was sent: callbacks count from there.
-    first_sent: Option<Instant>,
-    /// A break for the file arrived while fetching: do not trust the callback.
-    broken: bool,
+    /// A lock operation's lock: every attempt asks for this one.
+    lock: Option<LockId>,
+    /// The first request sent for this operation: only answers to it or later ones
+    /// were computed after the operation began.
+    first_req: Option<Req>,
     in_flight: bool,
     /// Refusals so far, for this operation's back-off.
     attempts: u32,
@@ -137,6 +144,7 @@ impl Client {
             write_seqs: BTreeMap::new(),
             undurable: Vec::new(),
             next_op: 0,
+            next_lock: 0,
         }
     }
 
@@ -160,6 +168,7 @@ impl Client {
             renew_due: BTreeSet::new(),
             arrival: None,
             scratch: Vec::new(),
+            breaks: Vec::new(),
             retry: None,
             liveness: false,
         };

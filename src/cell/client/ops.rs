@@ -3,9 +3,10 @@
 
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose, Queued, backoff};
 use crate::cell::msg::{
-    FileNo, LockMode, Msg, OpKind, OpResult, Output, Pos, Refusal, Req, ServerNo, Term, Timer,
-    Version, WriteId,
+    FileNo, LockId, LockMode, Msg, OpKind, OpResult, Output, Pos, Refusal, Req, ServerNo, Term,
+    Timer, Version, WriteId,
 };
+use crate::cell::server_node;
 use sim::{Duration, Instant};
 
 impl Client {
@@ -138,6 +139,13 @@ impl Client {
                     seq: *seq,
                 }
             });
+            let lock = (q.kind == OpKind::Lock).then(|| {
+                self.next_lock += 1;
+                LockId {
+                    client: self.no,
+                    seq: self.next_lock,
+                }
+            });
             let deadline = q
                 .deadline
                 .map(|d| ctx.set_timer_at(d, Timer::OpDeadline { op: q.id }));
@@ -146,8 +154,8 @@ impl Client {
                 Current {
                     q,
                     write,
-                    first_sent: None,
-                    broken: false,
+                    lock,
+                    first_req: None,
                     in_flight: false,
                     attempts: 0,
                     retry_at: None,
@@ -171,11 +179,11 @@ impl Client {
             let op = v.active.get_mut(&file).expect("listed");
             op.in_flight = true;
             op.retry_at = None;
+            op.first_req.get_or_insert(v.next_req);
             let q = op.q;
             let purpose = Purpose::Op(file);
             match q.kind {
                 OpKind::Read => {
-                    op.first_sent.get_or_insert(now);
                     self.call(v, master, purpose, |req| Msg::Fetch { req, file }, ctx);
                 }
                 OpKind::Write => {
@@ -189,7 +197,14 @@ impl Client {
                 }
                 OpKind::Lock => {
                     let mode = q.mode;
-                    self.call(v, master, purpose, |req| Msg::Lock { req, file, mode }, ctx);
+                    let lock = op.lock.expect("a lock op has its lock");
+                    let msg = |req| Msg::Lock {
+                        req,
+                        file,
+                        mode,
+                        lock,
+                    };
+                    self.call(v, master, purpose, msg, ctx);
                 }
             }
         }
@@ -226,10 +241,29 @@ impl Client {
             .iter()
             .find(|(_, op)| op.q.id == id)
             .map(|(&f, _)| f);
-        if let Some(file) = file {
-            v.active.get_mut(&file).expect("found").deadline = None;
-            self.complete(v, file, OpResult::Failed, ctx);
+        let Some(file) = file else { return };
+        let op = v.active.get_mut(&file).expect("found");
+        op.deadline = None;
+        // A lock request may have been granted after all: release whatever it got.
+        let abandoned = op.lock.filter(|_| op.in_flight || op.attempts > 0);
+        self.complete(v, file, OpResult::Failed, ctx);
+        if let (Some(lock), Some(master)) = (abandoned, v.master) {
+            ctx.send(server_node(master), Msg::Unlock { file, lock });
         }
+    }
+
+    /// When a callback granted in answer to a request sent at `sent` expires on our
+    /// clock: counted from the sending, and void if we cannot date the request or a break
+    /// for the file arrived since (the master may have broken this very grant).
+    fn callback_expiry(
+        v: &ClientVol,
+        file: FileNo,
+        sent: Option<Instant>,
+        callback: Duration,
+    ) -> Option<Instant> {
+        let sent = sent?;
+        let broken = v.breaks.iter().any(|&(f, at)| f == file && at >= sent);
+        (!callback.is_zero() && !broken).then(|| sent + callback)
     }
 
     /// Keep the file under its callback, or forget it if there is none.
@@ -267,17 +301,19 @@ impl Client {
         callback: Duration,
         ctx: &mut CCtx,
     ) {
-        self.answered(v, req, ctx);
+        let call = self.answered(v, req, ctx);
         self.see_term(v, term, ctx);
         self.heard_master(v);
-        // A late answer to an earlier fetch of the same file still answers this read.
-        let Some(op) = v.active.get(&file).filter(|op| op.q.kind == OpKind::Read) else {
+        // A late answer to an earlier attempt of this read still answers it (it was
+        // served after the read began), but only a dated one grants a callback; an
+        // answer to an earlier read of the file may be older than what this one must see.
+        let this_read = |op: &Current| {
+            op.q.kind == OpKind::Read && op.first_req.is_some_and(|first| req >= first)
+        };
+        if !v.active.get(&file).is_some_and(this_read) {
             return;
-        };
-        let expiry = match (op.broken, op.first_sent) {
-            (false, Some(sent)) if !callback.is_zero() => Some(sent + callback),
-            _ => None,
-        };
+        }
+        let expiry = Self::callback_expiry(v, file, call.map(|c| c.sent), callback);
         Self::cache(v, file, version, expiry);
         self.complete(v, file, OpResult::Read(version), ctx);
     }
@@ -306,17 +342,13 @@ impl Client {
             }
             return;
         }
-        let Some(op) = v
-            .active
+        if v.active
             .get(&write.file)
-            .filter(|op| op.write == Some(write))
-        else {
+            .is_none_or(|op| op.write != Some(write))
+        {
             return;
-        };
-        let sent = call
-            .map_or(ctx.now(), |c| c.sent)
-            .min(op.first_sent.unwrap_or(Instant::MAX));
-        let expiry = (!callback.is_zero() && !op.broken).then(|| sent + callback);
+        }
+        let expiry = Self::callback_expiry(v, write.file, call.map(|c| c.sent), callback);
         let version = Version {
             write: Some(write),
             pos,
@@ -396,7 +428,8 @@ impl Client {
             return;
         };
         let (mode, probe) = (op.q.mode, op.q.probe);
-        self.hold_lock(v, file, mode, sent, !probe, ctx);
+        let id = op.lock.expect("a lock op has its lock");
+        self.hold_lock(v, file, (id, mode), sent, !probe, ctx);
         self.complete(v, file, OpResult::Lock, ctx);
         if probe {
             self.release_lock(v, file, ctx);

@@ -2,7 +2,8 @@
 //! breaks, the periodic probe of the master, and reassertion to a new master.
 
 use super::{CCtx, Client, ClientVol, Held, Purpose};
-use crate::cell::msg::{FileNo, LockMode, Msg, Output, Req, ServerNo, Term, Timer, Token};
+use crate::cell::msg::{FileNo, LockId, LockMode, Msg, Output, Req, ServerNo, Term, Timer, Token};
+use crate::cell::params::CLIENT_RPC_TIMEOUT;
 use crate::cell::server_node;
 use sim::{Instant, NodeId};
 
@@ -26,6 +27,7 @@ impl Client {
             file,
             mode: h.mode,
             left: h.expiry.saturating_since(now),
+            lock: h.id,
         });
         callbacks.chain(locks).collect()
     }
@@ -38,11 +40,13 @@ impl Client {
         file: FileNo,
         ctx: &mut CCtx,
     ) {
+        let now = ctx.now();
         v.cache.remove(&file);
-        // A grant on its way may be older than this break: do not trust it.
-        if let Some(op) = v.active.get_mut(&file) {
-            op.broken = true;
-        }
+        // A grant on its way may be older than this break: remember the break for as
+        // long as a request can wait for its answer.
+        v.breaks
+            .retain(|&(_, at)| now.saturating_since(at) <= CLIENT_RPC_TIMEOUT);
+        v.breaks.push((file, now));
         ctx.send(from, Msg::BreakAck { file });
     }
 
@@ -75,7 +79,7 @@ impl Client {
         &mut self,
         v: &mut ClientVol,
         file: FileNo,
-        mode: LockMode,
+        (id, mode): (LockId, LockMode),
         sent: Instant,
         release: bool,
         ctx: &mut CCtx,
@@ -83,6 +87,7 @@ impl Client {
         let p = &self.params;
         let expiry = sent + p.lock_lease;
         let held = Held {
+            id,
             mode,
             expiry,
             expire: ctx.set_timer_at(expiry, Timer::LockExpire { file }),
@@ -101,20 +106,25 @@ impl Client {
         file: FileNo,
         ctx: &mut CCtx,
     ) {
-        let Some(mode) = v.locks.get(&file).map(|h| h.mode) else {
+        let Some((lock, mode)) = v.locks.get(&file).map(|h| (h.id, h.mode)) else {
             v.renew_due.remove(&file);
             return;
         };
-        let msg = |req| Msg::Lock { req, file, mode };
+        let msg = |req| Msg::Lock {
+            req,
+            file,
+            mode,
+            lock,
+        };
         self.call(v, master, Purpose::Renew { file }, msg, ctx);
     }
 
     /// Done with the lock: release it (the span ends as we send the release).
     pub(super) fn release_lock(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
-        if self.drop_lock(v, file, ctx)
+        if let Some(lock) = self.drop_lock(v, file, ctx)
             && let Some(master) = v.master
         {
-            ctx.send(server_node(master), Msg::Unlock { file });
+            ctx.send(server_node(master), Msg::Unlock { file, lock });
         }
     }
 
@@ -123,10 +133,9 @@ impl Client {
         self.drop_lock(v, file, ctx);
     }
 
-    fn drop_lock(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) -> bool {
-        let Some(held) = v.locks.remove(&file) else {
-            return false;
-        };
+    /// Forget the lock on `file` and end its span; returns which lock it was.
+    fn drop_lock(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) -> Option<LockId> {
+        let held = v.locks.remove(&file)?;
         ctx.cancel_timer(held.expire);
         ctx.cancel_timer(held.renew);
         if let Some(t) = held.release {
@@ -134,7 +143,7 @@ impl Client {
         }
         v.renew_due.remove(&file);
         ctx.output(Output::LockEnd { file });
-        true
+        Some(held.id)
     }
 
     /// Every `client_probe_s`, a client holding tokens checks that its master is alive.

@@ -277,7 +277,8 @@ impl Server {
             term: m.term,
             seq: self.volume.version.seq + 1,
         };
-        self.append(vol, Update::Begin { pos }, true, ctx);
+        let base = self.volume.version;
+        self.append(vol, Update::Begin { pos, base }, true, ctx);
         ctx.set_timer(crate::cell::params::CATCH_UP_EVERY, Timer::ReplicateTick);
         self.announce_openings(vol, ctx);
     }

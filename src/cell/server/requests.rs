@@ -5,7 +5,9 @@ use super::replica::Waiter;
 use super::writes::Queued;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
-use crate::cell::msg::{Asked, ClientNo, FileNo, LockMode, Msg, Pos, Refusal, Req, Token, WriteId};
+use crate::cell::msg::{
+    Asked, ClientNo, FileNo, LockId, LockMode, Msg, Pos, Refusal, Req, Token, WriteId,
+};
 use crate::cell::volume::Update;
 use crate::strategy;
 use sim::Duration;
@@ -34,7 +36,7 @@ impl Server {
                 ctx.send(to, Msg::ProbeReply { req, term });
             }
             Msg::BreakAck { file } => self.on_break_ack(vol, client, file, ctx),
-            Msg::Unlock { file } => self.unlock(vol, client, file, ctx),
+            Msg::Unlock { file, lock } => self.unlock(vol, file, lock, ctx),
             Msg::Fetch { req, file } => {
                 if self.admit(vol, client, req, Asked::Fetch, ctx) {
                     self.on_file(vol, file, Queued::Fetch { client, req }, ctx);
@@ -46,9 +48,15 @@ impl Server {
                     self.on_file(vol, write.file, Queued::Store { client, req, write }, ctx);
                 }
             }
-            Msg::Lock { req, file, mode } => {
+            Msg::Lock {
+                req,
+                file,
+                mode,
+                lock,
+            } => {
+                debug_assert_eq!(lock.client, client);
                 if self.admit(vol, client, req, Asked::Lock, ctx) {
-                    self.lock(vol, client, req, file, mode, ctx);
+                    self.lock(vol, req, file, mode, lock, ctx);
                 }
             }
             Msg::Reassert { req, tokens } => {
@@ -177,24 +185,23 @@ impl Server {
     fn lock(
         &mut self,
         vol: &mut ServerVol,
-        client: ClientNo,
         req: Req,
         file: FileNo,
         mode: LockMode,
+        lock: LockId,
         ctx: &mut SCtx,
     ) {
+        let client = lock.client;
         let now = ctx.now();
         let lease = self.params.lock_lease;
         let to = client_node(client, self.params.servers);
         let mut master = vol.master.take().expect("master");
         let term = master.term;
-        let allowed = self
-            .grants(&mut master)
-            .lock_allowed(file, client, mode, now);
+        let allowed = self.grants(&mut master).lock_allowed(file, lock, mode, now);
         let replicated = strategy::replicates_grants(self.recovery());
         if allowed && !replicated {
             self.grants(&mut master)
-                .set_lock(file, client, mode, now + lease);
+                .set_lock(file, lock, mode, now + lease);
         }
         vol.master = Some(master);
         if !allowed {
@@ -213,7 +220,7 @@ impl Server {
             let update = Update::Lock {
                 pos,
                 file,
-                client,
+                lock,
                 mode,
                 left: lease,
             };
@@ -225,17 +232,17 @@ impl Server {
         }
     }
 
-    fn unlock(&mut self, vol: &mut ServerVol, client: ClientNo, file: FileNo, ctx: &mut SCtx) {
+    fn unlock(&mut self, vol: &mut ServerVol, file: FileNo, lock: LockId, ctx: &mut SCtx) {
         let now = ctx.now();
         if !self.serving_master(vol, now) || !vol.master.as_ref().is_some_and(|m| m.synced()) {
             return;
         }
         if strategy::replicates_grants(self.recovery()) {
             let pos = self.next_pos(vol);
-            self.append(vol, Update::Unlock { pos, file, client }, true, ctx);
+            self.append(vol, Update::Unlock { pos, file, lock }, true, ctx);
         } else {
             let mut master = vol.master.take().expect("master");
-            self.grants(&mut master).unlock(file, client);
+            self.grants(&mut master).unlock(file, lock);
             vol.master = Some(master);
         }
     }
@@ -269,9 +276,15 @@ impl Server {
                         rejected.push(file);
                     }
                 }
-                Token::Lock { file, mode, left } => {
+                Token::Lock {
+                    file,
+                    mode,
+                    left,
+                    lock,
+                } => {
+                    debug_assert_eq!(lock.client, client);
                     self.grants(&mut master)
-                        .set_lock(file, client, mode, now + left + skew);
+                        .set_lock(file, lock, mode, now + left + skew);
                 }
             }
         }
