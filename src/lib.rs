@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod history;
 pub mod metrics;
+pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scenario;
