@@ -149,5 +149,6 @@ fn write_outputs(
         let path = dir.join(name);
         files::write_atomic(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
     }
-    Ok(())
+    crate::plot::write_run_plots(dir, scenario, seed, outcomes)
+        .map_err(|e| Failure::Input(format!("{e:#}")))
 }
