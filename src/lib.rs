@@ -1,5 +1,6 @@
 //! afsim: a deterministic simulator of failover in a replicated AFS-style file service.
 
+pub mod batch;
 pub mod cell;
 pub mod check;
 pub mod cli;
