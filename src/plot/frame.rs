@@ -66,6 +66,33 @@ where
         .unwrap_or((text.len() as u32 * size / 2) as i32)
 }
 
+/// `text` broken into lines no wider than `width` pixels at `size`, at spaces.
+pub fn wrap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    size: u32,
+    width: i32,
+) -> Vec<String>
+where
+    DB::ErrorType: 'static,
+{
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = match line.is_empty() {
+            true => word.to_string(),
+            false => format!("{line} {word}"),
+        };
+        if !line.is_empty() && text_width(area, &candidate, size) > width {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 /// Draws `entries` left to right from `(x, y)`, wrapping at `width`, each a short
 /// line of its colour then its name; returns the height used. Drawn above the plot
 /// area, so it never hides data.
