@@ -61,8 +61,28 @@ impl SweepPlot {
             mesh.x_labels(10);
         }
         mesh.draw()?;
+        self.draw_lines(&mut chart)
+    }
+}
+
+impl SweepPlot {
+    /// Each line with its band, its points and their interval whiskers.
+    fn draw_lines<DB, X, Y>(
+        &self,
+        chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    ) -> anyhow::Result<()>
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+        X: Ranged<ValueType = f64>,
+        Y: Ranged<ValueType = f64>,
+    {
         // A log axis has no room for an interval reaching zero: clip it at the floor.
-        let floor = if y_log { self.y_range().0 } else { f64::MIN };
+        let floor = if self.y_log {
+            self.y_range().0
+        } else {
+            f64::MIN
+        };
         let n = self.lines.len();
         for (i, (s, marks)) in self.lines.iter().enumerate() {
             // Earlier lines drawn wider, so lines that coincide still show every colour.
