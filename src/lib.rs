@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod cell;
 pub mod check;
+pub mod chrome_trace;
 pub mod cli;
 pub mod history;
 pub mod metrics;
