@@ -18,7 +18,8 @@ pub struct RunArgs {
     /// Folder for the outputs, one subfolder per scenario name
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
-    /// Also write trace.json (Chrome trace-event format: open it in Perfetto)
+    /// Also write trace.json (Chrome trace-event format: open it in Perfetto). About 400
+    /// bytes per message: a whole 6-hour headline run makes gigabytes, so pick a window
     #[arg(long)]
     pub trace: bool,
     /// Keep only these simulated seconds in the trace, e.g. 1700..2100
