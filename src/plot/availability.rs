@@ -37,9 +37,12 @@ pub struct Availability {
     outages: Vec<Vec<Outage>>,
     faults: Vec<FaultMark>,
     y_low: f64,
+    /// Width of the label area left of both charts (the lanes put names there).
+    left: u32,
 }
 
 const WIDTH: u32 = 1400;
+/// The narrowest the label area left of the charts gets (it widens for long names).
 const LEFT: u32 = 100;
 const RIGHT: u32 = 40;
 /// Room left of the axis title, which plotters sets against the edge.
@@ -90,12 +93,27 @@ impl Availability {
             outages: outcomes.iter().map(outages).collect(),
             faults: fault_marks(outcomes),
             y_low: (((lowest - 0.02) * 10.0).floor() / 10.0).clamp(0.0, 0.9),
+            left: label_area(scenario),
         }
     }
 
     fn lanes_height(&self) -> u32 {
         LANE_H * self.series.len() as u32 + 70
     }
+}
+
+/// Room for the axis labels, or for the longest strategy name beside its lane.
+fn label_area(scenario: &Scenario) -> u32 {
+    super::register_fonts();
+    let font = Style::text(Style::NOTE);
+    let widest = scenario
+        .strategies
+        .iter()
+        .filter_map(|s| font.font.box_size(&s.name).ok())
+        .map(|(w, _)| w)
+        .max()
+        .unwrap_or(0);
+    LEFT.max(widest + 24)
 }
 
 fn outages(o: &Outcome) -> Vec<Outage> {
@@ -144,6 +162,17 @@ fn fault_marks(outcomes: &[Outcome]) -> Vec<FaultMark> {
         .collect()
 }
 
+/// Where a fault label `w` wide starts: right of its tick at `x`, or left of it where
+/// it would run off the chart (never across the tick).
+fn label_start(x: i32, w: i32) -> i32 {
+    let right_edge = WIDTH as i32 - RIGHT as i32;
+    if x + 4 + w <= right_edge {
+        x
+    } else {
+        x - w - 8
+    }
+}
+
 const FAULT_FILL: RGBColor = RGBColor(150, 150, 150);
 
 impl Plot for Availability {
@@ -163,12 +192,12 @@ impl Plot for Availability {
         let note = "Operations by invoke time, all kinds pooled. Grey: faults. \
                     Bars below: fault to writes open (light part: until a master is elected).";
         root.draw(&Text::new(note, (20, 44), Style::muted(Style::NOTE)))?;
-        let at = ((MARGIN_LEFT + LEFT) as i32, 70);
+        let at = ((MARGIN_LEFT + self.left) as i32, 70);
         let legend_h = legend(
             root,
             &self.series,
             at,
-            (WIDTH - MARGIN_LEFT - LEFT - RIGHT) as i32,
+            (WIDTH - MARGIN_LEFT - self.left - RIGHT) as i32,
         )?;
         let (_, h) = self.size();
         let labels_h = self.fault_label_rows(root) * 20 + 8;
@@ -181,7 +210,7 @@ impl Plot for Availability {
             .margin_right(RIGHT)
             .margin_left(MARGIN_LEFT)
             .margin_bottom(6)
-            .y_label_area_size(LEFT)
+            .y_label_area_size(self.left)
             .build_cartesian_2d(0f64..x_max, self.y_low..1.0 + (1.0 - self.y_low) * 0.04)?;
         chart
             .configure_mesh()
@@ -223,11 +252,12 @@ type Chart<'a, DB> = ChartContext<
 impl Availability {
     /// Where each fault sits on the x axis, in pixels.
     fn fault_xs(&self) -> Vec<i32> {
-        let plot_w = f64::from(WIDTH - MARGIN_LEFT - LEFT - RIGHT);
+        let plot_w = f64::from(WIDTH - MARGIN_LEFT - self.left - RIGHT);
         self.faults
             .iter()
             .map(|f| {
-                (f64::from(MARGIN_LEFT + LEFT) + f.at_s / self.duration_s * plot_w).round() as i32
+                (f64::from(MARGIN_LEFT + self.left) + f.at_s / self.duration_s * plot_w).round()
+                    as i32
             })
             .collect()
     }
@@ -252,7 +282,7 @@ impl Availability {
             .zip(xs)
             .map(|(f, &x)| {
                 let w = text_width(area, &f.label, Style::NOTE);
-                let start = x.min(WIDTH as i32 - RIGHT as i32 - w);
+                let start = label_start(x, w);
                 let row = ends
                     .iter()
                     .position(|&end| end + 12 < start)
@@ -310,7 +340,7 @@ impl Availability {
         let rows = self.label_rows(root, &xs);
         for ((f, &x), row) in self.faults.iter().zip(&xs).zip(rows) {
             let w = text_width(root, &f.label, Style::NOTE);
-            let start = x.min(WIDTH as i32 - RIGHT as i32 - w);
+            let start = label_start(x, w);
             let ty = y + row as i32 * 20;
             root.draw(&PathElement::new(
                 vec![(x, ty + 2), (x, ty + 16)],

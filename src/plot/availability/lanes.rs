@@ -2,17 +2,17 @@
 
 use super::super::frame::{Style, human_duration, text_width, trim};
 use super::Outage;
-use super::{Availability, LEFT, MARGIN_LEFT, RIGHT, WIDTH};
+use super::{Availability, MARGIN_LEFT, RIGHT, WIDTH};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-/// Where and how one strategy's outages are drawn.
-struct Lane<'a> {
+/// Where and how one outage is drawn.
+struct Lane {
     y: f64,
     color: RGBColor,
-    /// The strategy's name, on the lane's first label only.
-    name: Option<&'a str>,
+    /// Pixels free for its label: after the previous label, before the next bar.
+    room: (i32, i32),
 }
 
 type LaneChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -31,7 +31,7 @@ impl Availability {
             .margin_right(RIGHT)
             .margin_left(MARGIN_LEFT)
             .margin_top(6)
-            .y_label_area_size(LEFT)
+            .y_label_area_size(self.left)
             .x_label_area_size(58)
             .build_cartesian_2d(0f64..x_max, 0f64..n)?;
         chart
@@ -47,33 +47,39 @@ impl Availability {
             .light_line_style(TRANSPARENT)
             .draw()?;
         self.shade_faults(&mut chart, 0.0, n)?;
-        for (k, line) in ["writes", "closed"].into_iter().enumerate() {
-            let pos = (12, 14 + k as i32 * (Style::LABEL as i32 + 4));
-            area.draw(&Text::new(line, pos, Style::text(Style::LABEL)))?;
-        }
+        let (bx, by) = area.get_base_pixel();
         for (i, (s, outages)) in self.series.iter().zip(&self.outages).enumerate() {
+            let y = n - i as f64 - 0.5;
+            let (_, yc) = chart.backend_coord(&(0.0, y));
+            let w = text_width(area, &s.name, Style::NOTE);
+            let x = (MARGIN_LEFT + self.left) as i32 - 10 - w;
+            let pos = (x, yc - by - Style::NOTE as i32 / 2 - 1);
+            area.draw(&Text::new(s.name.clone(), pos, Style::text(Style::NOTE)))?;
             let mut free_from = i32::MIN;
             for (k, o) in outages.iter().enumerate() {
+                // A label must end before the next bar starts.
+                let next = outages.get(k + 1).map_or(i32::MAX, |n| {
+                    chart.backend_coord(&(n.at_s / self.unit.seconds, y)).0 - bx
+                });
                 let lane = Lane {
-                    y: n - i as f64 - 0.5,
+                    y,
                     color: s.color,
-                    name: (k == 0).then_some(s.name.as_str()),
+                    room: (free_from, next),
                 };
-                free_from = self.draw_outage(area, &mut chart, &lane, o, free_from)?;
+                free_from = self.draw_outage(area, &mut chart, &lane, o)?;
             }
         }
         Ok(())
     }
 
-    /// One outage's bar (light until a master is elected), and its label where it
-    /// fits right of `free_from`; returns where the next label may start.
+    /// One outage's bar (light until a master is elected), and its length where it
+    /// fits in the lane's room; returns where the next label may start.
     fn draw_outage<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         chart: &mut LaneChart<'_, DB>,
-        lane: &Lane<'_>,
+        lane: &Lane,
         o: &Outage,
-        free_from: i32,
     ) -> anyhow::Result<i32>
     where
         DB::ErrorType: 'static,
@@ -95,10 +101,7 @@ impl Availability {
             Some(open) => human_duration(open - o.at_s),
             None => "not open by the end".to_string(),
         };
-        let label = match lane.name {
-            Some(name) => format!("{name}: {what}"),
-            None => what,
-        };
+        let label = what;
         // The chart places bars in absolute pixels; labels are drawn on `area`.
         let (bx, by) = area.get_base_pixel();
         let w = text_width(area, &label, Style::NOTE);
@@ -106,13 +109,15 @@ impl Availability {
         let x_end = chart.backend_coord(&(end / u, y)).0 - bx;
         let (x_start, yc) = (x_start - bx, yc - by);
         let right_edge = WIDTH as i32 - RIGHT as i32 - bx;
-        let x = if x_end + 8 + w <= right_edge {
+        let (free_from, next_bar) = lane.room;
+        let x = if x_end + 8 + w <= right_edge.min(next_bar - 4) {
             x_end + 8
         } else {
             x_start - 8 - w
         };
-        if x < free_from {
-            return Ok(free_from);
+        let plot_left = (MARGIN_LEFT + self.left) as i32 + 2;
+        if x < free_from.max(plot_left) || x + w > next_bar - 4 {
+            return Ok(free_from.max(x_end));
         }
         let pos = (x, yc - Style::NOTE as i32 / 2 - 1);
         area.draw(&Text::new(label, pos, Style::text(Style::NOTE)))?;
