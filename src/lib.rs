@@ -1,11 +1,15 @@
 //! afsim: a deterministic simulator of failover in a replicated AFS-style file service.
 
+pub mod batch;
 pub mod cell;
 pub mod check;
+pub mod chrome_trace;
 pub mod cli;
 pub mod history;
 pub mod metrics;
+pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod strategy;
+pub mod sweep;

@@ -1,6 +1,7 @@
 //! The command line (CONTRACT.md): commands, their arguments, and exit statuses.
 
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios: every strategy on the same seed and faults; write results and print a table
     Run(run::RunArgs),
+    /// Run a scenario over a grid of settings and many seeds; write means and 95% intervals
+    Sweep(sweep::SweepArgs),
     /// Parse and check scenario files; print `ok NAME` for each good one
     Validate {
         /// Scenario files (JSON)
@@ -59,6 +62,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         None => run::run(run::RunArgs::headline()),
         Some(Command::Run(args)) => run::run(args),
+        Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Schema) => {
             print!("{}", crate::scenario::schema_json());

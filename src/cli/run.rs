@@ -1,6 +1,7 @@
 //! `afsim run`: every strategy of each scenario on the same seed and faults.
 
 use super::Failure;
+use crate::chrome_trace;
 use crate::report::{files, summary, table};
 use crate::run::{Outcome, RunError, run_scenario, scenario_as_run};
 use crate::scenario::{self, Scenario};
@@ -17,6 +18,13 @@ pub struct RunArgs {
     /// Folder for the outputs, one subfolder per scenario name
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
+    /// Also write trace.json (Chrome trace-event format: open it in Perfetto). About 400
+    /// bytes per message: a whole 6-hour headline run makes gigabytes, so pick a window
+    #[arg(long)]
+    pub trace: bool,
+    /// Keep only these simulated seconds in the trace, e.g. 1700..2100
+    #[arg(long, value_name = "A..B", requires = "trace", value_parser = chrome_trace::Window::parse)]
+    pub trace_window: Option<chrome_trace::Window>,
 }
 
 impl RunArgs {
@@ -25,6 +33,8 @@ impl RunArgs {
             files: vec![PathBuf::from(super::HEADLINE)],
             seed: None,
             out: PathBuf::from("results"),
+            trace: false,
+            trace_window: None,
         }
     }
 }
@@ -79,13 +89,26 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     println!("{}", seed_line(&scenarios, &seeds));
     let mut unexpected = Vec::new();
     for (scenario, &seed) in scenarios.iter().zip(&seeds) {
-        let outcomes = run_scenario(scenario, seed).map_err(|e| match e {
+        let stopped = |e| match e {
             RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
             RunError::Fault(m) => Failure::Input(format!("{}: {m}", scenario.name)),
-        })?;
+        };
+        let (outcomes, trace) = match args.trace {
+            false => (run_scenario(scenario, seed).map_err(stopped)?, None),
+            true => {
+                let window = args.trace_window.unwrap_or(chrome_trace::Window::ALL);
+                let (o, t) = chrome_trace::run_traced(scenario, seed, window).map_err(stopped)?;
+                (o, Some(t))
+            }
+        };
         let summary = summary::summary(scenario, seed, &outcomes);
         let dir = args.out.join(&scenario.name);
         write_outputs(&dir, scenario, seed, &summary, &outcomes)?;
+        if let Some(trace) = trace {
+            let path = dir.join("trace.json");
+            files::write_atomic(&path, trace.as_bytes())
+                .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
+        }
         println!("\n{} ({})", scenario.name, describe(scenario));
         print!("{}", table::table(&summary));
         println!("wrote {}", dir.display());
@@ -149,5 +172,6 @@ fn write_outputs(
         let path = dir.join(name);
         files::write_atomic(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
     }
-    Ok(())
+    crate::plot::write_run_plots(dir, scenario, seed, outcomes)
+        .map_err(|e| Failure::Input(format!("{e:#}")))
 }

@@ -1,0 +1,100 @@
+//! Plots people look at: availability over time and latency distributions of a run, and
+//! a sweep's metrics against the swept value. Each plot is drawn twice, to SVG and to an
+//! in-memory bitmap encoded as PNG, and written atomically; the bytes depend only on the
+//! data (the font is embedded, nothing reads the system).
+
+mod availability;
+mod frame;
+mod latency;
+pub mod png;
+pub mod sweep;
+
+pub use availability::Availability;
+pub use frame::{Series, Style, legend, palette};
+pub use latency::Latency;
+
+use crate::report::files::write_atomic;
+use crate::run::Outcome;
+use crate::scenario::Scenario;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+
+/// Something that draws itself on any plotters backend.
+pub trait Plot {
+    /// Width and height in pixels (the SVG uses the same user units).
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static;
+}
+
+/// A plot rendered both ways.
+pub struct Rendered {
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// plotters looks fonts up by family name; without system fonts, the embedded DejaVu
+/// Sans must be registered before anything draws text.
+fn register_fonts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let fonts = [
+            (FontStyle::Normal, dejavu::sans::regular()),
+            (FontStyle::Bold, dejavu::sans::bold()),
+        ];
+        for (style, bytes) in fonts {
+            if plotters::style::register_font("sans-serif", style, bytes).is_err() {
+                unreachable!("the embedded DejaVu Sans is a valid font");
+            }
+        }
+    });
+}
+
+pub fn render(plot: &impl Plot) -> anyhow::Result<Rendered> {
+    register_fonts();
+    let (w, h) = plot.size();
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        plot.draw(&area)?;
+        area.present()?;
+    }
+    let mut rgb = vec![255u8; w as usize * h as usize * 3];
+    {
+        let area = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        plot.draw(&area)?;
+        area.present()?;
+    }
+    Ok(Rendered {
+        svg,
+        png: png::encode_rgb(w, h, &rgb),
+    })
+}
+
+/// Render `plot` and write `dir/stem.svg` and `dir/stem.png`, each atomically.
+pub fn write(dir: &Path, stem: &str, plot: &impl Plot) -> anyhow::Result<()> {
+    let r = render(plot)?;
+    for (ext, bytes) in [("svg", r.svg.as_bytes()), ("png", &r.png[..])] {
+        let path = dir.join(format!("{stem}.{ext}"));
+        write_atomic(&path, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The plots of `afsim run`: `availability.{svg,png}` and `latency.{svg,png}`.
+pub fn write_run_plots(
+    dir: &Path,
+    scenario: &Scenario,
+    seed: u64,
+    outcomes: &[Outcome],
+) -> anyhow::Result<()> {
+    write(
+        dir,
+        "availability",
+        &Availability::new(scenario, seed, outcomes),
+    )?;
+    write(dir, "latency", &Latency::new(scenario, seed, outcomes))
+}
