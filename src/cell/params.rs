@@ -2,6 +2,7 @@
 
 use super::grants::CallbackRule;
 use crate::scenario::{CallbackLease, Durability, Recovery, Scenario, StrategySpec};
+use crate::strategy::Mutant;
 use sim::Duration;
 
 /// How long a server waits for an answer (a callback break, a sync) before it retries.
@@ -42,6 +43,8 @@ pub struct Params {
     pub workload: Workload,
     /// When the workload stops and the liveness phase starts.
     pub duration: Duration,
+    /// A deliberately broken variant, for the checkers' own tests.
+    pub mutant: Option<Mutant>,
 }
 
 /// The workload of every client.
@@ -100,6 +103,7 @@ impl Params {
                 op_deadline: secs(workload.op_deadline_s),
             },
             duration: secs(scenario.duration_s),
+            mutant: None,
         }
     }
 

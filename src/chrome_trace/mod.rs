@@ -91,6 +91,7 @@ pub fn run_traced(
             seed,
             faults: &faults,
             tap: Some(Box::new(tap)),
+            mutant: None,
         })?;
         drop(outcome.tap.take());
         let mut rec = sink

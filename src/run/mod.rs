@@ -11,7 +11,7 @@ use crate::check::{FinalVolume, Verdict};
 use crate::history::Recorder;
 use crate::metrics::Metrics;
 use crate::scenario::{FaultSpec, Scenario, StrategySpec};
-use crate::strategy;
+use crate::strategy::{self, Mutant};
 use faults::{CellSim, Skipped, current_master, has_majority, resolve};
 pub use random::draw_random_faults;
 use sim::{Clock, Duration, Fault, Instant, NodeId, Observer, Prng, RuleId, Sim, SimConfig};
@@ -62,6 +62,8 @@ pub struct RunSpec<'a> {
     /// Every fault, random ones already drawn, in time order.
     pub faults: &'a [FaultSpec],
     pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
+    /// A deliberately broken variant of the strategy, for the checkers' own tests.
+    pub mutant: Option<Mutant>,
 }
 
 /// Every fault of a run in time order: the scenario's, then the random ones drawn from
@@ -98,7 +100,9 @@ pub fn liveness_phase(params: &Params) -> Duration {
 pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
     let wall = std::time::Instant::now();
     let (scenario, strategy) = (spec.scenario, spec.strategy);
-    let params = Rc::new(Params::new(scenario, strategy));
+    let mut params = Params::new(scenario, strategy);
+    params.mutant = spec.mutant;
+    let params = Rc::new(params);
     let master = Prng::new(spec.seed);
     let network = scenario.network_for(strategy);
     let mut config = SimConfig::new(
@@ -155,6 +159,15 @@ pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
 
 /// Run every strategy of a scenario on `seed`, in order.
 pub fn run_scenario(scenario: &Scenario, seed: u64) -> Result<Vec<Outcome>, RunError> {
+    run_scenario_with(scenario, seed, None)
+}
+
+/// Run every strategy of a scenario on `seed`, each broken by `mutant` if given.
+pub fn run_scenario_with(
+    scenario: &Scenario,
+    seed: u64,
+    mutant: Option<Mutant>,
+) -> Result<Vec<Outcome>, RunError> {
     let faults = fault_schedule(scenario, seed);
     scenario
         .strategies
@@ -166,6 +179,7 @@ pub fn run_scenario(scenario: &Scenario, seed: u64) -> Result<Vec<Outcome>, RunE
                 seed,
                 faults: &faults,
                 tap: None,
+                mutant,
             })
         })
         .collect()

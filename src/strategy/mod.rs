@@ -7,12 +7,14 @@
 //! A new strategy is one more file here and one more arm in each `match`.
 
 mod lease_timeout;
+mod mutant;
 mod naive;
 mod quorum;
 mod token_recovery;
 
 use crate::cell::params::Params;
 pub use crate::scenario::Recovery;
+pub use mutant::Mutant;
 use sim::Instant;
 
 /// When a new master serves each kind of request, on its own clock.
@@ -39,7 +41,13 @@ pub struct Takeover {
 pub fn opening(params: &Params, takeover: Takeover) -> Opening {
     match params.recovery {
         Recovery::Naive => naive::opening(takeover),
-        Recovery::LeaseTimeout => lease_timeout::opening(params, takeover),
+        Recovery::LeaseTimeout => {
+            let mut opening = lease_timeout::opening(params, takeover);
+            if params.mutant == Some(Mutant::LeaseIgnoresLocks) {
+                opening.locks = takeover.synced_at;
+            }
+            opening
+        }
         Recovery::TokenRecovery => token_recovery::opening(params, takeover),
         Recovery::Quorum => quorum::opening(takeover),
     }

@@ -354,7 +354,9 @@ impl Client {
             pos,
         };
         Self::cache(v, write.file, version, expiry);
-        if !durable && self.params.client_keeps_until_durable {
+        let keeps = self.params.client_keeps_until_durable
+            && self.params.mutant != Some(crate::strategy::Mutant::ClientDropsUndurable);
+        if !durable && keeps {
             self.undurable.push(write);
         }
         self.complete(v, write.file, OpResult::Write(write, pos, durable), ctx);

@@ -9,7 +9,7 @@ use crate::cell::msg::{ClientNo, Msg, Output, Pos, ServerNo, Term, Timer};
 use crate::cell::params::RPC_TIMEOUT;
 use crate::cell::server_node;
 use crate::cell::volume::{Snapshot, Update, Volume};
-use crate::strategy::{self, Opening, Recovery, Takeover};
+use crate::strategy::{self, Mutant, Opening, Recovery, Takeover};
 use sim::Instant;
 
 /// The read-write site's state, from its election until it loses the lease.
@@ -141,7 +141,13 @@ impl Server {
         };
         self.ballot.known_term = term;
         let t = [
-            won.prev_yes_latest.map(|at| at + p.master_lease),
+            won.prev_yes_latest.map(|at| {
+                if p.mutant == Some(Mutant::LeaseForgetsMasterLease) {
+                    at
+                } else {
+                    at + p.master_lease
+                }
+            }),
             Some(vol.booted_at),
             vol.held_lease_until,
         ]

@@ -9,7 +9,7 @@ use crate::cell::msg::{
     Asked, ClientNo, FileNo, LockId, LockMode, Msg, Pos, Refusal, Req, Token, WriteId,
 };
 use crate::cell::volume::Update;
-use crate::strategy;
+use crate::strategy::{self, Mutant};
 use sim::Duration;
 
 impl Server {
@@ -98,9 +98,12 @@ impl Server {
         }
         self.note_contact(vol, client, ctx);
         let m = vol.master.as_ref().expect("serving master");
+        let granting = matches!(asked, Asked::Fetch | Asked::Lock);
+        let mutant_grants = self.params.mutant == Some(Mutant::TokenGrantsInWindow) && granting;
         let open = match (m.opening, asked) {
             (None, _) => false,
             (Some(_), Asked::Replay | Asked::Reassert) => true,
+            (Some(_), _) if mutant_grants => true,
             (Some(o), Asked::Fetch) => now >= o.reads,
             (Some(o), Asked::Store) => now >= o.writes,
             (Some(o), Asked::Lock) => now >= o.locks,
@@ -176,7 +179,7 @@ impl Server {
             );
             // The file stays free: a write that comes meanwhile breaks this callback (the
             // table has it already), and the client drops a grant a break overtook.
-            self.when_committed(vol, pos.seq, Waiter::Reply { client, msg }, ctx);
+            self.reply_when_committed(vol, pos.seq, client, msg, ctx);
         } else {
             ctx.send(client_node(client, self.params.servers), msg);
         }
@@ -226,7 +229,7 @@ impl Server {
             };
             self.append(vol, update, true, ctx);
             let msg = Msg::LockOk { req, term };
-            self.when_committed(vol, pos.seq, Waiter::Reply { client, msg }, ctx);
+            self.reply_when_committed(vol, pos.seq, client, msg, ctx);
         } else {
             ctx.send(to, Msg::LockOk { req, term });
         }
@@ -296,6 +299,22 @@ impl Server {
             rejected,
         };
         ctx.send(client_node(client, self.params.servers), reply);
+    }
+
+    /// Answer a grant once a majority holds it (the quorum strategy's rule).
+    fn reply_when_committed(
+        &mut self,
+        vol: &mut ServerVol,
+        seq: u64,
+        client: ClientNo,
+        msg: Msg,
+        ctx: &mut SCtx,
+    ) {
+        if self.params.mutant == Some(Mutant::QuorumGrantsBeforeMajority) {
+            ctx.send(client_node(client, self.params.servers), msg);
+        } else {
+            self.when_committed(vol, seq, Waiter::Reply { client, msg }, ctx);
+        }
     }
 
     pub(super) fn store_ok(
