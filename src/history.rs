@@ -4,10 +4,11 @@
 
 use crate::cell::msg::{ClientNo, OpKind, OpResult, Output};
 use crate::cell::{AfsNode, Who, who};
-use crate::check::{FinalVolume, Kind, Liveness, LockConflict, LostWrite, StaleRead, Verdict};
+use crate::check::{
+    FinalVolume, Kind, Liveness, LockConflict, LostWrite, PerClient, StaleRead, Verdict,
+};
 use crate::metrics::Metrics;
 use sim::{Fault, Instant, Message, NodeId, Observer, Record};
-use std::collections::BTreeMap;
 
 /// An operation between its invocation and its end.
 #[derive(Clone, Copy, Debug)]
@@ -20,7 +21,7 @@ struct OpInfo {
 /// What every record of a run feeds.
 pub struct Recorder {
     servers: u32,
-    ops: Vec<BTreeMap<u64, OpInfo>>,
+    ops: PerClient<OpInfo>,
     stale: StaleRead,
     locks: LockConflict,
     lost: LostWrite,
@@ -34,8 +35,8 @@ impl Recorder {
     pub fn new(servers: u32, clients: u32, end_of_workload: Instant) -> Recorder {
         Recorder {
             servers,
-            ops: vec![BTreeMap::new(); clients as usize],
-            stale: StaleRead::default(),
+            ops: PerClient::new(clients),
+            stale: StaleRead::new(clients),
             locks: LockConflict::default(),
             lost: LostWrite::default(),
             live: Liveness::new(clients),
@@ -53,7 +54,8 @@ impl Recorder {
                 probe,
             } => {
                 let invoked = now;
-                self.ops[client as usize].insert(
+                self.ops.insert(
+                    client,
                     op,
                     OpInfo {
                         kind,
@@ -74,7 +76,7 @@ impl Recorder {
     }
 
     fn done(&mut self, client: ClientNo, op: u64, result: OpResult, now: Instant) {
-        let Some(info) = self.ops[client as usize].remove(&op) else {
+        let Some(info) = self.ops.remove(client, op) else {
             return;
         };
         match result {
@@ -100,7 +102,7 @@ impl Recorder {
 
     /// A crashed client's operations fail; it holds no locks.
     fn client_crashed(&mut self, client: ClientNo, now: Instant) {
-        let ops = std::mem::take(&mut self.ops[client as usize]);
+        let ops = self.ops.take(client);
         for (_, info) in ops {
             self.metrics
                 .op_done(info.kind, false, info.invoked, now, info.probe);

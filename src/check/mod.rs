@@ -5,11 +5,13 @@
 mod liveness;
 mod lock_conflict;
 mod lost_write;
+mod pending;
 mod stale_read;
 
 pub use liveness::Liveness;
 pub use lock_conflict::LockConflict;
 pub use lost_write::{FinalVolume, LostWrite};
+pub use pending::PerClient;
 pub use stale_read::StaleRead;
 
 use serde::Serialize;

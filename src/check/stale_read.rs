@@ -6,7 +6,7 @@
 //! every write of earlier terms, so a read of a write that overwrote a lost one is not
 //! stale, and a read of what a forgetful master still had is.
 
-use super::{Example, Tally};
+use super::{Example, PerClient, Tally};
 use crate::cell::msg::{ClientNo, FileNo, Pos, Version, WriteId};
 use sim::Instant;
 use std::collections::BTreeMap;
@@ -36,12 +36,21 @@ impl FileAcks {
 }
 
 /// The stale-read checker.
-#[derive(Default)]
 pub struct StaleRead {
     files: BTreeMap<FileNo, FileAcks>,
     /// Reads in progress: what had been acknowledged when each was invoked.
-    reads: BTreeMap<(ClientNo, u64), (FileNo, Option<Acked>)>,
+    reads: PerClient<(FileNo, Option<Acked>)>,
     pub tally: Tally,
+}
+
+impl StaleRead {
+    pub fn new(clients: u32) -> StaleRead {
+        StaleRead {
+            files: BTreeMap::new(),
+            reads: PerClient::new(clients),
+            tally: Tally::default(),
+        }
+    }
 }
 
 fn better(a: Option<Acked>, b: Acked) -> Acked {
@@ -54,11 +63,11 @@ fn better(a: Option<Acked>, b: Acked) -> Acked {
 impl StaleRead {
     pub fn invoke_read(&mut self, client: ClientNo, op: u64, file: FileNo, now: Instant) {
         let snapshot = self.files.get(&file).and_then(|f| f.before(now));
-        self.reads.insert((client, op), (file, snapshot));
+        self.reads.insert(client, op, (file, snapshot));
     }
 
     pub fn read_done(&mut self, client: ClientNo, op: u64, version: Option<Version>, now: Instant) {
-        let Some((file, snapshot)) = self.reads.remove(&(client, op)) else {
+        let Some((file, snapshot)) = self.reads.remove(client, op) else {
             return;
         };
         let (Some(version), Some(acked)) = (version, snapshot) else {
@@ -99,7 +108,7 @@ impl StaleRead {
 
     /// A crashed client's reads never complete.
     pub fn client_crashed(&mut self, client: ClientNo) {
-        self.reads.retain(|&(c, _), _| c != client);
+        self.reads.take(client);
     }
 }
 
@@ -139,7 +148,7 @@ mod tests {
 
     #[test]
     fn fires_on_a_read_older_than_an_acknowledged_write() {
-        let mut c = StaleRead::default();
+        let mut c = StaleRead::new(8);
         c.write_acked(w(1, 1), pos(1, 5), t(10));
         c.write_acked(w(2, 1), pos(1, 6), t(11));
         c.invoke_read(3, 0, 7, t(12));
@@ -155,7 +164,7 @@ mod tests {
 
     #[test]
     fn quiet_on_fresh_reads_concurrent_writes_and_newer_terms() {
-        let mut c = StaleRead::default();
+        let mut c = StaleRead::new(8);
         c.write_acked(w(1, 1), pos(1, 5), t(10));
         // Invoked before the second write's ack: either version is fine.
         c.invoke_read(3, 0, 7, t(11));
@@ -174,7 +183,7 @@ mod tests {
 
     #[test]
     fn fires_on_the_initial_version_after_a_write() {
-        let mut c = StaleRead::default();
+        let mut c = StaleRead::new(8);
         c.write_acked(w(1, 1), pos(1, 2), t(1));
         c.invoke_read(2, 0, 7, t(2));
         c.read_done(2, 0, Some(Version::default()), t(2));

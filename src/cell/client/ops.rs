@@ -64,14 +64,18 @@ impl Client {
             file,
             probe,
         });
-        v.waiting.entry(file).or_default().push_back(Queued {
+        let q = Queued {
             id,
             kind,
             mode,
             deadline,
             probe,
-        });
-        self.start_lane(v, file, ctx);
+        };
+        if v.active.contains_key(&file) || v.waiting.contains_key(&file) {
+            v.waiting.entry(file).or_default().push_back(q);
+        } else {
+            self.start_op(v, file, q, ctx);
+        }
     }
 
     /// After `duration_s`: no more workload; prove liveness with one write and one lock.
@@ -92,7 +96,6 @@ impl Client {
     /// the cache if possible. Operations on one file run in arrival order; different
     /// files proceed side by side, as different processes on one machine do.
     fn start_lane(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
-        let now = ctx.now();
         while !v.active.contains_key(&file) {
             let Some(lane) = v.waiting.get_mut(&file) else {
                 return;
@@ -101,68 +104,64 @@ impl Client {
                 v.waiting.remove(&file);
                 return;
             };
-            if q.deadline.is_some_and(|d| d <= now) {
-                ctx.output(Output::Done {
-                    op: q.id,
-                    result: OpResult::Failed,
-                });
-                continue;
-            }
-            let cached = v.cache.get(&file).copied();
-            match q.kind {
-                OpKind::Read => {
-                    if let Some(Cached { version, expiry }) = cached
-                        && expiry > now
-                    {
-                        ctx.output(Output::Done {
-                            op: q.id,
-                            result: OpResult::Read(version),
-                        });
-                        continue;
-                    }
-                }
-                OpKind::Lock if v.locks.contains_key(&file) => {
-                    ctx.output(Output::Done {
-                        op: q.id,
-                        result: OpResult::Lock,
-                    });
-                    continue;
-                }
-                OpKind::Lock | OpKind::Write => {}
-            }
-            let write = (q.kind == OpKind::Write).then(|| {
-                let seq = self.write_seqs.entry(file).or_insert(0);
-                *seq += 1;
-                WriteId {
-                    client: self.no,
-                    file,
-                    seq: *seq,
-                }
-            });
-            let lock = (q.kind == OpKind::Lock).then(|| {
-                self.next_lock += 1;
-                LockId {
-                    client: self.no,
-                    seq: self.next_lock,
-                }
-            });
-            let deadline = q
-                .deadline
-                .map(|d| ctx.set_timer_at(d, Timer::OpDeadline { op: q.id }));
-            v.active.insert(
-                file,
-                Current {
-                    q,
-                    write,
-                    lock,
-                    first_req: None,
-                    in_flight: false,
-                    attempts: 0,
-                    retry_at: None,
-                    deadline,
-                },
-            );
+            self.start_op(v, file, q, ctx);
         }
+    }
+
+    /// Start `q` on its free lane: finish it at once if it is late, a cache hit or a lock
+    /// already held; otherwise make it the lane's active operation.
+    fn start_op(&mut self, v: &mut ClientVol, file: FileNo, q: Queued, ctx: &mut CCtx) {
+        let now = ctx.now();
+        let done = |result| Output::Done { op: q.id, result };
+        if q.deadline.is_some_and(|d| d <= now) {
+            ctx.output(done(OpResult::Failed));
+            return;
+        }
+        match q.kind {
+            OpKind::Read => {
+                if let Some(&Cached { version, expiry }) = v.cache.get(&file)
+                    && expiry > now
+                {
+                    ctx.output(done(OpResult::Read(version)));
+                    return;
+                }
+            }
+            OpKind::Lock if v.locks.contains_key(&file) => {
+                ctx.output(done(OpResult::Lock));
+                return;
+            }
+            OpKind::Lock | OpKind::Write => {}
+        }
+        let write = (q.kind == OpKind::Write).then(|| {
+            let seq = self.write_seqs.entry(file).or_insert(0);
+            *seq += 1;
+            WriteId {
+                client: self.no,
+                file,
+                seq: *seq,
+            }
+        });
+        let lock = (q.kind == OpKind::Lock).then(|| {
+            self.next_lock += 1;
+            LockId {
+                client: self.no,
+                seq: self.next_lock,
+            }
+        });
+        let deadline = q
+            .deadline
+            .map(|d| ctx.set_timer_at(d, Timer::OpDeadline { op: q.id }));
+        let current = Current {
+            q,
+            write,
+            lock,
+            first_req: None,
+            in_flight: false,
+            attempts: 0,
+            retry_at: None,
+            deadline,
+        };
+        v.active.insert(file, current);
     }
 
     /// Send the request of every active operation that has none in flight.

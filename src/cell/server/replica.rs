@@ -270,22 +270,32 @@ impl Server {
             return;
         }
         let now = ctx.now();
-        let have = self.volume.version;
-        vol.ahead.retain(|_, u| u.pos().term == term);
+        // Everything held back belongs to one term: a newer one makes it all obsolete.
+        if vol
+            .ahead
+            .first_key_value()
+            .is_some_and(|(_, u)| u.pos().term != term)
+        {
+            vol.ahead.clear();
+        }
         for update in updates.iter().filter(|u| u.pos().term == term) {
             let pos = update.pos();
-            if pos.seq > have.seq || pos.term > have.term {
+            if vol.ahead.is_empty() && self.volume.follows(update) {
+                self.volume.apply(update, now);
+            } else if pos.seq > self.volume.version.seq || pos.term > self.volume.version.term {
                 vol.ahead.entry(pos.seq).or_insert_with(|| update.clone());
             }
         }
-        while let Some(next) = vol.ahead.first_key_value().map(|(_, u)| u.clone()) {
-            let pos = next.pos();
-            if self.volume.follows(&next) {
-                self.volume.apply(&next, now);
+        while let Some(next) = vol.ahead.first_entry() {
+            let pos = next.get().pos();
+            if self.volume.follows(next.get()) {
+                let update = next.remove();
+                self.volume.apply(&update, now);
             } else if pos.seq > self.volume.version.seq + 1 {
                 break;
+            } else {
+                next.remove();
             }
-            vol.ahead.pop_first();
         }
         if vol.ahead.len() > MAX_AHEAD {
             vol.ahead.clear();
