@@ -7,6 +7,9 @@ use sim::Duration;
 
 /// How long a server waits for an answer (a callback break, a sync) before it retries.
 pub const RPC_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a master waits for a holder to acknowledge a callback break before it sends
+/// the break again: a few round trips, as Rx retransmits on its round-trip estimate.
+pub const BREAK_RETRY: Duration = Duration::from_millis(250);
 /// How long a client waits for an answer before it sends the request again.
 pub const CLIENT_RPC_TIMEOUT: Duration = Duration::from_secs(2);
 /// Unanswered requests in a row after which a client gives up on its master and asks
@@ -18,8 +21,12 @@ pub const BACKOFF_MIN: Duration = Duration::from_millis(200);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(5);
 /// With `async` durability, how often the master ships its new updates to the replicas.
 pub const ASYNC_REPLICATE_EVERY: Duration = Duration::from_secs(1);
-/// How often a master re-sends a full replica to servers that fell behind.
-pub const CATCH_UP_EVERY: Duration = Duration::from_secs(1);
+/// How often a master checks that every replica keeps up, resending the updates a
+/// replica has not acknowledged since the last check (its retransmission timeout).
+pub const CATCH_UP_EVERY: Duration = Duration::from_millis(100);
+/// The first wait between whole snapshots to a replica too far behind for a resend; it
+/// doubles while the replica stays silent.
+pub const SNAPSHOT_WAIT_MIN: Duration = Duration::from_secs(1);
 
 /// The cell, the election, the strategy and the workload of one run.
 #[derive(Clone, Debug)]

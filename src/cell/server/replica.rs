@@ -6,7 +6,7 @@
 
 use super::{SCtx, Server, ServerVol};
 use crate::cell::msg::{ClientNo, FileNo, Msg, Pos, ServerNo, Term, Timer, WriteId};
-use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY};
+use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY, SNAPSHOT_WAIT_MIN};
 use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::cell::{client_node, server_node};
 use crate::scenario::Durability;
@@ -43,6 +43,8 @@ pub struct Replication {
     snapshots: Vec<(Option<Instant>, Duration)>,
     /// The master's version at the previous catch-up tick.
     last_tick: Pos,
+    /// With async durability, when the next batch ships.
+    next_async_ship: Instant,
 }
 
 /// Updates kept for resending; a replica further behind gets a whole snapshot.
@@ -62,7 +64,8 @@ impl Replication {
             waiting: BTreeMap::new(),
             unsent: Vec::new(),
             log: VecDeque::new(),
-            snapshots: vec![(None, CATCH_UP_EVERY); servers as usize],
+            snapshots: vec![(None, SNAPSHOT_WAIT_MIN); servers as usize],
+            next_async_ship: Instant::ZERO,
             last_tick: Pos::default(),
         }
     }
@@ -141,7 +144,7 @@ impl Server {
             let acked = &mut m.repl.acked[peer as usize];
             if version > *acked {
                 *acked = version;
-                m.repl.snapshots[peer as usize] = (None, CATCH_UP_EVERY);
+                m.repl.snapshots[peer as usize] = (None, SNAPSHOT_WAIT_MIN);
             }
             self.advance_commit(vol, ctx);
         }
@@ -194,20 +197,21 @@ impl Server {
         }
     }
 
-    /// Every second: ship the async batch, and help replicas that did not catch up since
-    /// the last tick: resend what they miss from the log, or a whole replica if the log
-    /// no longer reaches back that far (at most once per back-off, in case they are down).
+    /// Every 100 ms: ship the async batch when a second has passed, and help replicas
+    /// that did not catch up since the last tick (a lost message, or a replica that was
+    /// down): resend what they miss from the log, or a whole replica if the log no longer
+    /// reaches back that far (at most once per back-off, in case they are still down).
     pub(super) fn replicate_tick(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
         let now = ctx.now();
         if !self.serving_master(vol, now) {
             return;
         }
-        let every = match self.params.durability {
-            Durability::Async => ASYNC_REPLICATE_EVERY.min(CATCH_UP_EVERY),
-            Durability::Quorum => CATCH_UP_EVERY,
-        };
-        ctx.set_timer(every, Timer::ReplicateTick);
-        self.ship(vol, ctx);
+        ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick);
+        let m = vol.master.as_mut().expect("master");
+        if now >= m.repl.next_async_ship {
+            m.repl.next_async_ship = now + ASYNC_REPLICATE_EVERY;
+            self.ship(vol, ctx);
+        }
         let version = self.volume.version;
         let m = vol.master.as_mut().expect("master");
         let behind: Vec<ServerNo> = (0..self.params.servers)

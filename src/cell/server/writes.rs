@@ -7,7 +7,7 @@ use super::replica::Waiter;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
 use crate::cell::msg::{ClientNo, FileNo, Msg, Req, Timer, WriteId};
-use crate::cell::params::RPC_TIMEOUT;
+use crate::cell::params::BREAK_RETRY;
 use crate::cell::volume::Update;
 use crate::scenario::Durability;
 use crate::strategy;
@@ -132,7 +132,7 @@ impl Server {
                 Msg::CallbackBreak { file },
             );
         }
-        let retry = ctx.set_timer(RPC_TIMEOUT, Timer::BreakRetry { file });
+        let retry = ctx.set_timer(BREAK_RETRY, Timer::BreakRetry { file });
         let m = vol.master.as_mut().expect("master");
         m.files[file as usize].busy = Some(Busy::Breaking {
             client,
@@ -176,7 +176,7 @@ impl Server {
         }
         if !holders.is_empty() {
             let next = holders.iter().map(|&(_, g)| g).min().expect("non-empty");
-            let wait = RPC_TIMEOUT.min(next.saturating_since(now));
+            let wait = BREAK_RETRY.min(next.saturating_since(now));
             *retry = ctx.set_timer(wait, Timer::BreakRetry { file });
         }
         self.maybe_apply(vol, file, ctx);
