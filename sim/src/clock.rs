@@ -88,9 +88,15 @@ impl Clock {
             return now;
         }
         let ahead = target - current;
-        let scaled = i128::from(ahead) * i128::from(PPB);
-        let rate = i128::from(PPB + self.drift_ppb);
-        let estimate = i64::try_from((scaled + rate - 1) / rate).expect("timer beyond i64 µs");
+        let rate = PPB + self.drift_ppb;
+        let estimate = match ahead.checked_mul(PPB) {
+            // Timers within about two and a half hours: 64-bit arithmetic is enough.
+            Some(scaled) => scaled / rate + i64::from(scaled % rate != 0),
+            None => {
+                let (scaled, rate) = (i128::from(ahead) * i128::from(PPB), i128::from(rate));
+                i64::try_from((scaled + rate - 1) / rate).expect("timer beyond i64 µs")
+            }
+        };
         let mut real = now.as_micros() as i64 + estimate;
         // Flooring in `raw` can leave the estimate a microsecond off either way.
         while self.raw(real as u64) < target {
@@ -154,6 +160,26 @@ mod tests {
         let start = Instant::from_secs(50);
         let span = c.real_span(start, Duration::from_secs(100));
         assert_eq!(span.as_micros(), 100_010_002);
+    }
+
+    proptest::proptest! {
+        /// `real_at` is the first instant the clock reads the deadline, for timers of
+        /// any length (the 64-bit shortcut and the 128-bit path alike).
+        #[test]
+        fn real_at_is_the_first_instant_reading_the_deadline(
+            ppm in -500.0f64..500.0,
+            now_us in 0u64..400_000_000_000,
+            ahead_us in 0u64..40_000_000_000,
+        ) {
+            let c = Clock::with_drift_ppm(ppm);
+            let now = Instant::from_micros(now_us);
+            let deadline = c.read(now) + Duration::from_micros(ahead_us);
+            let real = c.real_at(now, deadline);
+            proptest::prop_assert!(c.read(real) >= deadline);
+            if real > now {
+                proptest::prop_assert!(c.read(real - Duration::from_micros(1)) < deadline);
+            }
+        }
     }
 
     #[test]
