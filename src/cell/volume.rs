@@ -8,7 +8,7 @@
 use super::grants::{Grants, GrantsSnapshot};
 use super::msg::{ClientNo, FileNo, LockId, LockMode, Pos, Version, WriteId};
 use sim::{Duration, Instant};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Sorted, disjoint, inclusive ranges of sequence numbers.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -46,35 +46,35 @@ impl RangeSet {
         self.0.is_empty()
     }
 
-    /// Members of `self` missing from `other`, and the first of them.
-    pub fn missing_from(&self, other: &RangeSet) -> (u64, Option<u32>) {
-        let (mut count, mut first) = (0, None);
-        for &(lo, hi) in &self.0 {
-            for x in lo..=hi {
-                if !other.contains(x) {
-                    count += 1;
-                    first.get_or_insert(x);
-                }
-            }
-        }
-        (count, first)
+    /// Members of `self` missing from `other`, in order.
+    pub fn missing_from<'a>(&'a self, other: &'a RangeSet) -> impl Iterator<Item = u32> + 'a {
+        self.0
+            .iter()
+            .flat_map(|&(lo, hi)| lo..=hi)
+            .filter(|&x| !other.contains(x))
     }
 }
 
-/// One client's writes applied to one file.
+/// One client's writes applied to the volume.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ClientWrites {
+    /// Their sequence numbers: a client numbers its writes 1, 2, 3, …, so this is
+    /// almost always one range.
     pub seqs: RangeSet,
-    /// The latest one and where it went (a retried write is always its client's latest).
-    pub last: (u32, Pos),
+    /// Where the latest few went, oldest first: a retried write is one of them.
+    recent: VecDeque<(u32, Pos)>,
 }
+
+/// Positions of a client's latest writes kept for answering retries. A client retries
+/// only a write in progress, and it would need this many writes to other files applied
+/// after it before the retry lands; the master then cannot say where the write went and
+/// the retry fails rather than answer wrongly.
+pub const RECENT_WRITES_KEPT: usize = 8;
 
 /// One file of the volume.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct FileState {
     pub current: Version,
-    /// Per client, its writes applied to this file.
-    pub applied: BTreeMap<ClientNo, ClientWrites>,
 }
 
 /// One change to the volume, stamped with its place in the history.
@@ -130,6 +130,7 @@ impl Update {
 pub struct Snapshot {
     pub version: Pos,
     pub files: Vec<FileState>,
+    pub writes: BTreeMap<ClientNo, ClientWrites>,
     pub grants: GrantsSnapshot,
 }
 
@@ -147,6 +148,8 @@ impl std::hash::Hash for Snapshot {
 pub struct Volume {
     pub version: Pos,
     pub files: Vec<FileState>,
+    /// Per client, the writes applied: memory grows with clients, not with writes.
+    pub writes: BTreeMap<ClientNo, ClientWrites>,
     /// The replicated grant table (kept only by the quorum strategy).
     pub grants: Grants,
 }
@@ -156,22 +159,25 @@ impl Volume {
         Volume {
             version: Pos::default(),
             files: vec![FileState::default(); files as usize],
+            writes: BTreeMap::new(),
             grants: Grants::new(files),
         }
     }
 
-    /// Whether `write` is in the file's history here.
+    /// Whether `write` is in the volume's history here.
     pub fn has(&self, write: WriteId) -> bool {
-        self.files[write.file as usize]
-            .applied
+        self.writes
             .get(&write.client)
             .is_some_and(|w| w.seqs.contains(write.seq))
     }
 
-    /// Where `write` went, if it is its client's latest on the file.
+    /// Where `write` went, if it is one of its client's latest.
     pub fn position_of(&self, write: WriteId) -> Option<Pos> {
-        let writes = self.files[write.file as usize].applied.get(&write.client)?;
-        (writes.last.0 == write.seq).then_some(writes.last.1)
+        let recent = &self.writes.get(&write.client)?.recent;
+        recent
+            .iter()
+            .find(|&&(seq, _)| seq == write.seq)
+            .map(|&(_, pos)| pos)
     }
 
     /// Apply the next update, received at local time `now`.
@@ -198,9 +204,12 @@ impl Volume {
                     write: Some(write),
                     pos,
                 };
-                let mine = file.applied.entry(write.client).or_default();
+                let mine = self.writes.entry(write.client).or_default();
                 mine.seqs.insert(write.seq);
-                mine.last = (write.seq, pos);
+                if mine.recent.len() == RECENT_WRITES_KEPT {
+                    mine.recent.pop_front();
+                }
+                mine.recent.push_back((write.seq, pos));
                 // Every other callback on the file was broken or has expired.
                 self.grants.keep_only_callback(write.file, write.client);
                 if let Some(left) = callback {
@@ -237,6 +246,7 @@ impl Volume {
         Snapshot {
             version: self.version,
             files: self.files.clone(),
+            writes: self.writes.clone(),
             grants: self.grants.snapshot(now),
         }
     }
@@ -245,6 +255,7 @@ impl Volume {
         Volume {
             version: snapshot.version,
             files: snapshot.files.clone(),
+            writes: snapshot.writes.clone(),
             grants: Grants::restore(snapshot.files.len() as u32, &snapshot.grants, now),
         }
     }
@@ -266,7 +277,7 @@ mod tests {
         let mut other = RangeSet::default();
         other.insert(2);
         other.insert(9);
-        assert_eq!(r.missing_from(&other), (4, Some(1)));
+        assert_eq!(r.missing_from(&other).collect::<Vec<_>>(), [1, 3, 4, 5]);
         r.insert(7);
         r.insert(8);
         assert_eq!(r.0, vec![(1, 5), (7, 9)]);
@@ -296,6 +307,40 @@ mod tests {
         assert!(v.has(w));
         assert_eq!(v.files[1].current.write, Some(w));
         assert!(!v.follows(&up), "the same update twice");
+    }
+
+    #[test]
+    fn a_client_s_latest_writes_keep_their_positions() {
+        let mut v = Volume::new(4);
+        let total = RECENT_WRITES_KEPT as u32 + 2;
+        for seq in 1..=total {
+            let up = Update::Write {
+                pos: Pos {
+                    term: Default::default(),
+                    seq: u64::from(seq),
+                },
+                write: WriteId {
+                    client: 7,
+                    file: seq % 4,
+                    seq,
+                },
+                callback: None,
+            };
+            v.apply(&up, Instant::ZERO);
+        }
+        let w = |seq: u32| WriteId {
+            client: 7,
+            file: seq % 4,
+            seq,
+        };
+        assert!((1..=total).all(|seq| v.has(w(seq))));
+        assert_eq!(v.writes[&7].seqs.0, vec![(1, total)], "one range");
+        assert_eq!(
+            v.position_of(w(total)).map(|p| p.seq),
+            Some(u64::from(total))
+        );
+        assert_eq!(v.position_of(w(3)).map(|p| p.seq), Some(3));
+        assert_eq!(v.position_of(w(2)), None, "too old to say");
     }
 
     #[test]

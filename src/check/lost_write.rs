@@ -1,10 +1,9 @@
 //! `lost_write`: an acknowledged write missing from the file's history at the master at
 //! the end. One per write.
 //!
-//! Acknowledged writes are kept as ranges of each client's per-file sequence numbers (a
-//! client's writes to a file are numbered 1, 2, 3, …), so memory grows with clients and
-//! files; writes not yet known durable also keep their acknowledgement time, for the
-//! report.
+//! Acknowledged writes are kept as ranges of each client's sequence numbers (a client
+//! numbers its writes 1, 2, 3, …), so memory grows with clients; writes not yet known
+//! durable also keep their acknowledgement time and file, for the report.
 
 use super::{Example, Tally};
 use crate::cell::msg::{ClientNo, FileNo, WriteId};
@@ -12,34 +11,30 @@ use crate::cell::volume::{RangeSet, Volume};
 use sim::Instant;
 use std::collections::BTreeMap;
 
-/// The history of every file at the final master: per file, per client, the writes
-/// applied. Built by the run from the server it ends with.
+/// The history at the final master: per client, the writes applied. Built by the run
+/// from the server it ends with.
 pub struct FinalVolume {
     pub server: String,
-    files: Vec<BTreeMap<ClientNo, RangeSet>>,
+    writes: BTreeMap<ClientNo, RangeSet>,
 }
 
 impl FinalVolume {
     pub fn of(server: String, volume: &Volume) -> FinalVolume {
-        let files = volume
-            .files
+        let writes = volume
+            .writes
             .iter()
-            .map(|f| {
-                f.applied
-                    .iter()
-                    .map(|(&c, w)| (c, w.seqs.clone()))
-                    .collect()
-            })
+            .map(|(&c, w)| (c, w.seqs.clone()))
             .collect();
-        FinalVolume { server, files }
+        FinalVolume { server, writes }
     }
 }
 
 /// The lost-write checker.
 #[derive(Default)]
 pub struct LostWrite {
-    acked: BTreeMap<(FileNo, ClientNo), RangeSet>,
-    undurable: BTreeMap<WriteId, Instant>,
+    acked: BTreeMap<ClientNo, RangeSet>,
+    /// Acknowledged writes not yet known durable: their file and acknowledgement time.
+    undurable: BTreeMap<(ClientNo, u32), (FileNo, Instant)>,
     pub tally: Tally,
 }
 
@@ -47,16 +42,17 @@ impl LostWrite {
     /// A write was acknowledged at `now`; until it is durable its time is kept.
     pub fn acked(&mut self, write: WriteId, now: Instant, durable: bool) {
         self.acked
-            .entry((write.file, write.client))
+            .entry(write.client)
             .or_default()
             .insert(write.seq);
         if !durable {
-            self.undurable.insert(write, now);
+            self.undurable
+                .insert((write.client, write.seq), (write.file, now));
         }
     }
 
     pub fn durable(&mut self, write: WriteId) {
-        self.undurable.remove(&write);
+        self.undurable.remove(&(write.client, write.seq));
     }
 
     /// Compare with the final master's volume; `end` dates losses whose acknowledgement
@@ -64,30 +60,40 @@ impl LostWrite {
     pub fn finish(&mut self, volume: &FinalVolume, end: Instant) {
         let empty = RangeSet::default();
         let mut lost = Vec::new();
-        for (&(file, client), acked) in &self.acked {
-            let applied = volume.files[file as usize].get(&client).unwrap_or(&empty);
-            let (count, first) = acked.missing_from(applied);
-            if let Some(seq) = first {
-                let write = WriteId { client, file, seq };
-                let at = self.undurable.get(&write).copied().unwrap_or(end);
-                lost.push((at, write, count));
+        for (&client, acked) in &self.acked {
+            let applied = volume.writes.get(&client).unwrap_or(&empty);
+            for seq in acked.missing_from(applied) {
+                let undurable = self.undurable.get(&(client, seq)).copied();
+                lost.push((undurable.map_or(end, |(_, at)| at), client, seq, undurable));
             }
         }
-        lost.sort_by_key(|&(at, write, _)| (at, write));
-        for (at, write, count) in lost {
-            for _ in 0..count {
-                self.tally.add(|| Example {
-                    at_s: at.as_secs_f64(),
-                    client: format!("c{}", write.client),
-                    file: Some(write.file),
-                    detail: format!(
-                        "write {write} to file {} was acknowledged at {:.1} s but is missing from the history at {}",
-                        write.file,
-                        at.as_secs_f64(),
-                        volume.server
+        lost.sort_by_key(|&(at, client, seq, _)| (at, client, seq));
+        for (at, client, seq, undurable) in lost {
+            self.tally.add(|| {
+                let write = format!("c{client}#{seq}");
+                let server = &volume.server;
+                let (file, detail) = match undurable {
+                    Some((file, at)) => (
+                        Some(file),
+                        format!(
+                            "write {write} to file {file} was acknowledged at {:.1} s but is missing from the history at {server}",
+                            at.as_secs_f64()
+                        ),
                     ),
-                });
-            }
+                    None => (
+                        None,
+                        format!(
+                            "write {write} was acknowledged as durable but is missing from the history at {server}"
+                        ),
+                    ),
+                };
+                Example {
+                    at_s: at.as_secs_f64(),
+                    client: format!("c{client}"),
+                    file,
+                    detail,
+                }
+            });
         }
     }
 }

@@ -34,7 +34,8 @@ pub struct Client {
     pub no: ClientNo,
     pub params: Rc<Params>,
     workload: Prng,
-    write_seqs: BTreeMap<FileNo, u32>,
+    /// Writes made so far: numbers each new one (see `WriteId`).
+    next_write: u32,
     /// Acknowledged writes not yet durable, oldest first.
     pub undurable: Vec<WriteId>,
     next_op: u64,
@@ -141,7 +142,7 @@ impl Client {
             no,
             params,
             workload,
-            write_seqs: BTreeMap::new(),
+            next_write: 0,
             undurable: Vec::new(),
             next_op: 0,
             next_lock: 0,
@@ -277,10 +278,12 @@ impl Client {
             }
             return;
         }
-        let due: Vec<FileNo> = v.renew_due.iter().copied().collect();
-        for file in due {
-            if !in_flight(v, Purpose::Renew { file }) {
-                self.send_renewal(v, master, file, ctx);
+        if !v.renew_due.is_empty() {
+            let due: Vec<FileNo> = v.renew_due.iter().copied().collect();
+            for file in due {
+                if !in_flight(v, Purpose::Renew { file }) {
+                    self.send_renewal(v, master, file, ctx);
+                }
             }
         }
         self.send_ops(v, master, ctx);

@@ -133,12 +133,11 @@ impl Client {
             OpKind::Lock | OpKind::Write => {}
         }
         let write = (q.kind == OpKind::Write).then(|| {
-            let seq = self.write_seqs.entry(file).or_insert(0);
-            *seq += 1;
+            self.next_write += 1;
             WriteId {
                 client: self.no,
                 file,
-                seq: *seq,
+                seq: self.next_write,
             }
         });
         let lock = (q.kind == OpKind::Lock).then(|| {

@@ -11,7 +11,7 @@ use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::cell::{client_node, server_node};
 use crate::scenario::Durability;
 use sim::{Duration, Instant};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Updates a replica keeps ahead of a gap before it gives up and waits for a snapshot.
@@ -33,7 +33,10 @@ pub struct Replication {
     acked: Vec<Pos>,
     /// The highest sequence committed in this term.
     commit: u64,
-    waiting: BTreeMap<u64, Vec<Waiter>>,
+    /// Parked until their sequence commits, in order of sequence (then of parking).
+    waiting: VecDeque<(u64, Waiter)>,
+    /// Room to find the majority's sequence in, kept to spare an allocation per ack.
+    seqs: Vec<u64>,
     /// Updates not yet shipped (async durability batches them).
     unsent: Vec<Update>,
     /// This term's recent updates, oldest first, to resend to a replica that missed some.
@@ -61,7 +64,8 @@ impl Replication {
         Replication {
             acked: vec![Pos::default(); servers as usize],
             commit: 0,
-            waiting: BTreeMap::new(),
+            waiting: VecDeque::new(),
+            seqs: Vec::with_capacity(servers as usize),
             unsent: Vec::new(),
             log: VecDeque::new(),
             snapshots: vec![(None, SNAPSHOT_WAIT_MIN); servers as usize],
@@ -110,7 +114,8 @@ impl Server {
         ctx: &mut SCtx,
     ) {
         let m = vol.master.as_mut().expect("master");
-        m.repl.waiting.entry(seq).or_default().push(waiter);
+        let at = m.repl.waiting.partition_point(|&(s, _)| s <= seq);
+        m.repl.waiting.insert(at, (seq, waiter));
         self.advance_commit(vol, ctx);
     }
 
@@ -153,35 +158,29 @@ impl Server {
     /// Commit what a majority holds and run what waited for it.
     fn advance_commit(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
         let Some(m) = vol.master.as_mut() else { return };
-        let mut seqs: Vec<u64> = m
-            .repl
-            .acked
-            .iter()
-            .enumerate()
-            .map(|(s, pos)| {
-                if s as ServerNo == self.no {
-                    self.volume.version.seq
-                } else if pos.term == m.term {
-                    pos.seq
-                } else {
-                    0
-                }
-            })
-            .collect();
-        seqs.sort_unstable_by(|a, b| b.cmp(a));
-        let commit = seqs[self.params.majority() - 1];
-        if commit <= m.repl.commit
+        let own = self.volume.version.seq;
+        let seqs = &mut m.repl.seqs;
+        seqs.clear();
+        seqs.extend(m.repl.acked.iter().enumerate().map(|(s, pos)| {
+            if s as ServerNo == self.no {
+                own
+            } else if pos.term == m.term {
+                pos.seq
+            } else {
+                0
+            }
+        }));
+        let (_, &mut commit, _) =
+            seqs.select_nth_unstable_by(self.params.majority() - 1, |a, b| b.cmp(a));
+        m.repl.commit = m.repl.commit.max(commit);
+        // One at a time: a released waiter can park or release others.
+        while let Some(m) = vol.master.as_mut()
             && m.repl
                 .waiting
-                .first_key_value()
-                .is_none_or(|(&s, _)| s > commit)
+                .front()
+                .is_some_and(|&(s, _)| s <= m.repl.commit)
         {
-            return;
-        }
-        m.repl.commit = m.repl.commit.max(commit);
-        let later = m.repl.waiting.split_off(&(commit + 1));
-        let ready = std::mem::replace(&mut m.repl.waiting, later);
-        for waiter in ready.into_values().flatten() {
+            let (_, waiter) = m.repl.waiting.pop_front().expect("a ready waiter");
             match waiter {
                 Waiter::Reply { client, msg } => {
                     ctx.send(client_node(client, self.params.servers), msg)

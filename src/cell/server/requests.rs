@@ -45,7 +45,13 @@ impl Server {
             Msg::Store { req, write, replay } => {
                 let asked = if replay { Asked::Replay } else { Asked::Store };
                 if self.admit(vol, client, req, asked, ctx) {
-                    self.on_file(vol, write.file, Queued::Store { client, req, write }, ctx);
+                    let queued = Queued::Store {
+                        client,
+                        req,
+                        write,
+                        replay,
+                    };
+                    self.on_file(vol, write.file, queued, ctx);
                 }
             }
             Msg::Lock {

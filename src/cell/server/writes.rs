@@ -6,7 +6,7 @@
 use super::replica::Waiter;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
-use crate::cell::msg::{ClientNo, FileNo, Msg, Req, Timer, WriteId};
+use crate::cell::msg::{Asked, ClientNo, FileNo, Msg, Refusal, Req, Timer, WriteId};
 use crate::cell::params::BREAK_RETRY;
 use crate::cell::volume::Update;
 use crate::scenario::Durability;
@@ -24,6 +24,7 @@ pub enum Queued {
         client: ClientNo,
         req: Req,
         write: WriteId,
+        replay: bool,
     },
 }
 
@@ -65,7 +66,12 @@ impl Server {
         }
         match queued {
             Queued::Fetch { client, req } => self.grant_fetch(vol, file, client, req, ctx),
-            Queued::Store { client, req, write } => self.start_write(vol, client, req, write, ctx),
+            Queued::Store {
+                client,
+                req,
+                write,
+                replay,
+            } => self.start_write(vol, client, req, write, replay, ctx),
         }
     }
 
@@ -96,14 +102,29 @@ impl Server {
         client: ClientNo,
         req: Req,
         write: WriteId,
+        replay: bool,
         ctx: &mut SCtx,
     ) {
         if self.volume.has(write) {
             // A retry or replay of a write we already hold: answer, do not apply twice.
-            let pos = self
-                .volume
-                .position_of(write)
-                .unwrap_or(self.volume.version);
+            let pos = match self.volume.position_of(write) {
+                Some(pos) => pos,
+                // A replay is told only whether it is durable: the whole history so far
+                // bounds where it went.
+                None if replay => self.volume.version,
+                // Where it went is forgotten: refuse until the client gives the write up.
+                None => {
+                    let m = vol.master.as_ref().expect("master");
+                    let msg = Msg::Refused {
+                        req,
+                        why: Refusal::Recovering,
+                        term: Some(m.term),
+                        asked: Asked::Store,
+                    };
+                    ctx.send(client_node(client, self.params.servers), msg);
+                    return;
+                }
+            };
             let durable = vol
                 .master
                 .as_ref()
