@@ -1,5 +1,6 @@
 //! The command line (CONTRACT.md): commands, their arguments, and exit statuses.
 
+mod bench;
 mod run;
 mod sweep;
 
@@ -24,6 +25,9 @@ pub enum Command {
     Run(run::RunArgs),
     /// Run a scenario over a grid of settings and many seeds; write means and 95% intervals
     Sweep(sweep::SweepArgs),
+    /// Time the model: each strategy alone in a fresh process; print events, events/s,
+    /// simulated seconds per wall second and peak memory
+    Bench(bench::BenchArgs),
     /// Parse and check scenario files; print `ok NAME` for each good one
     Validate {
         /// Scenario files (JSON)
@@ -63,6 +67,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         None => run::run(run::RunArgs::headline()),
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Sweep(args)) => sweep::sweep(args),
+        Some(Command::Bench(args)) => bench::bench(args),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Schema) => {
             print!("{}", crate::scenario::schema_json());
