@@ -11,5 +11,6 @@ pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod shrink;
 pub mod strategy;
 pub mod sweep;
