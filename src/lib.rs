@@ -11,6 +11,7 @@ pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod seedcheck;
 pub mod shard;
 pub mod shrink;
 pub mod strategy;

@@ -1,5 +1,6 @@
 //! The command line (CONTRACT.md): commands, their arguments, and exit statuses.
 
+mod check;
 mod run;
 mod sweep;
 
@@ -22,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios: every strategy on the same seed and faults; write results and print a table
     Run(run::RunArgs),
+    /// Run many seeds of each scenario and check every invariant; shrink unexpected violations
+    Check(check::CheckArgs),
     /// Run a scenario over a grid of settings and many seeds; write means and 95% intervals
     Sweep(sweep::SweepArgs),
     /// Parse and check scenario files; print `ok NAME` for each good one
@@ -62,6 +65,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         None => run::run(run::RunArgs::headline()),
         Some(Command::Run(args)) => run::run(args),
+        Some(Command::Check(args)) => check::check(args),
         Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Schema) => {

@@ -64,7 +64,7 @@ fn prepare(args: &SweepArgs) -> Result<Sweep, Failure> {
 }
 
 /// `seeds=42..61` (or `seeds=42` for one).
-fn seeds_line(seeds: &[u64]) -> String {
+pub(super) fn seeds_line(seeds: &[u64]) -> String {
     match seeds {
         [one] => format!("seeds={one}"),
         _ => format!("seeds={}..{}", seeds[0], seeds[seeds.len() - 1]),

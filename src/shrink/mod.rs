@@ -42,12 +42,23 @@ impl Size {
     }
 }
 
+/// `1 fault`, `3 faults`.
+fn count(n: u64, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        _ => format!("{n} {what}s"),
+    }
+}
+
 impl std::fmt::Display for Size {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} faults, {} clients, {} files, {} s",
-            self.faults, self.clients, self.files, self.duration_s
+            "{}, {}, {}, {} s",
+            count(self.faults as u64, "fault"),
+            count(self.clients.into(), "client"),
+            count(self.files.into(), "file"),
+            self.duration_s
         )
     }
 }
