@@ -1,8 +1,10 @@
 //! The command line (CONTRACT.md): commands, their arguments, and exit statuses.
 
 mod check;
+mod merge;
 mod run;
 mod sweep;
+mod sweep_shard;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -27,6 +29,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Run a scenario over a grid of settings and many seeds; write means and 95% intervals
     Sweep(sweep::SweepArgs),
+    /// Combine the shards of `check --shard` or `sweep --shard` runs into their outputs
+    Merge(merge::MergeArgs),
     /// Parse and check scenario files; print `ok NAME` for each good one
     Validate {
         /// Scenario files (JSON)
@@ -67,6 +71,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Check(args)) => check::check(args),
         Some(Command::Sweep(args)) => sweep::sweep(args),
+        Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Schema) => {
             print!("{}", crate::scenario::schema_json());
