@@ -313,3 +313,55 @@ impl Shrinker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::run_scenario;
+
+    /// Naive in a tiny cell with master crashes: it breaks stale_read on seed 3.
+    fn naive() -> Scenario {
+        let doc = serde_json::json!({
+            "name": "naive", "duration_s": 120,
+            "cell": { "servers": 3, "clients": 4, "files": 3 },
+            "election": { "beacon_s": 1, "master_lease_s": 4, "vote_wait_s": 6 },
+            "workload": { "ops_per_client_s": 2, "op_deadline_s": 10 },
+            "strategies": [ { "name": "naive", "recovery": "naive", "callback_lease_s": 30 } ],
+            "faults": [ { "at_s": 90, "partition": [["fs1"], ["fs0", "fs2"]], "for_s": 5 } ],
+            "random_faults": { "crash_master_every_s": 30, "downtime_s": [2, 5] }
+        });
+        crate::scenario::from_value(doc, "test").unwrap()
+    }
+
+    #[test]
+    fn shrinking_keeps_the_violation_and_stays_within_its_budget() {
+        let s = naive();
+        assert!(
+            run_scenario(&s, 3).unwrap()[0]
+                .verdict
+                .count(Kind::StaleRead)
+                > 0
+        );
+        let full = shrink(&s, 0, 3, Kind::StaleRead, None).unwrap();
+        assert!(full.runs <= BUDGET);
+        assert!(
+            full.after.duration_s < full.before.duration_s,
+            "{}",
+            full.after
+        );
+        let again = run_scenario(&full.scenario, 3).unwrap();
+        assert!(again[0].verdict.count(Kind::StaleRead) > 0);
+        validate(&full.scenario, "shrunk").unwrap();
+        let start = scenario_as_run(&s, 3);
+        let tight = shrink_run(start, 3, Kind::StaleRead, None, 4).unwrap();
+        assert!(tight.runs <= 4, "{} runs", tight.runs);
+    }
+
+    #[test]
+    fn a_run_that_does_not_fail_cannot_be_shrunk() {
+        let s = naive();
+        let start = scenario_as_run(&s, 3);
+        let e = shrink_run(start, 3, Kind::LostWrite, None, 10).unwrap_err();
+        assert!(e.to_string().contains("does not break lost_write"), "{e}");
+    }
+}
