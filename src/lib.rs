@@ -11,5 +11,8 @@ pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod seedcheck;
+pub mod shard;
+pub mod shrink;
 pub mod strategy;
 pub mod sweep;

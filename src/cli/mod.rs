@@ -1,8 +1,11 @@
 //! The command line (CONTRACT.md): commands, their arguments, and exit statuses.
 
 mod bench;
+mod check;
+mod merge;
 mod run;
 mod sweep;
+mod sweep_shard;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -23,11 +26,15 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios: every strategy on the same seed and faults; write results and print a table
     Run(run::RunArgs),
+    /// Run many seeds of each scenario and check every invariant; shrink unexpected violations
+    Check(check::CheckArgs),
     /// Run a scenario over a grid of settings and many seeds; write means and 95% intervals
     Sweep(sweep::SweepArgs),
     /// Time the model: each strategy alone in a fresh process; print events, events/s,
     /// simulated seconds per wall second and peak memory
     Bench(bench::BenchArgs),
+    /// Combine the shards of `check --shard` or `sweep --shard` runs into their outputs
+    Merge(merge::MergeArgs),
     /// Parse and check scenario files; print `ok NAME` for each good one
     Validate {
         /// Scenario files (JSON)
@@ -66,8 +73,10 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         None => run::run(run::RunArgs::headline()),
         Some(Command::Run(args)) => run::run(args),
+        Some(Command::Check(args)) => check::check(args),
         Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Bench(args)) => bench::bench(args),
+        Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Schema) => {
             print!("{}", crate::scenario::schema_json());

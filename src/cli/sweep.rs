@@ -27,6 +27,10 @@ pub struct SweepArgs {
     /// Runs at once (default: the machine's cores); never changes a result
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub jobs: Option<u64>,
+    /// Run only shard K of N (jobs K-1, K-1+N, ... of points x seeds) and write
+    /// sweep.shard-K-of-N.jsonl for `afsim merge`
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
+    pub shard: Option<crate::shard::Shard>,
     /// Folder for the outputs, one subfolder per scenario name
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
@@ -47,6 +51,12 @@ fn prepare(args: &SweepArgs) -> Result<Sweep, Failure> {
     let doc: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| Failure::Input(format!("{file}: {e}")))?;
     let points = grid::points(&doc, &specs, &file).map_err(Failure::Input)?;
+    if args.shard.is_some() && args.seed.is_none() && base.seed.is_none() {
+        return Err(Failure::Input(format!(
+            "{file}: --shard needs a fixed first seed, so that every shard runs the same \
+             seeds: give --seed N (or a seed in the file)"
+        )));
+    }
     let first = seed_for(args.seed, &base);
     let seeds: Vec<u64> = (0..args.seeds)
         .map(|k| first.checked_add(k))
@@ -64,7 +74,7 @@ fn prepare(args: &SweepArgs) -> Result<Sweep, Failure> {
 }
 
 /// `seeds=42..61` (or `seeds=42` for one).
-fn seeds_line(seeds: &[u64]) -> String {
+pub(super) fn seeds_line(seeds: &[u64]) -> String {
     match seeds {
         [one] => format!("seeds={one}"),
         _ => format!("seeds={}..{}", seeds[0], seeds[seeds.len() - 1]),
@@ -82,17 +92,25 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         sweep.points.len(),
         sweep.seeds.len()
     );
+    if let Some(shard) = args.shard {
+        return super::sweep_shard::run(&sweep, shard, threads, &args.out);
+    }
     let bar = batch::progress_bar(runs, &sweep.name);
     let samples = sweep::run(&sweep, threads, &bar).map_err(|e| job_failure(&sweep, e))?;
-    let cells = sweep::reduce(&sweep, &samples);
-    let dir = args.out.join(&sweep.name);
-    write_outputs(&dir, &sweep, &cells)?;
-    print!("\n{}", output::table(&sweep, &cells));
-    println!("wrote {}", dir.display());
-    unexpected_violations(&sweep, &cells)
+    finish(&sweep, &samples, &args.out.join(&sweep.name))
 }
 
-fn job_failure(sweep: &Sweep, e: JobError) -> Failure {
+/// Writes the outputs, prints the table and judges the violations (shared by `sweep`
+/// and `merge`).
+pub(super) fn finish(sweep: &Sweep, samples: &sweep::Samples, dir: &Path) -> Result<(), Failure> {
+    let cells = sweep::reduce(sweep, samples);
+    write_outputs(dir, sweep, &cells)?;
+    print!("\n{}", output::table(sweep, &cells));
+    println!("wrote {}", dir.display());
+    unexpected_violations(sweep, &cells)
+}
+
+pub(super) fn job_failure(sweep: &Sweep, e: JobError) -> Failure {
     let values = sweep.points[e.point].values(&sweep.specs);
     let at = sweep
         .specs

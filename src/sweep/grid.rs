@@ -2,10 +2,11 @@
 //! each point's scenario, validated like a file before anything runs.
 
 use crate::scenario::{self, Scenario};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// One `--set PATH=V1,V2,...`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetSpec {
     pub path: String,
     /// The values as typed (each read as JSON when it parses, else as a string).
@@ -66,7 +67,7 @@ pub fn value_json(text: &str) -> Value {
 
 /// One point of the grid: a value for each spec (by index into its values) and the
 /// scenario with them set.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     pub index: Vec<usize>,
     pub scenario: Scenario,

@@ -111,22 +111,44 @@ pub struct JobError {
 /// Per point, per seed, per strategy: the run's sample.
 pub type Samples = Vec<Vec<Vec<Sample>>>;
 
-/// Runs every (point, seed) on up to `threads` workers.
-pub fn run(sweep: &Sweep, threads: usize, bar: &ProgressBar) -> Result<Samples, JobError> {
-    let jobs: Vec<(usize, u64)> = (0..sweep.points.len())
+/// Every (point, seed) job, numbered in this order (the first point's seeds first).
+pub fn jobs(sweep: &Sweep) -> Vec<(usize, u64)> {
+    (0..sweep.points.len())
         .flat_map(|p| sweep.seeds.iter().map(move |&s| (p, s)))
-        .collect();
-    let flat = batch::run(&jobs, threads, bar, |&(point, seed)| {
+        .collect()
+}
+
+/// Runs the jobs numbered `selected` (see [`jobs`]) on up to `threads` workers: each
+/// run's samples, in the order given. `--shard` runs some; a whole sweep all.
+pub fn run_selected(
+    sweep: &Sweep,
+    selected: &[u64],
+    threads: usize,
+    bar: &ProgressBar,
+) -> Result<Vec<Vec<Sample>>, JobError> {
+    let all = jobs(sweep);
+    let chosen: Vec<(usize, u64)> = selected.iter().map(|&j| all[j as usize]).collect();
+    batch::run(&chosen, threads, bar, |&(point, seed)| {
         let scenario = &sweep.points[point].scenario;
         run_scenario(scenario, seed)
             .map(|outcomes| outcomes.iter().map(sample).collect::<Vec<Sample>>())
             .map_err(|error| JobError { point, seed, error })
-    })?;
+    })
+}
+
+/// Every job's samples in job order, grouped per point.
+pub fn per_point(sweep: &Sweep, flat: Vec<Vec<Sample>>) -> Samples {
     let per_point = sweep.seeds.len();
     let mut flat = flat.into_iter();
-    Ok((0..sweep.points.len())
+    (0..sweep.points.len())
         .map(|_| flat.by_ref().take(per_point).collect())
-        .collect())
+        .collect()
+}
+
+/// Runs every (point, seed) on up to `threads` workers.
+pub fn run(sweep: &Sweep, threads: usize, bar: &ProgressBar) -> Result<Samples, JobError> {
+    let all: Vec<u64> = (0..jobs(sweep).len() as u64).collect();
+    Ok(per_point(sweep, run_selected(sweep, &all, threads, bar)?))
 }
 
 /// One (point, strategy): each metric's estimate and its per-seed values.
