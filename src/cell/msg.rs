@@ -200,11 +200,16 @@ pub enum Msg {
         /// What was asked, so the refusal is counted under its request's kind.
         asked: Asked,
     },
+    /// Drop the cached copy of `file`: `write` is about to change it.
     CallbackBreak {
         file: FileNo,
+        write: WriteId,
     },
+    /// Names the break it answers, so that a late or duplicated ack cannot cancel a
+    /// callback granted after that break.
     BreakAck {
         file: FileNo,
+        write: WriteId,
     },
     Locate {
         req: Req,

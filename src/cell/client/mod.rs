@@ -209,7 +209,7 @@ impl Client {
             }
             Msg::LockOk { req, term } => self.on_lock_ok(v, req, term, ctx),
             Msg::Refused { req, why, term, .. } => self.on_refused(v, req, why, term, ctx),
-            Msg::CallbackBreak { file } => self.on_break(v, from, file, ctx),
+            Msg::CallbackBreak { file, write } => self.on_break(v, from, file, write, ctx),
             Msg::LocateReply { req, master } => self.on_locate_reply(v, req, master, ctx),
             Msg::ProbeReply { req, term } => self.on_probe_reply(v, req, term, ctx),
             Msg::ReassertReply {

@@ -2,7 +2,9 @@
 //! breaks, the periodic probe of the master, and reassertion to a new master.
 
 use super::{CCtx, Client, ClientVol, Held, Purpose};
-use crate::cell::msg::{FileNo, LockId, LockMode, Msg, Output, Req, ServerNo, Term, Timer, Token};
+use crate::cell::msg::{
+    FileNo, LockId, LockMode, Msg, Output, Req, ServerNo, Term, Timer, Token, WriteId,
+};
 use crate::cell::params::CLIENT_RPC_TIMEOUT;
 use crate::cell::server_node;
 use sim::{Instant, NodeId};
@@ -38,6 +40,7 @@ impl Client {
         v: &mut ClientVol,
         from: NodeId,
         file: FileNo,
+        write: WriteId,
         ctx: &mut CCtx,
     ) {
         let now = ctx.now();
@@ -47,7 +50,7 @@ impl Client {
         v.breaks
             .retain(|&(_, at)| now.saturating_since(at) <= CLIENT_RPC_TIMEOUT);
         v.breaks.push((file, now));
-        ctx.send(from, Msg::BreakAck { file });
+        ctx.send(from, Msg::BreakAck { file, write });
     }
 
     pub(super) fn on_lock_ok(&mut self, v: &mut ClientVol, req: Req, term: Term, ctx: &mut CCtx) {

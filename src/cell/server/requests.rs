@@ -35,7 +35,7 @@ impl Server {
                 let term = term.filter(|_| self.serving_master(vol, now));
                 ctx.send(to, Msg::ProbeReply { req, term });
             }
-            Msg::BreakAck { file } => self.on_break_ack(vol, client, file, ctx),
+            Msg::BreakAck { file, write } => self.on_break_ack(vol, client, file, write, ctx),
             Msg::Unlock { file, lock } => self.unlock(vol, file, lock, ctx),
             Msg::Fetch { req, file } => {
                 if self.admit(vol, client, req, Asked::Fetch, ctx) {

@@ -150,7 +150,7 @@ impl Server {
         for &(holder, _) in &holders {
             ctx.send(
                 client_node(holder, self.params.servers),
-                Msg::CallbackBreak { file },
+                Msg::CallbackBreak { file, write },
             );
         }
         let retry = ctx.set_timer(BREAK_RETRY, Timer::BreakRetry { file });
@@ -169,15 +169,26 @@ impl Server {
         vol: &mut ServerVol,
         client: ClientNo,
         file: FileNo,
+        write: WriteId,
         ctx: &mut SCtx,
     ) {
-        let Some(mut master) = vol.master.take() else {
+        // Only an ack of the break in progress counts: an older one (duplicated, or
+        // late) may arrive after the client fetched again under a new callback.
+        let Some(m) = vol.master.as_mut() else { return };
+        let Some(Busy::Breaking {
+            holders,
+            write: breaking,
+            ..
+        }) = &mut m.files[file as usize].busy
+        else {
             return;
         };
-        self.grants(&mut master).remove_callback(file, client);
-        if let Some(Busy::Breaking { holders, .. }) = &mut master.files[file as usize].busy {
-            holders.retain(|&(c, _)| c != client);
+        if *breaking != write {
+            return;
         }
+        holders.retain(|&(c, _)| c != client);
+        let mut master = vol.master.take().expect("master");
+        self.grants(&mut master).remove_callback(file, client);
         vol.master = Some(master);
         self.maybe_apply(vol, file, ctx);
     }
@@ -188,12 +199,22 @@ impl Server {
         let now = ctx.now();
         let servers = self.params.servers;
         let Some(m) = vol.master.as_mut() else { return };
-        let Some(Busy::Breaking { holders, retry, .. }) = &mut m.files[file as usize].busy else {
+        let Some(Busy::Breaking {
+            holders,
+            retry,
+            write,
+            ..
+        }) = &mut m.files[file as usize].busy
+        else {
             return;
         };
         holders.retain(|&(_, give_up)| give_up > now);
         for &(holder, _) in holders.iter() {
-            ctx.send(client_node(holder, servers), Msg::CallbackBreak { file });
+            let msg = Msg::CallbackBreak {
+                file,
+                write: *write,
+            };
+            ctx.send(client_node(holder, servers), msg);
         }
         if !holders.is_empty() {
             let next = holders.iter().map(|&(_, g)| g).min().expect("non-empty");
