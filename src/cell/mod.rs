@@ -106,6 +106,10 @@ pub mod streams {
     pub const FAULTS: u64 = 3;
     /// Client `c`'s workload is `WORKLOAD + c`.
     pub const WORKLOAD: u64 = 1 << 32;
+    /// `afsim check --swarm` draws each seed's cell, network and fault kinds from this,
+    /// far above every client's workload stream, so drawing never shifts a run's own
+    /// randomness.
+    pub const SWARM: u64 = 0x5357_4152_4d00_0000;
 }
 
 /// The cell at time zero: `fs0` the master with a fresh lease, every replica in sync,

@@ -12,14 +12,11 @@
 //! if every client reaches the new master within the window, and a burst over the
 //! window can keep a client out as a partition would.
 
+use crate::cell::streams;
 use crate::run::RunError;
 use crate::scenario::{FaultSpec, LatencySpec, NetworkSpec, Scenario, Target, validate};
 use serde::{Deserialize, Serialize};
 use sim::Prng;
-
-/// The stream `--swarm` draws from, forked from the seed's master stream. Far from the
-/// model's own streams (`cell::streams`), so drawing never shifts a run's randomness.
-pub const STREAM: u64 = 0x5357_4152_4d00_0000;
 
 /// At most this many drawn faults per seed.
 const FAULTS_MAX: u64 = 8;
@@ -52,7 +49,7 @@ fn round(x: f64, digits: i32) -> f64 {
 /// (explicit and random) replaced by ones drawn from the seed. Strategies, election,
 /// workload and duration stay the scenario's.
 pub fn draw(base: &Scenario, seed: u64) -> Result<(Scenario, SwarmDraw), RunError> {
-    let mut rng = Prng::new(seed).fork(STREAM);
+    let mut rng = Prng::new(seed).fork(streams::SWARM);
     let mut s = base.clone();
     s.cell.servers = rng.range_inclusive(1, 5) as u32;
     s.cell.clients = rng.range_inclusive(1, 20) as u32;
