@@ -1,5 +1,8 @@
 //! `afsim bench`: one row of figures per strategy, each run in its own process.
-use std::process::{Command, Output};
+mod command;
+
+use command::{afsim, workdir};
+use std::process::Output;
 
 const SMALL: &str = r#"{
   "name": "small",
@@ -17,15 +20,9 @@ const SMALL: &str = r#"{
 }"#;
 
 fn bench(args: &[&str]) -> Output {
-    let dir = std::env::temp_dir().join(format!("afsim-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = workdir(&args.join("-").replace(['/', '.'], "_"));
     std::fs::write(dir.join("small.json"), SMALL).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_afsim"))
-        .arg("bench")
-        .args(args)
-        .current_dir(&dir)
-        .output()
-        .expect("afsim runs")
+    afsim(&dir, &[&["bench"], args].concat())
 }
 
 /// The numbers of a table row after its scenario and strategy names.

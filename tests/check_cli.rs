@@ -1,33 +1,11 @@
 //! `afsim check` as users meet it: the seeds line, bytes that do not depend on `--jobs`,
 //! exit 1 with a replay command and a shrunk reproducer on an unexpected violation,
 //! and `--swarm` draws fixed by the seed.
+mod command;
+
+use command::{afsim, stderr, stdout, workdir};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn afsim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_afsim"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("afsim runs")
-}
-
-fn workdir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("afsim-check-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::path::Path;
 
 /// Five minutes of a tiny cell with a master crash about every minute; `naive_expected`
 /// says whether naive may violate.

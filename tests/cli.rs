@@ -1,24 +1,9 @@
 //! The command line as users meet it: exit statuses, one-line errors that name the file
 //! and the field, nothing written on bad input, byte-identical reruns.
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod command;
 
-fn afsim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_afsim"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("afsim runs")
-}
-
-/// A fresh, empty working folder for one test.
-fn workdir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("afsim-cli-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use command::{afsim, stderr, workdir};
+use std::process::Output;
 
 const TINY: &str = r#"{
   "name": "tiny",
@@ -35,10 +20,6 @@ const TINY: &str = r#"{
   "faults": [ { "at_s": 20, "crash": "master", "for_s": 10 } ],
   "random_faults": { "crash_master_every_s": 40, "downtime_s": [1, 3] }
 }"#;
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// One line, starting `error: `, naming the file; no backtrace.
 fn assert_one_error(o: &Output, file: &str, must_mention: &str) {

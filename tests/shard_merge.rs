@@ -1,28 +1,11 @@
 //! `--shard K/N` and `afsim merge`: four shards merged give exactly the bytes of one
 //! unsharded run, for `check` (reproducers included) and for `sweep` (plots included);
 //! shards that do not make one whole run are refused with one clear message.
+mod command;
+
+use command::{afsim, stderr, workdir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn afsim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_afsim"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("afsim runs")
-}
-
-fn workdir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("afsim-shard-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 /// A tiny cell with random master crashes; naive is not marked expected, so `check`
 /// finds it and writes a reproducer.

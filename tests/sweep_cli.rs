@@ -1,23 +1,9 @@
 //! `afsim sweep` as users meet it: the seeds line, the grid, identical bytes whatever
 //! `--jobs`, and bad `--set`s refused before anything runs.
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod command;
 
-fn afsim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_afsim"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("afsim runs")
-}
-
-fn workdir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("afsim-sweep-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use command::{afsim, stderr, stdout, workdir};
+use std::process::Output;
 
 const QUICK: &str = r#"{
   "name": "quick",
@@ -34,14 +20,6 @@ const QUICK: &str = r#"{
   ],
   "faults": [ { "at_s": 30, "crash": "master", "for_s": 10 } ]
 }"#;
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn sweeps_give_the_same_bytes_whatever_the_number_of_jobs() {

@@ -1,10 +1,12 @@
 //! `afsim run --trace`: the trace.json of a small scenario is a Chrome trace that
 //! viewers can read: the required fields on every event, a named track for every node
 //! in every strategy's process, flows that pair up, spans that close, and the window.
+mod command;
+
+use command::{afsim, stderr, workdir};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const SMALL: &str = r#"{
   "name": "small-trace",
@@ -22,10 +24,9 @@ const SMALL: &str = r#"{
   "faults": [ { "at_s": 20, "crash": "master", "for_s": 10 } ]
 }"#;
 
-fn workdir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("afsim-trace-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// A fresh working folder holding `small.json`.
+fn with_small(test: &str) -> PathBuf {
+    let dir = workdir(test);
     std::fs::write(dir.join("small.json"), SMALL).unwrap();
     dir
 }
@@ -33,12 +34,8 @@ fn workdir(test: &str) -> PathBuf {
 fn trace(dir: &Path, out: &str, extra: &[&str]) -> (Vec<u8>, Vec<Value>) {
     let mut args = vec!["run", "small.json", "--out", out, "--trace"];
     args.extend_from_slice(extra);
-    let o = Command::new(env!("CARGO_BIN_EXE_afsim"))
-        .args(&args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = afsim(dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
     let bytes = std::fs::read(dir.join(out).join("small-trace/trace.json")).unwrap();
     let doc: Value = serde_json::from_slice(&bytes).expect("trace.json is JSON");
     let events = doc["traceEvents"].as_array().expect("traceEvents").clone();
@@ -135,7 +132,7 @@ fn check_spans(events: &[Value]) {
 
 #[test]
 fn the_trace_has_named_tracks_paired_flows_and_closed_spans() {
-    let dir = workdir("full");
+    let dir = with_small("full");
     let (bytes, events) = trace(&dir, "a", &[]);
     for e in &events {
         assert!(field(e, "name").is_string(), "{e}");
@@ -152,7 +149,7 @@ fn the_trace_has_named_tracks_paired_flows_and_closed_spans() {
 
 #[test]
 fn a_window_keeps_only_its_seconds() {
-    let dir = workdir("window");
+    let dir = with_small("window");
     let (_, events) = trace(&dir, "w", &["--trace-window", "19.5..23"]);
     let timed: Vec<&Value> = events.iter().filter(|e| e["ph"] != "M").collect();
     assert!(!timed.is_empty());
@@ -160,10 +157,9 @@ fn a_window_keeps_only_its_seconds() {
         let ts = e["ts"].as_u64().unwrap();
         assert!((19_500_000..=23_000_000).contains(&ts), "{e}");
     }
-    let bad = Command::new(env!("CARGO_BIN_EXE_afsim"))
-        .args(["run", "small.json", "--trace", "--trace-window", "23..19"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let bad = afsim(
+        &dir,
+        &["run", "small.json", "--trace", "--trace-window", "23..19"],
+    );
     assert_eq!(bad.status.code(), Some(2));
 }

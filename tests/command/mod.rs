@@ -1,0 +1,32 @@
+//! Running the `afsim` binary as users do, in a folder of its own per test.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `afsim ARGS...` run in `dir`.
+pub fn afsim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_afsim"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("afsim runs")
+}
+
+/// A fresh, empty working folder for one test, named after the test file and the test.
+pub fn workdir(test: &str) -> PathBuf {
+    let suite = env!("CARGO_CRATE_NAME");
+    let dir = std::env::temp_dir().join(format!("afsim-{suite}-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
