@@ -98,6 +98,8 @@ pub fn liveness_phase(params: &Params) -> Duration {
 }
 
 pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
+    // Wall time never reaches the model: it only fills perf.json and enforces
+    // `limits.wall_s_max`, which stops the run without writing a result.
     let wall = std::time::Instant::now();
     let (scenario, strategy) = (spec.scenario, spec.strategy);
     let mut params = Params::new(scenario, strategy);

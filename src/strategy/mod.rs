@@ -27,6 +27,18 @@ pub struct Opening {
     pub window_until: Option<Instant>,
 }
 
+impl Opening {
+    /// Everything served from `at`, with no recovery window.
+    pub fn all_at(at: Instant) -> Opening {
+        Opening {
+            reads: at,
+            writes: at,
+            locks: at,
+            window_until: None,
+        }
+    }
+}
+
 /// What a new master knows when it opens for business.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Takeover {

@@ -9,11 +9,5 @@
 use super::{Opening, Takeover};
 
 pub(super) fn opening(takeover: Takeover) -> Opening {
-    let at = takeover.synced_at;
-    Opening {
-        reads: at,
-        writes: at,
-        locks: at,
-        window_until: None,
-    }
+    Opening::all_at(takeover.synced_at)
 }

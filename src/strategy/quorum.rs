@@ -13,11 +13,5 @@ use super::{Opening, Takeover};
 pub(super) const REPLICATES_GRANTS: bool = true;
 
 pub(super) fn opening(takeover: Takeover) -> Opening {
-    let at = takeover.synced_at;
-    Opening {
-        reads: at,
-        writes: at,
-        locks: at,
-        window_until: None,
-    }
+    Opening::all_at(takeover.synced_at)
 }

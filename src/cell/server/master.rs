@@ -86,10 +86,8 @@ impl Master {
         match o.window_until {
             Some(end) if early_end && everyone && now < end => {
                 *o = Opening {
-                    reads: now,
-                    writes: now,
-                    locks: now,
                     window_until: Some(now),
+                    ..Opening::all_at(now)
                 };
                 true
             }
@@ -112,13 +110,7 @@ impl Server {
         let term = self.ballot.known_term;
         vol.master = Some(Master::new(self, term, now));
         ctx.output(Output::MasterStart { term });
-        let at = Opening {
-            reads: now,
-            writes: now,
-            locks: now,
-            window_until: None,
-        };
-        self.open(vol, at, ctx);
+        self.open(vol, Opening::all_at(now), ctx);
     }
 
     /// A majority just gave us our first lease: claim a term and start the sync.

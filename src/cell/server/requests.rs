@@ -85,21 +85,21 @@ impl Server {
     ) -> bool {
         let now = ctx.now();
         let to = client_node(client, self.params.servers);
+        let refuse = |ctx: &mut SCtx, why, term| {
+            let msg = Msg::Refused {
+                req,
+                why,
+                asked,
+                term,
+            };
+            ctx.send(to, msg);
+        };
         if !self.serving_master(vol, now) {
             let hint = vol
                 .election
                 .believed_master(self.no, now, self.params.master_lease)
                 .filter(|&s| s != self.no);
-            let why = Refusal::NotMaster(hint);
-            ctx.send(
-                to,
-                Msg::Refused {
-                    req,
-                    why,
-                    asked,
-                    term: None,
-                },
-            );
+            refuse(ctx, Refusal::NotMaster(hint), None);
             return false;
         }
         self.note_contact(vol, client, ctx);
@@ -115,16 +115,7 @@ impl Server {
             (Some(o), Asked::Lock) => now >= o.locks,
         };
         if !open {
-            let why = Refusal::Recovering;
-            ctx.send(
-                to,
-                Msg::Refused {
-                    req,
-                    why,
-                    asked,
-                    term: Some(m.term),
-                },
-            );
+            refuse(ctx, Refusal::Recovering, Some(m.term));
         }
         open
     }
