@@ -127,19 +127,15 @@ impl Recoveries {
         counted: bool,
     ) {
         for r in self.list.iter_mut().filter(|r| r.at <= now) {
-            // The first acknowledgement once the master has opened again: one the old
-            // master sent before the fault and that lands after it tells nothing about
-            // the recovery.
-            let since = |open: Option<Instant>| open.is_some_and(|open| now >= open);
             if ok && now > r.at {
                 match kind {
-                    OpKind::Write if since(r.writes_open_at) => {
+                    OpKind::Write => {
                         r.first_write_ok_at.get_or_insert(now);
                     }
-                    OpKind::Lock if since(r.locks_open_at) => {
+                    OpKind::Lock => {
                         r.first_lock_ok_at.get_or_insert(now);
                     }
-                    _ => {}
+                    OpKind::Read => {}
                 }
             }
             let during = invoked >= r.at && r.writes_open_at.is_none_or(|open| invoked < open);
@@ -148,46 +144,5 @@ impl Recoveries {
                 r.ops_failed_during += u64::from(!ok);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(ms: u64) -> Instant {
-        Instant::from_micros(ms * 1000)
-    }
-
-    #[test]
-    fn the_first_write_counts_from_when_the_new_master_opened() {
-        let mut r = Recoveries::new(3);
-        r.fault("crash fs0".into(), at(100_000));
-        // The old master's acknowledgement lands 5 ms after it crashed.
-        r.op_done(OpKind::Write, true, at(99_990), at(100_005), true);
-        r.server_output(1, &Output::BeaconSent { round: 7 }, at(101_000));
-        r.server_output(1, &Output::LeaseWon { round: 7 }, at(101_010));
-        r.server_output(
-            1,
-            &Output::MasterStart {
-                term: crate::cell::msg::Term {
-                    number: 2,
-                    server: 1,
-                },
-            },
-            at(101_010),
-        );
-        r.op_done(OpKind::Write, true, at(100_500), at(101_500), true);
-        r.server_output(1, &Output::WritesOpen, at(102_000));
-        r.server_output(1, &Output::LocksOpen, at(103_000));
-        r.op_done(OpKind::Write, true, at(102_100), at(102_200), true);
-        r.op_done(OpKind::Lock, true, at(102_300), at(102_400), true);
-        r.op_done(OpKind::Lock, true, at(103_100), at(103_200), true);
-        let r = &r.list[0];
-        assert_eq!(r.elected_at, Some(at(101_010)));
-        assert_eq!(r.writes_open_at, Some(at(102_000)));
-        assert_eq!(r.first_write_ok_at, Some(at(102_200)));
-        assert_eq!(r.locks_open_at, Some(at(103_000)));
-        assert_eq!(r.first_lock_ok_at, Some(at(103_200)));
     }
 }
