@@ -1,7 +1,7 @@
 //! What nodes of the cell say to each other, the timers they set, and what they report.
 
 use super::volume::{Snapshot, Update};
-use sim::{Duration, Instant, Message};
+use sim::{Duration, Message};
 use std::rc::Rc;
 
 /// A server's number (`fsN`).
@@ -11,8 +11,9 @@ pub type ClientNo = u32;
 /// A file's number in the volume.
 pub type FileNo = u32;
 
-/// A write's identity: the client, the file, and the client's count of writes to that
-/// file. Unique for the run, so a forgetful master can never make two writes look alike.
+/// A write's identity: the client, the file, and the client's count of its writes (every
+/// file together), given when the write is invoked. Unique for the run, so a forgetful
+/// master can never make two writes look alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct WriteId {
     pub client: ClientNo,
@@ -34,6 +35,14 @@ pub struct Term {
     pub server: ServerNo,
 }
 
+impl Term {
+    /// The term of `fs0`, master at time zero.
+    pub const FIRST: Term = Term {
+        number: 1,
+        server: 0,
+    };
+}
+
 /// Where an update sits in the volume's history: `(term, sequence)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pos {
@@ -41,12 +50,14 @@ pub struct Pos {
     pub seq: u64,
 }
 
-/// What a read returns: the write it sees (`None`: the file as created) and where that
-/// write sits in the history of the master that served it.
+/// A file's content at a server: the write it holds (`None`: the file as created) and
+/// that write's place in the file's history. The place is fixed when a master first
+/// applies the write and travels with it through replication and replay, so a replay
+/// that arrives late never overwrites a write that followed it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Version {
     pub write: Option<WriteId>,
-    pub pos: Pos,
+    pub place: Pos,
 }
 
 /// Shared or exclusive whole-file lock.
@@ -90,10 +101,11 @@ pub enum Asked {
 /// A token a client holds and reasserts to a new master.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Token {
-    /// A callback on `file` at `version`, with this much of its lifetime left.
+    /// A callback on `file` holding `write` (`None`: the file as created), with this
+    /// much of its lifetime left.
     Callback {
         file: FileNo,
-        version: Version,
+        write: Option<WriteId>,
         left: Duration,
     },
     /// A lock with this much of its lease left.
@@ -116,8 +128,9 @@ pub enum Msg {
     Vote {
         round: u64,
         yes: bool,
-        /// When (on the voter's clock) it last voted yes for a different candidate.
-        prev_yes_at: Option<Instant>,
+        /// How long ago (on the voter's clock) it last voted yes for a different
+        /// candidate: an age, never a reading, since two clocks drift apart.
+        prev_yes_age: Option<Duration>,
         /// The latest term this voter knows.
         term: Term,
     },
@@ -156,19 +169,22 @@ pub enum Msg {
         req: Req,
         term: Term,
         file: FileNo,
-        version: Version,
+        /// The write the file holds (`None`: the file as created).
+        write: Option<WriteId>,
         callback: Duration,
     },
     Store {
         req: Req,
         write: WriteId,
-        replay: bool,
+        /// A replay to a new master carries the place the write first took.
+        replay: Option<Pos>,
     },
     StoreOk {
         req: Req,
         term: Term,
         write: WriteId,
-        pos: Pos,
+        /// The write's place in the file's history, for a replay if it is lost.
+        place: Pos,
         durable: bool,
         callback: Duration,
     },
@@ -255,11 +271,15 @@ impl Message for Msg {
     fn kind(&self) -> usize {
         match self {
             Msg::Fetch { .. } | Msg::FetchOk { .. } => 0,
-            Msg::Store { replay: false, .. } | Msg::StoreOk { .. } | Msg::Durable { .. } => 1,
+            Msg::Store { replay: None, .. } | Msg::StoreOk { .. } | Msg::Durable { .. } => 1,
             Msg::CallbackBreak { .. } | Msg::BreakAck { .. } => 2,
             Msg::Lock { .. } | Msg::LockOk { .. } | Msg::Unlock { .. } => 3,
             Msg::Locate { .. } | Msg::LocateReply { .. } => 4,
-            Msg::Reassert { .. } | Msg::ReassertReply { .. } | Msg::Store { replay: true, .. } => 5,
+            Msg::Reassert { .. }
+            | Msg::ReassertReply { .. }
+            | Msg::Store {
+                replay: Some(_), ..
+            } => 5,
             Msg::SyncAsk { .. }
             | Msg::SyncInfo { .. }
             | Msg::SyncFetch
@@ -286,7 +306,7 @@ pub enum Timer {
     Beacon,
     LeaseCheck,
     BreakRetry { file: FileNo },
-    ReplicateTick,
+    ReplicateTick { term: Term },
     SyncRetry,
     Reopen,
     // Client.
@@ -309,14 +329,56 @@ pub enum OpKind {
     Lock,
 }
 
-/// How an operation ended.
+/// What an operation asks for, as it is invoked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Invoked {
+    Read,
+    /// A write, named when it is invoked.
+    Write(WriteId),
+    Lock(LockMode),
+}
+
+impl Invoked {
+    pub fn kind(self) -> OpKind {
+        match self {
+            Invoked::Read => OpKind::Read,
+            Invoked::Write(_) => OpKind::Write,
+            Invoked::Lock(_) => OpKind::Lock,
+        }
+    }
+}
+
+/// How an operation ended, as its client saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OpResult {
-    Read(Version),
-    /// The write, where it went, and whether it was durable when acknowledged.
-    Write(WriteId, Pos, bool),
+    /// The content read (`None`: the file as created); `cached` if served from the cache.
+    Read {
+        write: Option<WriteId>,
+        cached: bool,
+    },
+    /// The write was acknowledged, durable or not.
+    Write { durable: bool },
+    /// The lock is held.
     Lock,
+    /// Every attempt was refused (or none was sent): it certainly took no effect.
     Failed,
+    /// It did not succeed, but an attempt went unanswered: a write may have taken effect.
+    Unknown,
+}
+
+impl OpResult {
+    pub fn ok(self) -> bool {
+        !matches!(self, OpResult::Failed | OpResult::Unknown)
+    }
+}
+
+/// Why a client stopped holding a lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LockEnd {
+    /// It sent the release.
+    Released,
+    /// Its lease ran out on its own clock, or a renewal was refused.
+    Expired,
 }
 
 /// What nodes report to the run's history.
@@ -325,8 +387,8 @@ pub enum Output {
     // Clients.
     Invoke {
         op: u64,
-        kind: OpKind,
         file: FileNo,
+        what: Invoked,
         /// Issued by the liveness phase rather than the workload.
         probe: bool,
     },
@@ -340,6 +402,7 @@ pub enum Output {
     },
     LockEnd {
         file: FileNo,
+        end: LockEnd,
     },
     /// The master told us this acknowledged write is now durable.
     Durable {

@@ -4,56 +4,17 @@
 //! Replicas change only by applying the master's updates in order, so a replica is
 //! always a prefix of some master's history, and `version` (the last update's position)
 //! says how fresh it is. A new master adopts the freshest replica of a majority.
+//!
+//! Two orders are kept apart: an update's *position* in the replicated log, and a
+//! write's *place* in its file's history. A fresh write's place is its position; a
+//! replay keeps the place its first master gave it, so a file's content is the write
+//! with the latest place, whatever order the writes reached this master in.
 
 use super::grants::{Grants, GrantsSnapshot};
-use super::msg::{ClientNo, FileNo, LockId, LockMode, Pos, Version, WriteId};
+use super::msg::{ClientNo, FileNo, LockId, LockMode, Pos, Req, Version, WriteId};
+use crate::rangeset::RangeSet;
 use sim::{Duration, Instant};
 use std::collections::{BTreeMap, VecDeque};
-
-/// Sorted, disjoint, inclusive ranges of sequence numbers.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct RangeSet(Vec<(u32, u32)>);
-
-impl RangeSet {
-    pub fn contains(&self, x: u32) -> bool {
-        let i = self.0.partition_point(|&(_, hi)| hi < x);
-        self.0.get(i).is_some_and(|&(lo, _)| lo <= x)
-    }
-
-    pub fn insert(&mut self, x: u32) {
-        let i = self.0.partition_point(|&(_, hi)| hi.saturating_add(1) < x);
-        match self.0.get_mut(i) {
-            Some((lo, hi)) if *lo <= x.saturating_add(1) => {
-                *lo = (*lo).min(x);
-                *hi = (*hi).max(x);
-                // Merge with the next range if they now touch.
-                if let Some(&(next_lo, next_hi)) = self.0.get(i + 1)
-                    && next_lo <= self.0[i].1.saturating_add(1)
-                {
-                    self.0[i].1 = self.0[i].1.max(next_hi);
-                    self.0.remove(i + 1);
-                }
-            }
-            _ => self.0.insert(i, (x, x)),
-        }
-    }
-
-    pub fn len(&self) -> u64 {
-        self.0.iter().map(|&(lo, hi)| u64::from(hi - lo) + 1).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Members of `self` missing from `other`, in order.
-    pub fn missing_from<'a>(&'a self, other: &'a RangeSet) -> impl Iterator<Item = u32> + 'a {
-        self.0
-            .iter()
-            .flat_map(|&(lo, hi)| lo..=hi)
-            .filter(|&x| !other.contains(x))
-    }
-}
 
 /// One client's writes applied to the volume.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -62,7 +23,15 @@ pub struct ClientWrites {
     /// almost always one range.
     pub seqs: RangeSet,
     /// Where the latest few went, oldest first: a retried write is one of them.
-    recent: VecDeque<(u32, Pos)>,
+    recent: VecDeque<Applied>,
+}
+
+/// Where a write went: its update's position in the log and its place in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Applied {
+    pub seq: u32,
+    pub pos: Pos,
+    pub place: Pos,
 }
 
 /// Positions of a client's latest writes kept for answering retries. A client retries
@@ -84,18 +53,22 @@ pub enum Update {
     /// follows only `base`, the replica the new master synced from: a replica with
     /// any other history must be replaced by a snapshot, not extended.
     Begin { pos: Pos, base: Pos },
-    /// A data write; with the quorum strategy it also carries the writer's new callback.
+    /// A data write at `place` in its file's history (its position, unless a replay);
+    /// with the quorum strategy it also carries the writer's new callback and the request
+    /// that asked for it.
     Write {
         pos: Pos,
         write: WriteId,
-        callback: Option<Duration>,
+        place: Pos,
+        callback: Option<(Duration, Req)>,
     },
-    /// A callback grant (quorum strategy).
+    /// A callback grant (quorum strategy), asked for by the client's request `req`.
     Callback {
         pos: Pos,
         file: FileNo,
         client: ClientNo,
         left: Duration,
+        req: Req,
     },
     /// A lock set or renewed (quorum strategy).
     Lock {
@@ -172,12 +145,15 @@ impl Volume {
     }
 
     /// Where `write` went, if it is one of its client's latest.
-    pub fn position_of(&self, write: WriteId) -> Option<Pos> {
+    pub fn applied(&self, write: WriteId) -> Option<Applied> {
         let recent = &self.writes.get(&write.client)?.recent;
-        recent
-            .iter()
-            .find(|&&(seq, _)| seq == write.seq)
-            .map(|&(_, pos)| pos)
+        recent.iter().find(|a| a.seq == write.seq).copied()
+    }
+
+    /// Whether a write at `place` would become `file`'s content: it follows the write the
+    /// file holds in the file's history.
+    pub fn would_lead(&self, file: FileNo, place: Pos) -> bool {
+        place > self.files[file as usize].current.place
     }
 
     /// Apply the next update, received at local time `now`.
@@ -197,29 +173,40 @@ impl Volume {
             Update::Write {
                 pos,
                 write,
+                place,
                 callback,
             } => {
-                let file = &mut self.files[write.file as usize];
-                file.current = Version {
-                    write: Some(write),
-                    pos,
-                };
                 let mine = self.writes.entry(write.client).or_default();
                 mine.seqs.insert(write.seq);
                 if mine.recent.len() == RECENT_WRITES_KEPT {
                     mine.recent.pop_front();
                 }
-                mine.recent.push_back((write.seq, pos));
-                // Every other callback on the file was broken or has expired.
-                self.grants.keep_only_callback(write.file, write.client);
-                if let Some(left) = callback {
+                let seq = write.seq;
+                mine.recent.push_back(Applied { seq, pos, place });
+                // A replay that arrives after a write that followed it is recorded, not
+                // made the content.
+                if !self.would_lead(write.file, place) {
+                    return;
+                }
+                let file = &mut self.files[write.file as usize];
+                file.current = Version {
+                    write: Some(write),
+                    place,
+                };
+                // Every callback on the file was broken or has expired.
+                self.grants.clear_callbacks(write.file);
+                if let Some((left, req)) = callback {
                     self.grants
-                        .add_callback(write.file, write.client, now + left);
+                        .add_callback(write.file, write.client, now + left, req);
                 }
             }
             Update::Callback {
-                file, client, left, ..
-            } => self.grants.add_callback(file, client, now + left),
+                file,
+                client,
+                left,
+                req,
+                ..
+            } => self.grants.add_callback(file, client, now + left, req),
             Update::Lock {
                 file,
                 lock,
@@ -266,26 +253,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn range_set_inserts_merge_and_count_missing() {
-        let mut r = RangeSet::default();
-        for x in [5, 1, 3, 2, 9, 4] {
-            r.insert(x);
-        }
-        assert_eq!(r.0, vec![(1, 5), (9, 9)]);
-        assert!(r.contains(3) && r.contains(9) && !r.contains(6) && !r.contains(0));
-        assert_eq!(r.len(), 6);
-        let mut other = RangeSet::default();
-        other.insert(2);
-        other.insert(9);
-        assert_eq!(r.missing_from(&other).collect::<Vec<_>>(), [1, 3, 4, 5]);
-        r.insert(7);
-        r.insert(8);
-        assert_eq!(r.0, vec![(1, 5), (7, 9)]);
-        r.insert(6);
-        assert_eq!(r.0, vec![(1, 9)]);
-    }
-
-    #[test]
     fn updates_apply_only_in_order() {
         let mut v = Volume::new(2);
         let w = WriteId {
@@ -300,6 +267,7 @@ mod tests {
         let up = Update::Write {
             pos,
             write: w,
+            place: pos,
             callback: None,
         };
         assert!(v.follows(&up));
@@ -314,16 +282,18 @@ mod tests {
         let mut v = Volume::new(4);
         let total = RECENT_WRITES_KEPT as u32 + 2;
         for seq in 1..=total {
+            let pos = Pos {
+                term: Default::default(),
+                seq: u64::from(seq),
+            };
             let up = Update::Write {
-                pos: Pos {
-                    term: Default::default(),
-                    seq: u64::from(seq),
-                },
+                pos,
                 write: WriteId {
                     client: 7,
                     file: seq % 4,
                     seq,
                 },
+                place: pos,
                 callback: None,
             };
             v.apply(&up, Instant::ZERO);
@@ -336,11 +306,48 @@ mod tests {
         assert!((1..=total).all(|seq| v.has(w(seq))));
         assert_eq!(v.writes[&7].seqs.0, vec![(1, total)], "one range");
         assert_eq!(
-            v.position_of(w(total)).map(|p| p.seq),
+            v.applied(w(total)).map(|a| a.pos.seq),
             Some(u64::from(total))
         );
-        assert_eq!(v.position_of(w(3)).map(|p| p.seq), Some(3));
-        assert_eq!(v.position_of(w(2)), None, "too old to say");
+        assert_eq!(v.applied(w(3)).map(|a| a.pos.seq), Some(3));
+        assert_eq!(v.applied(w(2)), None, "too old to say");
+    }
+
+    #[test]
+    fn a_late_replay_takes_its_old_place_and_leaves_the_newer_write() {
+        let t = |number| crate::cell::msg::Term { number, server: 0 };
+        let at = |number, seq| Pos {
+            term: t(number),
+            seq,
+        };
+        let w = |client, seq| WriteId {
+            client,
+            file: 0,
+            seq,
+        };
+        let mut v = Volume::new(1);
+        v.version = at(2, 10);
+        // The newer write's replay arrives first, the older one's second.
+        for (seq, write, place) in [(11, w(1, 51), at(1, 8)), (12, w(4, 71), at(1, 7))] {
+            let pos = at(2, seq);
+            v.apply(
+                &Update::Write {
+                    pos,
+                    write,
+                    place,
+                    callback: None,
+                },
+                Instant::ZERO,
+            );
+        }
+        assert!(v.has(w(4, 71)), "recorded");
+        assert_eq!(
+            v.files[0].current.write,
+            Some(w(1, 51)),
+            "not made the content"
+        );
+        assert_eq!(v.files[0].current.place, at(1, 8));
+        assert!(v.would_lead(0, at(2, 12)) && !v.would_lead(0, at(1, 7)));
     }
 
     #[test]

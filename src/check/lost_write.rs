@@ -1,13 +1,14 @@
 //! `lost_write`: an acknowledged write missing from the file's history at the master at
 //! the end. One per write.
 //!
-//! Acknowledged writes are kept as ranges of each client's sequence numbers (a client
-//! numbers its writes 1, 2, 3, …), so memory grows with clients; writes not yet known
-//! durable also keep their acknowledgement time and file, for the report.
+//! Acknowledged writes are the run's [`AckedWrites`], ranges of each client's write
+//! numbers, so memory grows with clients; writes not yet known durable also keep their
+//! acknowledgement time and file, for the report.
 
-use super::{Example, Tally};
+use super::{AckedWrites, Example, Tally};
 use crate::cell::msg::{ClientNo, FileNo, WriteId};
-use crate::cell::volume::{RangeSet, Volume};
+use crate::cell::volume::Volume;
+use crate::rangeset::RangeSet;
 use sim::Instant;
 use std::collections::BTreeMap;
 
@@ -32,7 +33,6 @@ impl FinalVolume {
 /// The lost-write checker.
 #[derive(Default)]
 pub struct LostWrite {
-    acked: BTreeMap<ClientNo, RangeSet>,
     /// Acknowledged writes not yet known durable: their file and acknowledgement time.
     undurable: BTreeMap<(ClientNo, u32), (FileNo, Instant)>,
     pub tally: Tally,
@@ -41,10 +41,6 @@ pub struct LostWrite {
 impl LostWrite {
     /// A write was acknowledged at `now`; until it is durable its time is kept.
     pub fn acked(&mut self, write: WriteId, now: Instant, durable: bool) {
-        self.acked
-            .entry(write.client)
-            .or_default()
-            .insert(write.seq);
         if !durable {
             self.undurable
                 .insert((write.client, write.seq), (write.file, now));
@@ -57,10 +53,10 @@ impl LostWrite {
 
     /// Compare with the final master's volume; `end` dates losses whose acknowledgement
     /// time was not kept.
-    pub fn finish(&mut self, volume: &FinalVolume, end: Instant) {
+    pub fn finish(&mut self, acked: &AckedWrites, volume: &FinalVolume, end: Instant) {
         let empty = RangeSet::default();
         let mut lost = Vec::new();
-        for (&client, acked) in &self.acked {
+        for (client, acked) in acked.iter() {
             let applied = volume.writes.get(&client).unwrap_or(&empty);
             for seq in acked.missing_from(applied) {
                 let undurable = self.undurable.get(&(client, seq)).copied();
@@ -121,17 +117,21 @@ mod tests {
                 &Update::Write {
                     pos,
                     write,
+                    place: pos,
                     callback: None,
                 },
                 Instant::ZERO,
             );
         }
         let mut c = LostWrite::default();
+        let mut acked = AckedWrites::new(3);
         for (write, at) in [(w(1, 1), 5), (w(1, 2), 6), (w(1, 3), 7), (w(2, 1), 8)] {
+            acked.insert(write);
             c.acked(write, Instant::from_secs(at), false);
         }
         c.durable(w(1, 1));
         c.finish(
+            &acked,
             &FinalVolume::of("fs1".into(), &vol),
             Instant::from_secs(100),
         );

@@ -2,15 +2,21 @@
 //! what they got back, which locks they believed they held, and (at the end) what the
 //! final master's volume holds. Memory grows with clients and files, not operations.
 
+mod acked;
+mod linearizability;
 mod liveness;
 mod lock_conflict;
 mod lost_write;
+mod open_ops;
 mod pending;
 mod stale_read;
 
+pub use acked::AckedWrites;
+pub use linearizability::{Linearizability, Seen};
 pub use liveness::Liveness;
 pub use lock_conflict::LockConflict;
 pub use lost_write::{FinalVolume, LostWrite};
+pub use open_ops::OpenOps;
 pub use pending::PerClient;
 pub use stale_read::StaleRead;
 
@@ -24,14 +30,16 @@ pub enum Kind {
     LockConflict,
     LostWrite,
     Liveness,
+    Linearizability,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::StaleRead,
         Kind::LockConflict,
         Kind::LostWrite,
         Kind::Liveness,
+        Kind::Linearizability,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +48,7 @@ impl Kind {
             Kind::LockConflict => "lock_conflict",
             Kind::LostWrite => "lost_write",
             Kind::Liveness => "liveness",
+            Kind::Linearizability => "linearizability",
         }
     }
 }
@@ -72,7 +81,7 @@ impl Tally {
 /// Every checker's verdict.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Verdict {
-    pub tallies: [Tally; 4],
+    pub tallies: [Tally; Kind::ALL.len()],
 }
 
 impl Verdict {

@@ -1,109 +1,161 @@
-//! `stale_read`: a read invoked at real time `t` returns a version older than a write
-//! whose acknowledgement its writer received before `t`. Cache hits count.
+//! `stale_read`: a read invoked at real time `t` returns a write `w` (or the initial
+//! content) although a write `w'` to the same file, acknowledged before `t`, follows `w`
+//! in real time: `w'` was invoked after `w`'s acknowledgement reached its writer (the
+//! initial content precedes every write). Cache hits count. One per offending read.
 //!
-//! Versions are ordered by their place in the history of the master that served them:
-//! `(term, sequence)`, terms increasing from master to master. A later term supersedes
-//! every write of earlier terms, so a read of a write that overwrote a lost one is not
-//! stale, and a read of what a forgetful master still had is.
+//! The order is real time as clients saw it, never any master's: a model that applies
+//! writes in the wrong order cannot hide behind its own numbering. A read is stale
+//! exactly when `w`'s acknowledgement came before the latest invocation among the writes
+//! acknowledged before `t`, so each read keeps that one write from its invocation, and
+//! each file keeps the acknowledgement times of its recent writes. A write acknowledged
+//! before some write acknowledged before every open operation began was invoked can only
+//! ever be read stale: it is forgotten, and reading it (an acknowledged write no longer
+//! listed) is stale. Memory grows with clients and files, not with operations.
 
-use super::{Example, PerClient, Tally};
-use crate::cell::msg::{ClientNo, FileNo, Pos, Version, WriteId};
+use super::{AckedWrites, Example, PerClient, Tally};
+use crate::cell::msg::{ClientNo, FileNo, WriteId};
 use sim::Instant;
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
+/// An acknowledged write.
 #[derive(Clone, Copy, Debug)]
 struct Acked {
-    pos: Pos,
     write: WriteId,
-    at: Instant,
+    invoked: Instant,
+    acked: Instant,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Debug, Default)]
 struct FileAcks {
-    best: Option<Acked>,
-    /// The best among acknowledgements before `last_at`.
-    best_before_last: Option<Acked>,
+    /// Acknowledged writes in order of acknowledgement, except those forgotten.
+    recent: VecDeque<Acked>,
+    /// How many of `recent` were acknowledged before the horizon.
+    passed: usize,
+    /// The latest invocation among writes acknowledged before the horizon.
+    passed_invoked: Option<Instant>,
+    /// The acknowledged write invoked last, and the same among those acknowledged
+    /// before `last_at`, the latest acknowledgement's instant.
+    latest: Option<Acked>,
+    latest_before_last: Option<Acked>,
     last_at: Option<Instant>,
 }
 
 impl FileAcks {
-    fn before(&self, t: Instant) -> Option<Acked> {
+    /// The write invoked last among those acknowledged strictly before `t`.
+    fn latest_before(&self, t: Instant) -> Option<Acked> {
         match self.last_at {
-            Some(last) if last >= t => self.best_before_last,
-            _ => self.best,
+            Some(last) if last >= t => self.latest_before_last,
+            _ => self.latest,
+        }
+    }
+
+    /// Move the horizon: no read still open or yet to begin was invoked before it.
+    fn advance(&mut self, horizon: Instant) {
+        while let Some(a) = self.recent.get(self.passed).filter(|a| a.acked < horizon) {
+            self.passed_invoked = Some(self.passed_invoked.map_or(a.invoked, |p| p.max(a.invoked)));
+            self.passed += 1;
+        }
+        let Some(bar) = self.passed_invoked else {
+            return;
+        };
+        while self.recent.front().is_some_and(|a| a.acked < bar) {
+            self.recent.pop_front();
+            self.passed -= 1;
         }
     }
 }
 
 /// The stale-read checker.
 pub struct StaleRead {
-    files: BTreeMap<FileNo, FileAcks>,
-    /// Reads in progress: what had been acknowledged when each was invoked.
+    files: Vec<FileAcks>,
+    /// Reads in progress: their file and the write invoked last among those
+    /// acknowledged before the read was invoked.
     reads: PerClient<(FileNo, Option<Acked>)>,
     pub tally: Tally,
 }
 
 impl StaleRead {
-    pub fn new(clients: u32) -> StaleRead {
+    pub fn new(clients: u32, files: u32) -> StaleRead {
         StaleRead {
-            files: BTreeMap::new(),
+            files: (0..files).map(|_| FileAcks::default()).collect(),
             reads: PerClient::new(clients),
             tally: Tally::default(),
         }
     }
-}
 
-fn better(a: Option<Acked>, b: Acked) -> Acked {
-    match a {
-        Some(a) if a.pos >= b.pos => a,
-        _ => b,
-    }
-}
-
-impl StaleRead {
     pub fn invoke_read(&mut self, client: ClientNo, op: u64, file: FileNo, now: Instant) {
-        let snapshot = self.files.get(&file).and_then(|f| f.before(now));
-        self.reads.insert(client, op, (file, snapshot));
+        let latest = self.files[file as usize].latest_before(now);
+        self.reads.insert(client, op, (file, latest));
     }
 
-    pub fn read_done(&mut self, client: ClientNo, op: u64, version: Option<Version>, now: Instant) {
-        let Some((file, snapshot)) = self.reads.remove(client, op) else {
+    /// A read returned `write` (`None`: the initial content) at `now`; `horizon` is the
+    /// oldest open operation's invocation, this read included.
+    pub fn read_done(
+        &mut self,
+        (client, op): (ClientNo, u64),
+        write: Option<WriteId>,
+        (now, horizon): (Instant, Instant),
+        acked: &AckedWrites,
+    ) {
+        let Some((file, latest)) = self.reads.remove(client, op) else {
             return;
         };
-        let (Some(version), Some(acked)) = (version, snapshot) else {
+        let Some(newer) = latest else {
             return;
         };
-        if version.pos < acked.pos {
-            let seen = version
-                .write
-                .map_or("the initial version".to_string(), |w| format!("write {w}"));
-            self.tally.add(|| Example {
-                at_s: now.as_secs_f64(),
-                client: format!("c{client}"),
-                file: Some(file),
-                detail: format!(
-                    "read {seen} after {} was acknowledged at {:.1} s",
-                    acked.write,
-                    acked.at.as_secs_f64()
-                ),
-            });
+        let f = &mut self.files[file as usize];
+        f.advance(horizon);
+        let stale = match write {
+            None => true,
+            Some(w) => match f.recent.iter().find(|a| a.write == w) {
+                Some(a) => a.acked < newer.invoked,
+                None => acked.contains(w),
+            },
+        };
+        if !stale {
+            return;
         }
+        self.tally.add(|| Example {
+            at_s: now.as_secs_f64(),
+            client: format!("c{client}"),
+            file: Some(file),
+            detail: format!(
+                "read {} after {} was acknowledged at {:.6} s",
+                write.map_or("the initial content".to_string(), |w| format!("write {w}")),
+                newer.write,
+                newer.acked.as_secs_f64()
+            ),
+        });
     }
 
-    pub fn write_acked(&mut self, write: WriteId, pos: Pos, now: Instant) {
-        let f = self.files.entry(write.file).or_default();
+    /// A read that returned nothing (failed, or its client crashed).
+    pub fn read_abandoned(&mut self, client: ClientNo, op: u64) {
+        self.reads.remove(client, op);
+    }
+
+    /// `write`, invoked at `invoked`, was acknowledged to its writer at `now`.
+    pub fn write_acked(
+        &mut self,
+        write: WriteId,
+        invoked: Instant,
+        now: Instant,
+        horizon: Instant,
+    ) {
+        let f = &mut self.files[write.file as usize];
+        f.advance(horizon);
         if f.last_at.is_none_or(|last| now > last) {
-            f.best_before_last = f.best;
+            f.latest_before_last = f.latest;
             f.last_at = Some(now);
         }
-        f.best = Some(better(
-            f.best,
-            Acked {
-                pos,
-                write,
-                at: now,
-            },
-        ));
+        let a = Acked {
+            write,
+            invoked,
+            acked: now,
+        };
+        f.recent.push_back(a);
+        if f.latest.is_none_or(|l| invoked > l.invoked) {
+            f.latest = Some(a);
+        }
     }
 
     /// A crashed client's reads never complete.
@@ -115,85 +167,107 @@ impl StaleRead {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cell::msg::Term;
-
-    fn pos(term: u64, seq: u64) -> Pos {
-        Pos {
-            term: Term {
-                number: term,
-                server: 0,
-            },
-            seq,
-        }
-    }
 
     fn w(client: u32, seq: u32) -> WriteId {
         WriteId {
             client,
-            file: 7,
+            file: 0,
             seq,
         }
     }
 
-    fn t(s: u64) -> Instant {
-        Instant::from_secs(s)
+    fn t(ms: u64) -> Instant {
+        Instant::from_micros(ms * 1000)
     }
 
-    fn version(write: WriteId, p: Pos) -> Option<Version> {
-        Some(Version {
-            write: Some(write),
-            pos: p,
-        })
+    struct Bed {
+        c: StaleRead,
+        acked: AckedWrites,
+        next_op: u64,
+    }
+
+    impl Bed {
+        fn new() -> Bed {
+            Bed {
+                c: StaleRead::new(8, 1),
+                acked: AckedWrites::new(8),
+                next_op: 0,
+            }
+        }
+
+        fn write(&mut self, write: WriteId, invoked: u64, acked: u64, horizon: u64) {
+            self.acked.insert(write);
+            self.c.write_acked(write, t(invoked), t(acked), t(horizon));
+        }
+
+        fn read(&mut self, invoked: u64, done: u64, got: Option<WriteId>) -> u64 {
+            let op = self.next_op;
+            self.next_op += 1;
+            self.c.invoke_read(7, op, 0, t(invoked));
+            let before = self.c.tally.count;
+            self.c
+                .read_done((7, op), got, (t(done), t(invoked)), &self.acked);
+            self.c.tally.count - before
+        }
     }
 
     #[test]
-    fn fires_on_a_read_older_than_an_acknowledged_write() {
-        let mut c = StaleRead::new(8);
-        c.write_acked(w(1, 1), pos(1, 5), t(10));
-        c.write_acked(w(2, 1), pos(1, 6), t(11));
-        c.invoke_read(3, 0, 7, t(12));
-        c.read_done(3, 0, version(w(1, 1), pos(1, 5)), t(12));
-        assert_eq!(c.tally.count, 1);
-        let ex = c.tally.first.clone().unwrap();
-        assert_eq!(ex.client, "c3");
+    fn fires_when_a_later_write_followed_the_one_read_in_real_time() {
+        let mut b = Bed::new();
+        b.write(w(1, 1), 10, 20, 10);
+        b.write(w(2, 1), 30, 40, 30);
+        assert_eq!(b.read(50, 51, Some(w(1, 1))), 1);
         assert_eq!(
-            ex.detail,
-            "read write c1#1 after c2#1 was acknowledged at 11.0 s"
+            b.c.tally.first.as_ref().unwrap().detail,
+            "read write c1#1 after c2#1 was acknowledged at 0.040000 s"
         );
+        assert_eq!(b.read(50, 51, None), 1, "the initial content");
+        assert_eq!(b.read(50, 51, Some(w(2, 1))), 0);
     }
 
     #[test]
-    fn quiet_on_fresh_reads_concurrent_writes_and_newer_terms() {
-        let mut c = StaleRead::new(8);
-        c.write_acked(w(1, 1), pos(1, 5), t(10));
-        // Invoked before the second write's ack: either version is fine.
-        c.invoke_read(3, 0, 7, t(11));
-        c.write_acked(w(2, 1), pos(1, 6), t(12));
-        c.read_done(3, 0, version(w(1, 1), pos(1, 5)), t(13));
-        // A write in a later term supersedes a lost write of an earlier one.
-        c.write_acked(w(4, 1), pos(1, 9), t(20));
-        c.invoke_read(3, 1, 7, t(30));
-        c.read_done(3, 1, version(w(5, 1), pos(2, 7)), t(30));
-        // Acknowledged at the very instant of the invoke: not before it.
-        c.write_acked(w(6, 1), pos(3, 1), t(40));
-        c.invoke_read(3, 2, 7, t(40));
-        c.read_done(3, 2, version(w(5, 1), pos(2, 7)), t(41));
-        assert_eq!(c.tally.count, 0);
+    fn quiet_on_concurrent_writes_whatever_order_a_master_chose() {
+        let mut b = Bed::new();
+        // Invoked before the other was acknowledged: either may be read afterwards,
+        // even though c2#1 was acknowledged last.
+        b.write(w(1, 1), 10, 25, 10);
+        b.write(w(2, 1), 20, 30, 20);
+        assert_eq!(b.read(40, 41, Some(w(1, 1))), 0);
+        assert_eq!(b.read(40, 41, Some(w(2, 1))), 0);
+        // A read invoked when the later write's acknowledgement arrives may miss it.
+        b.write(w(3, 1), 50, 60, 50);
+        assert_eq!(
+            b.read(60, 61, Some(w(2, 1))),
+            0,
+            "acknowledged at the same instant"
+        );
+        assert_eq!(b.read(61, 62, Some(w(2, 1))), 1);
+        // A write never acknowledged follows nothing.
+        assert_eq!(b.read(70, 71, Some(w(4, 9))), 0);
     }
 
     #[test]
-    fn fires_on_the_initial_version_after_a_write() {
-        let mut c = StaleRead::new(8);
-        c.write_acked(w(1, 1), pos(1, 2), t(1));
-        c.invoke_read(2, 0, 7, t(2));
-        c.read_done(2, 0, Some(Version::default()), t(2));
-        assert_eq!(c.tally.count, 1);
-        assert!(
-            c.tally
-                .first
-                .unwrap()
-                .detail
-                .starts_with("read the initial version")
-        );
+    fn a_write_replayed_out_of_order_is_still_older() {
+        // c4#71 acknowledged at 31.106 s; c1#51 invoked after that and acknowledged at
+        // 31.190 s. Whichever a new master applies last, reading c4#71 afterwards is
+        // stale: real time orders them, not the master.
+        let mut b = Bed::new();
+        b.write(w(4, 71), 31_000, 31_106, 31_000);
+        b.write(w(1, 51), 31_150, 31_190, 31_150);
+        assert_eq!(b.read(60_000, 60_001, Some(w(4, 71))), 1);
+    }
+
+    #[test]
+    fn forgotten_writes_still_read_stale() {
+        let mut b = Bed::new();
+        b.write(w(1, 1), 10, 20, 10);
+        for i in 0..50u32 {
+            let at = 100 + 100 * u64::from(i);
+            b.write(w(2, i + 1), at, at + 10, at);
+        }
+        let f = &b.c.files[0];
+        assert!(f.recent.len() <= 2, "{} kept", f.recent.len());
+        assert_eq!(b.read(10_000, 10_001, Some(w(1, 1))), 1);
+        assert_eq!(b.read(10_000, 10_001, Some(w(2, 50))), 0);
     }
 }

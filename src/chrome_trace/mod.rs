@@ -86,12 +86,8 @@ pub fn run_traced(
         let recording = Recording::new(servers, window, u64::from(pid) << 40);
         let tap = TraceTap::new(recording, sink.clone());
         let mut outcome = run_strategy(RunSpec {
-            scenario,
-            strategy,
-            seed,
-            faults: &faults,
             tap: Some(Box::new(tap)),
-            mutant: None,
+            ..RunSpec::new(scenario, strategy, seed, &faults)
         })?;
         drop(outcome.tap.take());
         let mut rec = sink

@@ -298,6 +298,7 @@ fn fault_name(fault: &Fault) -> String {
 fn result_name(result: OpResult) -> &'static str {
     match result {
         OpResult::Failed => "failed",
+        OpResult::Unknown => "unknown",
         _ => "ok",
     }
 }

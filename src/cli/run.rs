@@ -25,6 +25,11 @@ pub struct RunArgs {
     /// Keep only these simulated seconds in the trace, e.g. 1700..2100
     #[arg(long, value_name = "A..B", requires = "trace", value_parser = chrome_trace::Window::parse)]
     pub trace_window: Option<chrome_trace::Window>,
+    /// Also write history.jsonl: one line per operation of every strategy's run (client,
+    /// file, invocation and completion in simulated µs, result, value), for outside
+    /// checkers such as Porcupine, Knossos or Elle
+    #[arg(long)]
+    pub history: bool,
 }
 
 impl RunArgs {
@@ -35,6 +40,7 @@ impl RunArgs {
             out: PathBuf::from("results"),
             trace: false,
             trace_window: None,
+            history: false,
         }
     }
 }
@@ -91,9 +97,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     for (scenario, &seed) in scenarios.iter().zip(&seeds) {
         let stopped = |e| match e {
             RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
-            RunError::Fault(m) => Failure::Input(format!("{}: {m}", scenario.name)),
+            RunError::Fault(m) | RunError::Output(m) => {
+                Failure::Input(format!("{}: {m}", scenario.name))
+            }
         };
+        let dir = args.out.join(&scenario.name);
         let (outcomes, trace) = match args.trace {
+            false if args.history => (run_logged(scenario, seed, &dir).map_err(stopped)?, None),
             false => (run_scenario(scenario, seed).map_err(stopped)?, None),
             true => {
                 let window = args.trace_window.unwrap_or(chrome_trace::Window::ALL);
@@ -102,7 +112,6 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             }
         };
         let summary = summary::summary(scenario, seed, &outcomes);
-        let dir = args.out.join(&scenario.name);
         write_outputs(&dir, scenario, seed, &summary, &outcomes)?;
         if let Some(trace) = trace {
             let path = dir.join("trace.json");
@@ -132,6 +141,28 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         eprintln!("  {u}");
     }
     Err(Failure::Violations)
+}
+
+/// Run every strategy writing `history.jsonl` as it goes: into a temporary file beside
+/// it, renamed into place once every strategy has run.
+fn run_logged(scenario: &Scenario, seed: u64, dir: &Path) -> Result<Vec<Outcome>, RunError> {
+    let io = |e: std::io::Error| RunError::Output(format!("cannot write {}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let path = dir.join("history.jsonl");
+    let tmp = dir.join(format!(".history.jsonl.tmp{}", std::process::id()));
+    let file = std::fs::File::create(&tmp).map_err(io)?;
+    let out = Box::new(std::io::BufWriter::with_capacity(1 << 20, file));
+    let result = crate::run::run_scenario_logged(scenario, seed, out);
+    let (outcomes, out) = match result {
+        Ok(done) => done,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    drop(out);
+    std::fs::rename(&tmp, &path).map_err(io)?;
+    Ok(outcomes)
 }
 
 fn describe(s: &Scenario) -> String {

@@ -8,7 +8,7 @@ mod random;
 use crate::cell::params::Params;
 use crate::cell::{AfsNode, AfsVolatile, build, streams};
 use crate::check::{FinalVolume, Verdict};
-use crate::history::Recorder;
+use crate::history::{HistoryLog, Recorder};
 use crate::metrics::Metrics;
 use crate::scenario::{FaultSpec, Scenario, StrategySpec};
 use crate::strategy::{self, Mutant};
@@ -43,6 +43,8 @@ pub struct Outcome {
     pub peak_rss_mb: Option<f64>,
     /// The observer the run was given, if any, to take its trace.
     pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
+    /// The history log the run was given, if any, every line written.
+    pub log: Option<HistoryLog>,
 }
 
 /// Why a run stopped early.
@@ -52,6 +54,8 @@ pub enum RunError {
     Limit(String),
     #[error("{0}")]
     Fault(String),
+    #[error("{0}")]
+    Output(String),
 }
 
 /// What a run needs besides the scenario.
@@ -62,8 +66,30 @@ pub struct RunSpec<'a> {
     /// Every fault, random ones already drawn, in time order.
     pub faults: &'a [FaultSpec],
     pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
+    /// Where to write every operation (`--history`).
+    pub log: Option<HistoryLog>,
     /// A deliberately broken variant of the strategy, for the checkers' own tests.
     pub mutant: Option<Mutant>,
+}
+
+impl<'a> RunSpec<'a> {
+    /// A plain run: no trace, no history log, no mutant.
+    pub fn new(
+        scenario: &'a Scenario,
+        strategy: &'a StrategySpec,
+        seed: u64,
+        faults: &'a [FaultSpec],
+    ) -> RunSpec<'a> {
+        RunSpec {
+            scenario,
+            strategy,
+            seed,
+            faults,
+            tap: None,
+            log: None,
+            mutant: None,
+        }
+    }
 }
 
 /// Every fault of a run in time order: the scenario's, then the random ones drawn from
@@ -122,8 +148,14 @@ pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
     }
     let wall_max = limits.and_then(|l| l.wall_s_max);
     let end_of_workload = Instant::ZERO + params.duration;
-    let mut recorder = Recorder::new(params.servers, params.clients, end_of_workload);
+    let mut recorder = Recorder::new(
+        params.servers,
+        params.clients,
+        params.files,
+        end_of_workload,
+    );
     recorder.tap = spec.tap;
+    recorder.log = spec.log;
     let mut sim: CellSim = Sim::new(config, build(&params, &master), recorder);
     let mut run = Runner {
         sim: &mut sim,
@@ -149,6 +181,7 @@ pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
     Ok(Outcome {
         verdict,
         tap: recorder.tap.take(),
+        log: recorder.log.take(),
         metrics: recorder.metrics,
         faults: applied,
         stats,
@@ -176,15 +209,34 @@ pub fn run_scenario_with(
         .iter()
         .map(|strategy| {
             run_strategy(RunSpec {
-                scenario,
-                strategy,
-                seed,
-                faults: &faults,
-                tap: None,
                 mutant,
+                ..RunSpec::new(scenario, strategy, seed, &faults)
             })
         })
         .collect()
+}
+
+/// Run every strategy of a scenario on `seed`, in order, writing every operation of
+/// each to `out` (`history.jsonl`); returns the writer with the outcomes.
+pub fn run_scenario_logged(
+    scenario: &Scenario,
+    seed: u64,
+    mut out: Box<dyn std::io::Write + Send>,
+) -> Result<(Vec<Outcome>, Box<dyn std::io::Write + Send>), RunError> {
+    let faults = fault_schedule(scenario, seed);
+    let mut outcomes = Vec::new();
+    for strategy in &scenario.strategies {
+        let mut outcome = run_strategy(RunSpec {
+            log: Some(HistoryLog::new(&strategy.name, out)),
+            ..RunSpec::new(scenario, strategy, seed, &faults)
+        })?;
+        let log = outcome.log.take().expect("the log comes back");
+        out = log
+            .into_writer()
+            .map_err(|e| RunError::Output(format!("cannot write the history: {e}")))?;
+        outcomes.push(outcome);
+    }
+    Ok((outcomes, out))
 }
 
 /// The process's peak resident memory so far, in MiB (Linux; `None` elsewhere).

@@ -47,7 +47,7 @@ pub struct Settings {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StrategyRun {
     /// Violations by kind, in [`Kind::ALL`] order.
-    pub violations: [u64; 4],
+    pub violations: [u64; Kind::ALL.len()],
     /// The run's trace hash, as `summary.json` writes it (16 hex digits).
     pub trace_hash: String,
 }
@@ -158,13 +158,10 @@ pub fn run_seed(
         .strategies
         .iter()
         .map(|strategy| {
+            let faults = plan.faults_for(strategy);
             let outcome = run_strategy(RunSpec {
-                scenario: &plan.scenario,
-                strategy,
-                seed,
-                faults: plan.faults_for(strategy),
-                tap: None,
                 mutant,
+                ..RunSpec::new(&plan.scenario, strategy, seed, faults)
             })
             .map_err(failed)?;
             Ok(StrategyRun {

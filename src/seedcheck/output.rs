@@ -42,7 +42,7 @@ struct StrategyLine<'a> {
     trace_hash: &'a str,
 }
 
-fn by_kind(counts: &[u64; 4]) -> Ordered<u64> {
+fn by_kind(counts: &[u64; Kind::ALL.len()]) -> Ordered<u64> {
     Ordered(Kind::ALL.iter().map(|k| k.name()).zip(*counts).collect())
 }
 
@@ -59,7 +59,7 @@ fn totals(report: &Report) -> Vec<Total<'_>> {
                     .iter()
                     .filter(move |r| r.strategies[k].violations.iter().any(|&n| n > 0))
             };
-            let mut sums = [0u64; 4];
+            let mut sums = [0u64; Kind::ALL.len()];
             for r in &report.runs {
                 for (sum, n) in sums.iter_mut().zip(r.strategies[k].violations) {
                     *sum += n;

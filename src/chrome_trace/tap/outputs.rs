@@ -89,11 +89,12 @@ impl Recording {
         match *output {
             Output::Invoke {
                 op,
-                kind,
+                what,
                 file,
                 probe,
             } => {
-                self.ops.insert((client, op), (ts, kind, file, probe));
+                self.ops
+                    .insert((client, op), (ts, what.kind(), file, probe));
             }
             Output::Done { op, result } => {
                 if let Some((start, kind, file, probe)) = self.ops.remove(&(client, op)) {
@@ -108,7 +109,7 @@ impl Recording {
                 let args = json!({ "file": file, "mode": format!("{mode:?}") });
                 self.open_lock(t, file, ts, name, args);
             }
-            Output::LockEnd { file } => self.close_lock(t, file, ts),
+            Output::LockEnd { file, .. } => self.close_lock(t, file, ts),
             _ => {}
         }
     }

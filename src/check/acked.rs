@@ -1,0 +1,37 @@
+//! Every write whose acknowledgement reached its writer, as ranges of each client's write
+//! numbers: the checkers ask whether a write a read returned was ever acknowledged.
+
+use crate::cell::msg::{ClientNo, WriteId};
+use crate::rangeset::RangeSet;
+
+/// Acknowledged writes by client.
+#[derive(Debug)]
+pub struct AckedWrites {
+    by_client: Vec<RangeSet>,
+}
+
+impl AckedWrites {
+    pub fn new(clients: u32) -> AckedWrites {
+        AckedWrites {
+            by_client: vec![RangeSet::default(); clients as usize],
+        }
+    }
+
+    pub fn insert(&mut self, write: WriteId) {
+        self.by_client[write.client as usize].insert(write.seq);
+    }
+
+    pub fn contains(&self, write: WriteId) -> bool {
+        self.by_client
+            .get(write.client as usize)
+            .is_some_and(|r| r.contains(write.seq))
+    }
+
+    /// Each client with its acknowledged write numbers.
+    pub fn iter(&self) -> impl Iterator<Item = (ClientNo, &RangeSet)> {
+        self.by_client
+            .iter()
+            .enumerate()
+            .map(|(c, r)| (c as ClientNo, r))
+    }
+}

@@ -1,0 +1,234 @@
+//! The run's history as it streams: the engine's observer turns what nodes report into
+//! checker and metric updates, keeping only what is still needed (operations in progress,
+//! locks held, what the checkers summarise), never the whole history; with `--history`
+//! it also writes every operation out for outside checkers.
+
+pub mod jsonl;
+
+use crate::cell::msg::{ClientNo, FileNo, OpKind, OpResult, Output, WriteId};
+use crate::cell::{AfsNode, Who, who};
+use crate::check::{
+    AckedWrites, FinalVolume, Kind, Linearizability, Liveness, LockConflict, LostWrite, OpenOps,
+    PerClient, Seen, StaleRead, Verdict,
+};
+use crate::metrics::Metrics;
+pub use jsonl::HistoryLog;
+use sim::{Fault, Instant, Message, NodeId, Observer, Record};
+
+/// An operation between its invocation and its end.
+#[derive(Clone, Copy, Debug)]
+struct OpInfo {
+    kind: OpKind,
+    file: FileNo,
+    write: Option<WriteId>,
+    invoked: Instant,
+    probe: bool,
+    ticket: u64,
+}
+
+/// Every invariant checker, fed from the history alone.
+pub struct Checkers {
+    open: OpenOps,
+    acked: AckedWrites,
+    stale: StaleRead,
+    lin: Linearizability,
+    locks: LockConflict,
+    lost: LostWrite,
+    live: Liveness,
+}
+
+impl Checkers {
+    pub fn new(clients: u32, files: u32) -> Checkers {
+        Checkers {
+            open: OpenOps::default(),
+            acked: AckedWrites::new(clients),
+            stale: StaleRead::new(clients, files),
+            lin: Linearizability::new(files),
+            locks: LockConflict::default(),
+            lost: LostWrite::default(),
+            live: Liveness::new(clients),
+        }
+    }
+
+    fn invoked(&mut self, client: ClientNo, op: u64, info: &OpInfo) {
+        match info.kind {
+            OpKind::Read => self.stale.invoke_read(client, op, info.file, info.invoked),
+            OpKind::Write => {
+                let w = info.write.expect("a write is named when invoked");
+                self.lin.write_invoked(w, info.invoked);
+            }
+            OpKind::Lock => {}
+        }
+    }
+
+    /// An operation ended as its client saw it; `horizon` is the oldest open invocation,
+    /// this operation included.
+    fn ended(
+        &mut self,
+        (client, op): (ClientNo, u64),
+        info: &OpInfo,
+        result: OpResult,
+        now: Instant,
+    ) {
+        let horizon = self.open.horizon(now);
+        let seen = Seen {
+            client,
+            file: info.file,
+            now,
+            horizon,
+        };
+        match (info.kind, result, info.write) {
+            (OpKind::Read, OpResult::Read { write, .. }, _) => {
+                let acked = &self.acked;
+                self.stale
+                    .read_done((client, op), write, (now, horizon), acked);
+                self.lin.read(write, info.invoked, &seen, acked);
+            }
+            (OpKind::Read, _, _) => self.stale.read_abandoned(client, op),
+            (OpKind::Write, OpResult::Write { durable }, Some(w)) => {
+                self.acked.insert(w);
+                self.stale.write_acked(w, info.invoked, now, horizon);
+                self.lin.write_acked(w, &seen);
+                self.lost.acked(w, now, durable);
+            }
+            (OpKind::Write, OpResult::Failed, Some(w)) => self.lin.write_failed(w, &seen),
+            (OpKind::Write, _, Some(w)) => self.lin.write_unanswered(w, &seen),
+            _ => {}
+        }
+        if result.ok() && info.probe {
+            self.live.probe_succeeded(client, info.kind);
+        }
+        self.open.close(info.ticket);
+    }
+
+    /// The end of the run: judge lost writes against the final master's volume, and
+    /// liveness.
+    pub fn finish(&mut self, volume: &FinalVolume, end: Instant) -> Verdict {
+        self.lost.finish(&self.acked, volume, end);
+        self.live.finish(end);
+        let mut verdict = Verdict::default();
+        verdict.tallies[Kind::StaleRead as usize] = self.stale.tally.clone();
+        verdict.tallies[Kind::LockConflict as usize] = self.locks.tally.clone();
+        verdict.tallies[Kind::LostWrite as usize] = self.lost.tally.clone();
+        verdict.tallies[Kind::Liveness as usize] = self.live.tally.clone();
+        verdict.tallies[Kind::Linearizability as usize] = self.lin.tally.clone();
+        verdict
+    }
+}
+
+/// What every record of a run feeds.
+pub struct Recorder {
+    servers: u32,
+    ops: PerClient<OpInfo>,
+    checkers: Checkers,
+    pub metrics: Metrics,
+    /// Every operation written out, with `--history`.
+    pub log: Option<HistoryLog>,
+    /// Also told everything, if the run writes a trace.
+    pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
+}
+
+impl Recorder {
+    pub fn new(servers: u32, clients: u32, files: u32, end_of_workload: Instant) -> Recorder {
+        Recorder {
+            servers,
+            ops: PerClient::new(clients),
+            checkers: Checkers::new(clients, files),
+            metrics: Metrics::new(servers, end_of_workload),
+            log: None,
+            tap: None,
+        }
+    }
+
+    fn client_output(&mut self, client: ClientNo, output: &Output, now: Instant) {
+        if let Some(log) = self.log.as_mut() {
+            log.client_output(client, output, now);
+        }
+        let c = &mut self.checkers;
+        match *output {
+            Output::Invoke {
+                op,
+                file,
+                what,
+                probe,
+            } => {
+                let info = OpInfo {
+                    kind: what.kind(),
+                    file,
+                    write: match what {
+                        crate::cell::msg::Invoked::Write(w) => Some(w),
+                        _ => None,
+                    },
+                    invoked: now,
+                    probe,
+                    ticket: c.open.open(now),
+                };
+                c.invoked(client, op, &info);
+                self.ops.insert(client, op, info);
+            }
+            Output::Done { op, result } => {
+                let Some(info) = self.ops.remove(client, op) else {
+                    return;
+                };
+                c.ended((client, op), &info, result, now);
+                self.metrics
+                    .op_done(info.kind, result.ok(), info.invoked, now, info.probe);
+            }
+            Output::LockHeld { file, mode } => c.locks.held(client, file, mode, now),
+            Output::LockEnd { file, .. } => c.locks.ended(client, file),
+            Output::Durable { write } => c.lost.durable(write),
+            _ => unreachable!("server report {output:?} from a client"),
+        }
+    }
+
+    /// A crashed client's operations end without an answer (a write may have taken
+    /// effect); it holds no locks.
+    fn client_crashed(&mut self, client: ClientNo, now: Instant) {
+        if let Some(log) = self.log.as_mut() {
+            log.client_crashed(client, now);
+        }
+        let c = &mut self.checkers;
+        for (op, info) in self.ops.take(client) {
+            c.ended((client, op), &info, OpResult::Unknown, now);
+            self.metrics
+                .op_done(info.kind, false, info.invoked, now, info.probe);
+        }
+        c.stale.client_crashed(client);
+        c.locks.client_crashed(client);
+    }
+
+    fn crashed(&mut self, node: NodeId, now: Instant) {
+        match who(node, self.servers) {
+            Who::Client(c) => self.client_crashed(c, now),
+            Who::Server(s) => self.metrics.recoveries.server_crashed(s),
+        }
+    }
+
+    /// The end of the run: every checker's verdict.
+    pub fn finish(&mut self, volume: &FinalVolume, end: Instant) -> Verdict {
+        if let Some(log) = self.log.as_mut() {
+            log.finish();
+        }
+        self.checkers.finish(volume, end)
+    }
+}
+
+impl Observer<AfsNode> for Recorder {
+    fn record(&mut self, now: Instant, record: Record<'_, AfsNode>) {
+        match &record {
+            Record::Sent { msg, .. } => self.metrics.message_sent(now, msg.kind()),
+            Record::Output { node, output } => match who(*node, self.servers) {
+                Who::Client(c) => self.client_output(c, output, now),
+                Who::Server(s) => self.metrics.recoveries.server_output(s, output, now),
+            },
+            Record::Fault {
+                fault: Fault::Crash(node),
+                effective: true,
+            } => self.crashed(*node, now),
+            _ => {}
+        }
+        if let Some(tap) = self.tap.as_mut() {
+            tap.record(now, record);
+        }
+    }
+}
