@@ -14,7 +14,8 @@ const TINY: &str = r#"{
   "election": { "beacon_s": 1, "master_lease_s": 4, "vote_wait_s": 6 },
   "workload": { "ops_per_client_s": 1 },
   "strategies": [
-    { "name": "lease", "recovery": "lease-timeout", "callback_lease_s": 10, "lock_lease_s": 10, "lock_renew_s": 3 },
+    { "name": "lease", "recovery": "lease-timeout", "callback_lease_s": 10, "lock_lease_s": 10, "lock_renew_s": 3,
+      "clock_skew_allowance_s": 1 },
     { "name": "naive", "recovery": "naive", "callback_lease_s": 10, "expect_violations": true }
   ],
   "faults": [ { "at_s": 20, "crash": "master", "for_s": 10 } ],
@@ -187,5 +188,24 @@ fn no_arguments_run_the_headline_scenario_into_results() {
     let schema = afsim(&dir, &["schema"]);
     let schema: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
     assert_eq!(schema["additionalProperties"], false);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn validate_warns_about_settings_that_defeat_their_strategy() {
+    let dir = workdir("warnings");
+    let doc = TINY.replace(
+        r#"{ "name": "naive", "recovery": "naive", "callback_lease_s": 10, "expect_violations": true }"#,
+        r#"{ "name": "token", "recovery": "token-recovery", "recovery_window_s": 30, "client_probe_s": 60 }"#,
+    );
+    std::fs::write(dir.join("warn.json"), doc).unwrap();
+    let out = afsim(&dir, &["validate", "warn.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("warning: warn.json: strategies[1] (token): recovery_window_s (30 s) is no longer than client_probe_s (60 s)"), "{text}");
+    assert!(lines[1].starts_with("warning: warn.json: strategies[1] (token): vote_wait_s - master_lease_s (2 s) is no greater than clock_skew_allowance_s (10 s)"), "{text}");
+    assert_eq!(lines[2], "ok tiny");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -39,7 +39,7 @@ fn write_heavy_crashes(keep: bool) -> Vec<afsim::run::Outcome> {
 #[test]
 fn writes_acknowledged_from_memory_are_lost_unless_clients_replay_them() {
     for o in write_heavy_crashes(false) {
-        let [_, _, lost, live] = violations(&o);
+        let [_, _, lost, live, _] = violations(&o);
         assert!(
             lost > 0,
             "the checker must catch lost writes: {:?}",
@@ -52,7 +52,7 @@ fn writes_acknowledged_from_memory_are_lost_unless_clients_replay_them() {
 #[test]
 fn clients_that_keep_undurable_writes_lose_nothing() {
     for o in write_heavy_crashes(true) {
-        let [_, _, lost, live] = violations(&o);
+        let [_, _, lost, live, _] = violations(&o);
         assert_eq!((lost, live), (0, 0), "{:?}", o.verdict);
         assert!(
             o.metrics.messages[5] > 0,

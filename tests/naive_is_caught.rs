@@ -39,7 +39,7 @@ fn naive_is_flagged_where_the_others_are_clean() {
     });
     let s = scenario(doc);
     let outcomes = run(&s);
-    let [stale, locks, lost, live] = violations(&outcomes[0]);
+    let [stale, locks, lost, live, lin] = violations(&outcomes[0]);
     assert!(
         stale > 0,
         "naive serves data its predecessor's callbacks still cover"
@@ -48,9 +48,13 @@ fn naive_is_flagged_where_the_others_are_clean() {
         locks > 0,
         "naive grants locks its predecessor granted to others"
     );
+    assert!(
+        lin > 0,
+        "a file whose reads went back in time has no linearization"
+    );
     assert_eq!((lost, live), (0, 0));
     for o in &outcomes[1..] {
-        assert_eq!(violations(o), [0, 0, 0, 0], "{:?}", o.verdict);
+        assert_eq!(violations(o), [0; 5], "{:?}", o.verdict);
         assert_eq!(o.metrics.recoveries.list.len(), 2);
     }
 }

@@ -111,7 +111,7 @@ proptest! {
             let s = scenario(doc.clone());
             for (strategy, outcome) in s.strategies.iter().zip(run(&s)) {
                 prop_assert_eq!(
-                    violations(&outcome), [0, 0, 0, 0],
+                    violations(&outcome), [0; 5],
                     "{}: {:?}\n{}", strategy.name, outcome.verdict, serde_json::to_string(&doc).unwrap()
                 );
             }

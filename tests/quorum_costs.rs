@@ -20,8 +20,8 @@ fn every_grant_costs_a_replication_round() {
     });
     let outcomes = run(&scenario(doc));
     let (lease, quorum) = (&outcomes[0], &outcomes[1]);
-    assert_eq!(violations(lease), [0, 0, 0, 0]);
-    assert_eq!(violations(quorum), [0, 0, 0, 0]);
+    assert_eq!(violations(lease), [0; 5]);
+    assert_eq!(violations(quorum), [0; 5]);
     let ops =
         |o: &afsim::run::Outcome| o.metrics.kinds.iter().map(|k| k.attempted).sum::<u64>() as f64;
     let replicate = |o: &afsim::run::Outcome| o.metrics.messages[6] as f64 / ops(o);

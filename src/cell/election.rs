@@ -7,10 +7,11 @@
 //! overlap. A candidate holding yes-votes from a majority for a beacon sent at `t` is
 //! master until `t + master_lease_s` on its own clock (SMALLTIME), and keeps renewing.
 //!
-//! Each yes-vote also carries when the voter last said yes to someone else, on its own
-//! clock (Ubik, too, trusts server clocks to agree within a bound, here the strategies'
-//! `clock_skew_allowance_s`): from them the new master learns `T`, the last instant a
-//! previous master could still have granted.
+//! Each yes-vote also carries how long ago the voter last said yes to someone else: an
+//! age, never a reading of the voter's clock, since two clocks drifting 50 ppm apart
+//! differ by seconds after a day while an age is off only by the drift over itself. From
+//! the ages the new master learns `T`, the last instant a previous master could still
+//! have granted, on its own clock (the transit of the vote only makes it later).
 
 use super::msg::{ServerNo, Term};
 use sim::{Duration, Instant};
@@ -28,7 +29,7 @@ pub struct Ballot {
 
 impl Ballot {
     /// Vote on a beacon from `candidate` at local `now`; returns the yes-vote's report of
-    /// our last yes to someone else, or `None` for a no.
+    /// how long ago we last said yes to someone else, or `None` for a no.
     pub fn vote(&mut self, candidate: ServerNo, now: Instant, wait: Duration) -> Option<VoteYes> {
         let yes = match self.last_yes {
             None => true,
@@ -45,7 +46,7 @@ impl Ballot {
         self.last_yes = Some((candidate, now));
         let other = self.before.filter(|&(c, _)| c != candidate);
         Some(VoteYes {
-            prev_yes_at: other.map(|(_, at)| at),
+            prev_yes_age: other.map(|(_, at)| now.saturating_since(at)),
         })
     }
 }
@@ -53,7 +54,8 @@ impl Ballot {
 /// A yes-vote's report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VoteYes {
-    pub prev_yes_at: Option<Instant>,
+    /// How long ago the voter last said yes to a different candidate.
+    pub prev_yes_age: Option<Duration>,
 }
 
 /// A yes-vote as the candidate receives it.
@@ -180,7 +182,8 @@ impl Election {
             return None;
         }
         self.yes.push(voter);
-        if let Some(at) = report.prev_yes_at {
+        if let Some(age) = report.prev_yes_age {
+            let at = now.saturating_sub(age);
             self.prev_yes_latest = Some(self.prev_yes_latest.map_or(at, |p| p.max(at)));
         }
         self.max_term = self.max_term.max(term);
@@ -209,15 +212,16 @@ mod tests {
     fn a_voter_sticks_to_its_candidate_until_vote_wait_passes() {
         let mut b = Ballot::default();
         let t = Instant::from_secs;
-        assert_eq!(b.vote(0, t(10), WAIT), Some(VoteYes { prev_yes_at: None }));
+        let none = Some(VoteYes { prev_yes_age: None });
+        assert_eq!(b.vote(0, t(10), WAIT), none);
         assert_eq!(b.vote(1, t(40), WAIT), None);
-        assert_eq!(b.vote(0, t(40), WAIT), Some(VoteYes { prev_yes_at: None }));
+        assert_eq!(b.vote(0, t(40), WAIT), none);
         assert_eq!(b.vote(1, t(114), WAIT), None, "74 s after the last yes");
         let yes = b.vote(1, t(115), WAIT).expect("75 s after the last yes");
-        assert_eq!(yes.prev_yes_at, Some(t(40)));
+        assert_eq!(yes.prev_yes_age, Some(Duration::from_secs(75)));
         // Later votes for the new candidate still report the yes to the old one.
         let again = b.vote(1, t(130), WAIT).unwrap();
-        assert_eq!(again.prev_yes_at, Some(t(40)));
+        assert_eq!(again.prev_yes_age, Some(Duration::from_secs(90)));
     }
 
     #[test]
@@ -233,7 +237,7 @@ mod tests {
             round,
             voter: 1,
             report: VoteYes {
-                prev_yes_at: Some(Instant::from_secs(21)),
+                prev_yes_age: Some(Duration::from_secs(80)),
             },
             term,
         };
@@ -242,7 +246,7 @@ mod tests {
         assert_eq!(e.count_yes(vote, now, 2, lease), None, "counted once");
         let other = Yes {
             voter: 2,
-            report: VoteYes { prev_yes_at: None },
+            report: VoteYes { prev_yes_age: None },
             term: Term::default(),
             ..vote
         };

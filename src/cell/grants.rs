@@ -4,8 +4,13 @@
 //! between servers (Ubik sync, quorum replication) as a [`GrantsSnapshot`] of remaining
 //! lifetimes, which the receiver adds to its own clock on arrival: latency only makes a
 //! receiver's idea of a grant longer, never shorter.
+//!
+//! Every grant lives on two clocks: the client counts what it was told from when it sent
+//! its request, the server keeps the grant at least `clock_skew_allowance_s` longer on
+//! its own clock, so a clock off by less than the allowance never lets a write skip a
+//! holder or a lock go to a second client.
 
-use super::msg::{ClientNo, FileNo, LockId, LockMode};
+use super::msg::{ClientNo, FileNo, LockId, LockMode, Req};
 use sim::{Duration, Instant};
 
 /// How long callbacks live.
@@ -27,7 +32,8 @@ const AFS_LIFETIMES_S: [(usize, u64); 6] = [
     (64, 10 * 60),
     (usize::MAX, 7 * 60),
 ];
-/// The server's extra margin beyond what the client is told (`ServerBias`).
+/// The server's extra margin beyond what the client is told (`ServerBias`): the AFS
+/// rule's clock-skew allowance, widened to the scenario's where that is longer.
 pub const AFS_BIAS: Duration = Duration::from_secs(180);
 /// Expiries are rounded up to this granularity (`CBTimeout` buckets).
 const AFS_ROUND_S: u64 = 128;
@@ -40,11 +46,12 @@ pub struct Grant {
 }
 
 impl CallbackRule {
-    /// The callback granted at server-local `now` to a file with `holders` holders.
-    pub fn grant(&self, now: Instant, holders: usize) -> Grant {
+    /// The callback granted at server-local `now` to a file with `holders` holders; the
+    /// server keeps it `allowance` longer than the client is told (AFS: its bias).
+    pub fn grant(&self, now: Instant, holders: usize, allowance: Duration) -> Grant {
         match *self {
             CallbackRule::Fixed(d) => Grant {
-                server_expiry: now + d,
+                server_expiry: now + d + allowance,
                 client_lifetime: d,
             },
             CallbackRule::Afs => {
@@ -55,7 +62,7 @@ impl CallbackRule {
                     .find(|(below, _)| holders < *below)
                     .map(|&(_, s)| s)
                     .expect("the last bucket has no bound");
-                let bias_s = AFS_BIAS.as_micros() / 1_000_000;
+                let bias_s = AFS_BIAS.max(allowance).as_micros().div_ceil(1_000_000);
                 let expiry_s = (now_s + lifetime_s + bias_s).div_ceil(AFS_ROUND_S) * AFS_ROUND_S;
                 Grant {
                     server_expiry: Instant::from_secs(expiry_s),
@@ -78,6 +85,9 @@ impl CallbackRule {
 struct Callback {
     client: ClientNo,
     expiry: Instant,
+    /// The client's request that established it (the latest, if renewed): a write that
+    /// client sent before it does not supersede it.
+    since: Req,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -98,7 +108,7 @@ pub struct Grants {
 /// A grant table in transit: lifetimes left instead of expiries.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct GrantsSnapshot {
-    callbacks: Vec<(FileNo, ClientNo, Duration)>,
+    callbacks: Vec<(FileNo, ClientNo, Duration, Req)>,
     locks: Vec<(FileNo, LockMode, Duration, LockId)>,
 }
 
@@ -117,17 +127,26 @@ impl Grants {
         list.len()
     }
 
-    /// Record (or extend) `client`'s callback on `file`.
-    pub fn add_callback(&mut self, file: FileNo, client: ClientNo, expiry: Instant) {
+    /// Record (or extend) `client`'s callback on `file`, established by its request
+    /// `since`.
+    pub fn add_callback(&mut self, file: FileNo, client: ClientNo, expiry: Instant, since: Req) {
         let list = &mut self.callbacks[file as usize];
         match list.iter_mut().find(|c| c.client == client) {
-            Some(c) => c.expiry = c.expiry.max(expiry),
-            None => list.push(Callback { client, expiry }),
+            Some(c) => {
+                c.expiry = c.expiry.max(expiry);
+                c.since = c.since.max(since);
+            }
+            None => list.push(Callback {
+                client,
+                expiry,
+                since,
+            }),
         }
     }
 
-    pub fn keep_only_callback(&mut self, file: FileNo, client: ClientNo) {
-        self.callbacks[file as usize].retain(|c| c.client == client);
+    /// A write replaced the file: every callback on it was broken or has expired.
+    pub fn clear_callbacks(&mut self, file: FileNo) {
+        self.callbacks[file as usize].clear();
     }
 
     pub fn remove_callback(&mut self, file: FileNo, client: ClientNo) {
@@ -143,17 +162,22 @@ impl Grants {
             .count()
     }
 
-    /// Unexpired callbacks on `file` other than `except`'s: (client, expiry).
-    pub fn others(
+    /// The unexpired callbacks on `file` a write must break before it takes effect:
+    /// (client, expiry). A writer's own callback is spared only if established before
+    /// its write was sent (`writer`: the client and its write's request): the writer
+    /// caches its own write, but a fetch it sent after giving up on the write may have
+    /// overtaken it. A replay (`writer` `None`) spares nobody.
+    pub fn to_break(
         &mut self,
         file: FileNo,
-        except: ClientNo,
+        writer: Option<(ClientNo, Req)>,
         now: Instant,
     ) -> Vec<(ClientNo, Instant)> {
         self.holders(file, now);
+        let spared = |c: &Callback| writer.is_some_and(|(w, req)| c.client == w && c.since <= req);
         self.callbacks[file as usize]
             .iter()
-            .filter(|c| c.client != except)
+            .filter(|c| !spared(c))
             .map(|c| (c.client, c.expiry))
             .collect()
     }
@@ -206,7 +230,7 @@ impl Grants {
         for (file, list) in self.callbacks.iter().enumerate() {
             for c in list.iter().filter(|c| c.expiry > now) {
                 snap.callbacks
-                    .push((file as FileNo, c.client, c.expiry - now));
+                    .push((file as FileNo, c.client, c.expiry - now, c.since));
             }
         }
         for (file, list) in self.locks.iter().enumerate() {
@@ -221,8 +245,8 @@ impl Grants {
     /// Rebuild a table from a snapshot received at `now`.
     pub fn restore(files: u32, snap: &GrantsSnapshot, now: Instant) -> Grants {
         let mut grants = Grants::new(files);
-        for &(file, client, left) in &snap.callbacks {
-            grants.add_callback(file, client, now + left);
+        for &(file, client, left, since) in &snap.callbacks {
+            grants.add_callback(file, client, now + left, since);
         }
         for &(file, mode, left, id) in &snap.locks {
             grants.set_lock(file, id, mode, now + left);
@@ -239,7 +263,7 @@ mod tests {
     fn afs_rule_by_holders_with_bias_and_rounding() {
         let rule = CallbackRule::Afs;
         let now = Instant::from_secs(1000);
-        let g = rule.grant(now, 0);
+        let g = rule.grant(now, 0, Duration::from_secs(10));
         // 1000 + 14400 + 180 = 15580 s, rounded up to 128 s: 15616 s.
         assert_eq!(g.server_expiry, Instant::from_secs(15_616));
         assert_eq!(g.client_lifetime, Duration::from_secs(15_616 - 180 - 1000));
@@ -252,7 +276,7 @@ mod tests {
             (64, 420),
         ];
         for (holders, lifetime) in buckets {
-            let g = rule.grant(Instant::ZERO, holders);
+            let g = rule.grant(Instant::ZERO, holders, Duration::ZERO);
             let expected = (lifetime + 180u64).div_ceil(128) * 128;
             assert_eq!(
                 g.server_expiry,
@@ -263,11 +287,24 @@ mod tests {
     }
 
     #[test]
+    fn the_server_keeps_a_callback_the_allowance_longer_than_the_client() {
+        let a = Duration::from_secs(2);
+        let g = CallbackRule::Fixed(Duration::from_secs(60)).grant(Instant::from_secs(5), 0, a);
+        assert_eq!(g.client_lifetime, Duration::from_secs(60));
+        assert_eq!(g.server_expiry, Instant::from_secs(67));
+        // The AFS bias is the margin, widened to an allowance beyond it.
+        let afs = CallbackRule::Afs.grant(Instant::ZERO, 0, Duration::from_secs(400));
+        let server_s = afs.server_expiry.as_micros() / 1_000_000;
+        assert_eq!(server_s % 128, 0);
+        assert!(server_s - afs.client_lifetime.as_micros() / 1_000_000 >= 400);
+    }
+
+    #[test]
     fn afs_client_lifetime_never_exceeds_the_stated_maximum() {
         let rule = CallbackRule::Afs;
         let longest = (0..200_000u64)
             .map(|us| {
-                rule.grant(Instant::from_micros(us * 977), 0)
+                rule.grant(Instant::from_micros(us * 977), 0, Duration::from_secs(300))
                     .client_lifetime
             })
             .max()
@@ -314,16 +351,35 @@ mod tests {
     }
 
     #[test]
+    fn a_write_spares_only_its_writer_s_earlier_callback() {
+        let mut g = Grants::new(1);
+        let now = Instant::from_secs(1);
+        let later = Instant::from_secs(60);
+        g.add_callback(0, 1, later, 5);
+        g.add_callback(0, 2, later, 9);
+        // c1's write was sent as request 7: its own callback came from request 5.
+        assert_eq!(g.to_break(0, Some((1, 7)), now), vec![(2, later)]);
+        // Sent as request 4: the callback came from a fetch sent after it.
+        assert_eq!(
+            g.to_break(0, Some((1, 4)), now),
+            vec![(1, later), (2, later)]
+        );
+        assert_eq!(g.to_break(0, None, now).len(), 2, "a replay spares nobody");
+        g.clear_callbacks(0);
+        assert_eq!(g.holders(0, now), 0);
+    }
+
+    #[test]
     fn snapshots_carry_lifetimes_across_clocks() {
         let mut g = Grants::new(3);
-        g.add_callback(2, 7, Instant::from_secs(100));
-        g.add_callback(1, 5, Instant::from_secs(40));
+        g.add_callback(2, 7, Instant::from_secs(100), 3);
+        g.add_callback(1, 5, Instant::from_secs(40), 3);
         g.set_lock(0, id(4, 0), LockMode::Exclusive, Instant::from_secs(70));
         let snap = g.snapshot(Instant::from_secs(50));
         let there = Grants::restore(3, &snap, Instant::from_secs(1000));
         let mut there = there;
         assert_eq!(
-            there.others(2, 99, Instant::from_secs(1000)),
+            there.to_break(2, Some((99, 0)), Instant::from_secs(1000)),
             vec![(7, Instant::from_secs(1050))]
         );
         assert_eq!(

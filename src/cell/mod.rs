@@ -106,6 +106,8 @@ pub mod streams {
     pub const FAULTS: u64 = 3;
     /// Client `c`'s workload is `WORKLOAD + c`.
     pub const WORKLOAD: u64 = 1 << 32;
+    /// Server `s`'s beacon phases are `BEACONS + s`.
+    pub const BEACONS: u64 = 2 << 32;
     /// `afsim check --swarm` draws each seed's cell, network and fault kinds from this,
     /// far above every client's workload stream, so drawing never shifts a run's own
     /// randomness.
@@ -115,7 +117,10 @@ pub mod streams {
 /// The cell at time zero: `fs0` the master with a fresh lease, every replica in sync,
 /// every cache empty.
 pub fn build(params: &Rc<Params>, master: &Prng) -> Vec<AfsNode> {
-    let servers = (0..params.servers).map(|s| AfsNode::Server(Server::new(s, params.clone())));
+    let servers = (0..params.servers).map(|s| {
+        let phases = master.fork(streams::BEACONS + u64::from(s));
+        AfsNode::Server(Server::new(s, params.clone(), phases))
+    });
     let clients = (0..params.clients).map(|c| {
         let rng = master.fork(streams::WORKLOAD + u64::from(c));
         AfsNode::Client(Client::new(c, params.clone(), rng))

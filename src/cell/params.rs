@@ -12,6 +12,10 @@ pub const RPC_TIMEOUT: Duration = Duration::from_secs(1);
 pub const BREAK_RETRY: Duration = Duration::from_millis(250);
 /// How long a client waits for an answer before it sends the request again.
 pub const CLIENT_RPC_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a request may wait in a file's line without its client sending it again
+/// before the master takes it for abandoned: a client still waiting resends it every
+/// `CLIENT_RPC_TIMEOUT`.
+pub const ABANDONED_AFTER: Duration = Duration::from_secs(6);
 /// Unanswered requests in a row after which a client gives up on its master and asks
 /// the servers who the master is (Rx declares a peer dead much as AFS clients do).
 pub const CLIENT_DEAD_AFTER: u32 = 2;
@@ -111,6 +115,15 @@ impl Params {
             },
             duration: secs(scenario.duration_s),
             mutant: None,
+        }
+    }
+
+    /// How much longer a server keeps a callback than its client is told: the clock-skew
+    /// allowance (none for the mutant that forgets it).
+    pub fn callback_margin(&self) -> Duration {
+        match self.mutant {
+            Some(Mutant::CallbackWithoutMargin) => Duration::ZERO,
+            _ => self.skew_allowance,
         }
     }
 

@@ -135,18 +135,13 @@ fn one(scenario: &Scenario, seed: u64, index: usize) -> Result<(), Failure> {
         ))
     })?;
     let faults = fault_schedule(scenario, seed);
-    let outcome = run_strategy(RunSpec {
-        scenario,
-        strategy,
-        seed,
-        faults: &faults,
-        tap: None,
-        mutant: None,
-    })
-    .map_err(|e| match e {
-        RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
-        RunError::Fault(m) => Failure::Input(format!("{}: {m}", scenario.name)),
-    })?;
+    let outcome =
+        run_strategy(RunSpec::new(scenario, strategy, seed, &faults)).map_err(|e| match e {
+            RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
+            RunError::Fault(m) | RunError::Output(m) => {
+                Failure::Input(format!("{}: {m}", scenario.name))
+            }
+        })?;
     let figures = Figures {
         events: outcome.stats.events,
         wall_s: outcome.wall_s,

@@ -123,7 +123,7 @@ fn job_failure(scenario: &Scenario, e: JobError) -> Failure {
     let place = format!("{}, seed {}", scenario.name, e.seed);
     match e.error {
         RunError::Limit(m) => Failure::Limit(format!("{place}: {m}")),
-        RunError::Fault(m) => Failure::Input(format!("{place}: {m}")),
+        RunError::Fault(m) | RunError::Output(m) => Failure::Input(format!("{place}: {m}")),
     }
 }
 

@@ -85,14 +85,19 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// `afsim validate`: every file parsed and checked first; then, per file, a `warning:`
+/// line for each setting that defeats its strategy and `ok NAME`.
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
-    let mut names = Vec::new();
+    let mut scenarios = Vec::new();
     for f in files {
         let s = crate::scenario::load(f).map_err(|e| Failure::Input(e.to_string()))?;
-        names.push(s.name);
+        scenarios.push((f, s));
     }
-    for n in names {
-        println!("ok {n}");
+    for (f, s) in scenarios {
+        for w in crate::scenario::warnings(&s) {
+            println!("warning: {}: {w}", f.display());
+        }
+        println!("ok {}", s.name);
     }
     Ok(())
 }

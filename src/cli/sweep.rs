@@ -121,7 +121,7 @@ pub(super) fn job_failure(sweep: &Sweep, e: JobError) -> Failure {
     let place = format!("{}{at}, seed {}", sweep.name, e.seed);
     match e.error {
         RunError::Limit(m) => Failure::Limit(format!("{place}: {m}")),
-        RunError::Fault(m) => Failure::Input(format!("{place}: {m}")),
+        RunError::Fault(m) | RunError::Output(m) => Failure::Input(format!("{place}: {m}")),
     }
 }
 

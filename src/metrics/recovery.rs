@@ -37,6 +37,9 @@ pub struct Recoveries {
 
 const ROUNDS_KEPT: usize = 64;
 
+/// What `recoveries` calls a master's loss of its lease that no fault caused.
+pub const LEASE_LAPSE: &str = "lease lapse";
+
 impl Recoveries {
     pub fn new(servers: u32) -> Recoveries {
         Recoveries {
@@ -98,7 +101,14 @@ impl Recoveries {
                 }
             }
             Output::MasterStart { .. } => seen.master = Some((false, false)),
-            Output::MasterEnd => seen.master = None,
+            Output::MasterEnd => {
+                seen.master = None;
+                // A master that stops serving with no fault to blame lost its votes to
+                // loss or latency: a lease lapse, an outage of its own.
+                if self.list.iter().all(|r| r.elected_at.is_some()) {
+                    self.fault(LEASE_LAPSE.into(), now);
+                }
+            }
             Output::WritesOpen | Output::LocksOpen => {
                 let writes = matches!(output, Output::WritesOpen);
                 if let Some(m) = seen.master.as_mut() {

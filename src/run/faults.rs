@@ -97,6 +97,12 @@ pub fn resolve(spec: &FaultSpec, sim: &CellSim, servers: u32) -> Result<Concrete
         }
         FaultKind::Partition { groups, one_way } => {
             let groups = resolve_groups(groups, master, servers, all)?;
+            if let Some(twice) = named_twice(&groups) {
+                return Err(Skipped(format!(
+                    "{} is in two groups (\"master\" resolved to a server another group names)",
+                    node_name(twice, servers)
+                )));
+            }
             let text = groups
                 .iter()
                 .map(|g| format!("[{}]", name(g)))
@@ -173,6 +179,12 @@ fn link_fault(
         ));
     };
     let groups = resolve_groups(pair, master, servers, all)?;
+    if let Some(twice) = named_twice(&groups) {
+        return Err(Skipped(format!(
+            "{} is in both groups (\"master\" resolved to a server the other group names)",
+            node_name(twice, servers)
+        )));
+    }
     let text = format!(
         "[{}] [{}]",
         names(&groups[0], servers),
@@ -181,6 +193,13 @@ fn link_fault(
     let label = format!("{what} {text}");
     let between = Some((groups[0].clone(), groups[1].clone()));
     Ok((vec![Fault::Link { between, change }], text, false, label))
+}
+
+/// A node two groups of a partition both hold, if any.
+fn named_twice(groups: &[Vec<NodeId>]) -> Option<NodeId> {
+    let mut all: Vec<NodeId> = groups.iter().flatten().copied().collect();
+    all.sort_unstable();
+    all.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
 /// Resolve groups; `"*"` in a group means every node in no other group.

@@ -19,6 +19,7 @@ mod types;
 mod validate;
 mod validate_faults;
 mod validate_settings;
+mod warnings;
 
 pub use access::{DEFAULT_END_WINDOW_WHEN_ALL_REASSERTED, DEFAULT_RECOVERY_WINDOW_S};
 pub use error::{Invalid, ScenarioError};
@@ -29,3 +30,4 @@ pub use set_path::set_path;
 pub use target::TargetRef;
 pub use types::*;
 pub use validate::{CLOCK_DRIFT_PPM_MAX, MIX_TOLERANCE, NODES_MAX, SERVERS_MAX, TIME_MAX_S};
+pub use warnings::warnings;

@@ -20,7 +20,10 @@ use sim::Instant;
 /// When a new master serves each kind of request, on its own clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Opening {
+    /// Fetches are answered from here on...
     pub reads: Instant,
+    /// ...and grant a callback from here on (before, the answer carries none).
+    pub callbacks: Instant,
     pub writes: Instant,
     pub locks: Instant,
     /// The end of a recovery window in which only reassertions and replays are served.
@@ -32,10 +35,28 @@ impl Opening {
     pub fn all_at(at: Instant) -> Opening {
         Opening {
             reads: at,
+            callbacks: at,
             writes: at,
             locks: at,
             window_until: None,
         }
+    }
+
+    /// The same, but granting nothing (callbacks, writes, locks, the window's end) before
+    /// `floor`: the instant the old master's lease has run out on every clock.
+    pub fn not_before(self, floor: Instant) -> Opening {
+        Opening {
+            reads: self.reads,
+            callbacks: self.callbacks.max(floor),
+            writes: self.writes.max(floor),
+            locks: self.locks.max(floor),
+            window_until: self.window_until.map(|end| end.max(floor)),
+        }
+    }
+
+    /// Whether nothing is granted before `floor`.
+    pub fn grants_nothing_before(&self, floor: Instant) -> bool {
+        self.not_before(floor) == *self
     }
 }
 
@@ -49,8 +70,18 @@ pub struct Takeover {
     pub last_foreign_grant: Instant,
 }
 
-/// The opening times of `params.recovery` for a master taking over.
+/// The opening times of `params.recovery` for a master taking over: the strategy's own,
+/// granting nothing before `T` + the allowance (naive alone knows nothing of `T`).
 pub fn opening(params: &Params, takeover: Takeover) -> Opening {
+    let own = own_opening(params, takeover);
+    if params.recovery == Recovery::Naive || params.mutant == Some(Mutant::OpensBeforeOldLeaseEnds)
+    {
+        return own;
+    }
+    own.not_before(takeover.last_foreign_grant + params.skew_allowance)
+}
+
+fn own_opening(params: &Params, takeover: Takeover) -> Opening {
     match params.recovery {
         Recovery::Naive => naive::opening(takeover),
         Recovery::LeaseTimeout => {

@@ -18,14 +18,55 @@ pub enum Mutant {
     /// Clients forget acknowledged writes that are not yet durable, even when the
     /// strategy says to keep and replay them.
     ClientDropsUndurable,
+    /// A new master applies replays in the order they arrive, as new writes, so an older
+    /// acknowledged write can overwrite a newer one.
+    ReplayTakesNewPlace,
+    /// Token recovery ends its window early once every client was heard from in any way
+    /// (a refused request, a probe), not once every client reasserted.
+    WindowEndsOnContact,
+    /// The master forgets a callback at the client's own expiry, with no margin for
+    /// clock skew, so a fast server clock lets a write skip a holder.
+    CallbackWithoutMargin,
+    /// A new master opens as soon as it is elected, even before the old master's lease
+    /// has run out on every clock (`T` + the allowance).
+    OpensBeforeOldLeaseEnds,
+    /// A retry of a write the master holds is answered at once, before a majority holds
+    /// the write.
+    RetryAckedBeforeCommit,
+    /// A client reasserts its tokens before its replays are acknowledged, so an early end
+    /// of the window can open files before the replayed writes are in.
+    ReassertBeforeReplays,
+    /// A client takes grants and data from a reply of an older master's term after it
+    /// has heard of a newer one.
+    TrustsOlderTerm,
+    /// Votes carry the voter's clock reading of its last yes, read on the candidate's
+    /// clock, instead of its age.
+    VoteCarriesReading,
+    /// A master whose lease lapsed and came back rebuilds itself as a new master,
+    /// throwing its grant table away (an availability bug, not a safety one).
+    LapseForgetsGrants,
+    /// A writer keeps its cached copy of a file while it writes it, and the master never
+    /// breaks a writer's callback: a write whose acknowledgement never arrives, or a
+    /// fetch sent after giving up on it that overtakes it, leaves an older copy trusted.
+    WriterCallbackKept,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 5] = [
+    pub const ALL: [Mutant; 15] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
         Mutant::QuorumGrantsBeforeMajority,
         Mutant::ClientDropsUndurable,
+        Mutant::ReplayTakesNewPlace,
+        Mutant::WindowEndsOnContact,
+        Mutant::CallbackWithoutMargin,
+        Mutant::OpensBeforeOldLeaseEnds,
+        Mutant::RetryAckedBeforeCommit,
+        Mutant::ReassertBeforeReplays,
+        Mutant::TrustsOlderTerm,
+        Mutant::VoteCarriesReading,
+        Mutant::LapseForgetsGrants,
+        Mutant::WriterCallbackKept,
     ];
 }

@@ -31,12 +31,21 @@ pub fn run(s: &Scenario) -> Vec<Outcome> {
     run_scenario(s, s.seed.unwrap_or(1)).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The phases (in seconds) that server `server` draws for its beacon timer at its first
+/// `boots` boots, as a run on `seed` draws them.
+pub fn beacon_phases(seed: u64, server: u32, beacon_s: f64, boots: usize) -> Vec<f64> {
+    let mut rng = sim::Prng::new(seed).fork(afsim::cell::streams::BEACONS + u64::from(server));
+    let beacon_us = (beacon_s * 1e6).round() as u64;
+    (0..boots)
+        .map(|_| rng.below(beacon_us) as f64 / 1e6)
+        .collect()
+}
+
 pub fn secs(t: Option<sim::Instant>) -> f64 {
     t.expect("it happened").as_micros() as f64 / 1e6
 }
 
-/// Violations by kind: stale read, lock conflict, lost write, liveness.
-pub fn violations(o: &Outcome) -> [u64; 4] {
-    let t = &o.verdict.tallies;
-    [t[0].count, t[1].count, t[2].count, t[3].count]
+/// Violations by kind: stale read, lock conflict, lost write, liveness, linearizability.
+pub fn violations(o: &Outcome) -> [u64; 5] {
+    o.verdict.tallies.clone().map(|t| t.count)
 }

@@ -4,18 +4,26 @@
 //! the rest); each must finish within `op_deadline_s` of its arrival. Requests go to the
 //! believed master; a client that gets no answer asks every server who the master is
 //! and retries with back-off. All requests in flight are `Call`s with a timeout, and
-//! `drive` decides what to send next, in order of urgency: reassertion to a new master,
-//! replay of un-durable writes, lock renewals, then the current operation.
+//! `drive` decides what to send next, in order of urgency: replay of un-durable writes to
+//! a new master, then the reassertion that completes its recovery, lock renewals, then
+//! the current operations.
+//!
+//! Every reply carries its master's term: a client that has heard of a newer term takes
+//! no grant, renewal or data from an older one (an acknowledgement of its write still
+//! counts) and asks again.
 
 mod calls;
 mod ops;
+mod replies;
 mod tokens;
 
 use super::msg::{
-    ClientNo, FileNo, LockId, LockMode, Msg, OpKind, Output, Req, ServerNo, Term, Timer, WriteId,
+    ClientNo, FileNo, LockId, LockMode, Msg, OpKind, Output, Pos, Req, ServerNo, Term, Timer,
+    WriteId,
 };
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT, Params};
 use super::{AfsNode, server_node};
+use crate::strategy::Mutant;
 use calls::{Call, Calls};
 use sim::{Ctx, Instant, NodeId, Prng, TimerId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -34,10 +42,10 @@ pub struct Client {
     pub no: ClientNo,
     pub params: Rc<Params>,
     workload: Prng,
-    /// Writes made so far: numbers each new one (see `WriteId`).
+    /// Writes invoked so far: numbers each new one (see `WriteId`).
     next_write: u32,
-    /// Acknowledged writes not yet durable, oldest first.
-    pub undurable: Vec<WriteId>,
+    /// Acknowledged writes not yet durable, oldest first, with the place each took.
+    pub undurable: Vec<(WriteId, Pos)>,
     next_op: u64,
     /// Locks taken so far: numbers each new one (see `LockId`).
     next_lock: u64,
@@ -68,7 +76,7 @@ pub struct ClientVol {
     /// A new master's term we still owe our tokens.
     reassert_to: Option<Term>,
     /// Writes still to replay to the current master, oldest first.
-    replays: VecDeque<WriteId>,
+    replays: VecDeque<(WriteId, Pos)>,
     /// Locks whose renewal is due.
     renew_due: BTreeSet<FileNo>,
     arrival: Option<TimerId>,
@@ -81,10 +89,11 @@ pub struct ClientVol {
     liveness: bool,
 }
 
-/// A cached file: its version, and the local expiry of its callback.
+/// A cached file: the write it holds (`None`: the file as created), and the local expiry
+/// of its callback.
 #[derive(Clone, Copy, Debug)]
 struct Cached {
-    version: super::msg::Version,
+    write: Option<WriteId>,
     expiry: Instant,
 }
 
@@ -105,6 +114,8 @@ struct Queued {
     id: u64,
     kind: OpKind,
     mode: LockMode,
+    /// A write is named when it is invoked.
+    write: Option<WriteId>,
     deadline: Option<Instant>,
     probe: bool,
 }
@@ -112,13 +123,14 @@ struct Queued {
 /// An operation being served.
 struct Current {
     q: Queued,
-    write: Option<WriteId>,
     /// A lock operation's lock: every attempt asks for this one.
     lock: Option<LockId>,
     /// The first request sent for this operation: only answers to it or later ones
     /// were computed after the operation began.
     first_req: Option<Req>,
     in_flight: bool,
+    /// An attempt went unanswered: if the operation fails, it may still have taken effect.
+    unanswered: bool,
     /// Refusals so far, for this operation's back-off.
     attempts: u32,
     retry_at: Option<Instant>,
@@ -152,7 +164,9 @@ impl Client {
     pub fn boot(&mut self, ctx: &mut CCtx) -> ClientVol {
         let mut v = ClientVol {
             master: Some(0),
-            term: None,
+            // Every client knows the master of time zero; a restarted one learns better
+            // from the first reply.
+            term: Some(Term::FIRST),
             cache: BTreeMap::new(),
             callbacks_until: None,
             locks: BTreeMap::new(),
@@ -190,19 +204,19 @@ impl Client {
                 req,
                 term,
                 file,
-                version,
+                write,
                 callback,
-            } => self.on_fetch_ok(v, req, term, file, version, callback, ctx),
+            } => self.on_fetch_ok(v, req, term, (file, write), callback, ctx),
             Msg::StoreOk {
                 req,
                 term,
                 write,
-                pos,
+                place,
                 durable,
                 callback,
-            } => self.on_store_ok(v, req, term, write, pos, durable, callback, ctx),
+            } => self.on_store_ok(v, req, term, (write, place, durable), callback, ctx),
             Msg::Durable { writes } => {
-                self.undurable.retain(|w| !writes.contains(w));
+                self.undurable.retain(|(w, _)| !writes.contains(w));
                 for write in writes {
                     ctx.output(Output::Durable { write });
                 }
@@ -234,7 +248,9 @@ impl Client {
                 v.renew_due.insert(file);
             }
             Timer::LockRelease { file } => self.release_lock(v, file, ctx),
-            Timer::LockExpire { file } => self.lose_lock(v, file, ctx),
+            Timer::LockExpire { file } => {
+                self.lose_lock(v, file, ctx);
+            }
             Timer::Liveness => self.start_liveness(v, ctx),
             _ => unreachable!("server timer {timer:?} on a client"),
         }
@@ -254,28 +270,24 @@ impl Client {
             }
             return;
         };
-        if v.reassert_to.is_some() {
-            if !in_flight(v, Purpose::Reassert) {
-                let tokens = self.tokens(v, now);
-                self.call(
-                    v,
-                    master,
-                    Purpose::Reassert,
-                    |req| Msg::Reassert { req, tokens },
-                    ctx,
-                );
-            }
+        // Replays first: the reassertion completes the client's recovery, and must not
+        // let a window end before the replayed writes are in.
+        let reassert_first = self.params.mutant == Some(Mutant::ReassertBeforeReplays);
+        if reassert_first && self.send_reassertion(v, master, now, ctx) {
             return;
         }
-        if let Some(&write) = v.replays.front() {
+        if let Some(&(write, place)) = v.replays.front() {
             if !in_flight(v, Purpose::Replay(write)) {
                 let msg = |req| Msg::Store {
                     req,
                     write,
-                    replay: true,
+                    replay: Some(place),
                 };
                 self.call(v, master, Purpose::Replay(write), msg, ctx);
             }
+            return;
+        }
+        if self.send_reassertion(v, master, now, ctx) {
             return;
         }
         if !v.renew_due.is_empty() {
@@ -287,6 +299,26 @@ impl Client {
             }
         }
         self.send_ops(v, master, ctx);
+    }
+
+    /// Send the reassertion owed to a new master, unless it is on its way; true while one
+    /// is owed.
+    fn send_reassertion(
+        &mut self,
+        v: &mut ClientVol,
+        master: ServerNo,
+        now: Instant,
+        ctx: &mut CCtx,
+    ) -> bool {
+        if v.reassert_to.is_none() {
+            return false;
+        }
+        if !v.calls.any(Purpose::Reassert) {
+            let tokens = self.tokens(v, now);
+            let msg = |req| Msg::Reassert { req, tokens };
+            self.call(v, master, Purpose::Reassert, msg, ctx);
+        }
+        true
     }
 
     fn needs_master(&self, v: &ClientVol) -> bool {
@@ -385,6 +417,7 @@ impl Client {
             && let Some(op) = v.active.get_mut(&file)
         {
             op.in_flight = false;
+            op.unanswered = true;
         }
         // Ask again (`drive` resends); after a few silences in a row, look elsewhere.
         v.silent += 1;

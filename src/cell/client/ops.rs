@@ -3,10 +3,10 @@
 
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose, Queued, backoff};
 use crate::cell::msg::{
-    FileNo, LockId, LockMode, Msg, OpKind, OpResult, Output, Pos, Refusal, Req, ServerNo, Term,
-    Timer, Version, WriteId,
+    FileNo, Invoked, LockId, LockMode, Msg, OpKind, OpResult, Output, ServerNo, Timer, WriteId,
 };
 use crate::cell::server_node;
+use crate::strategy::Mutant;
 use sim::{Duration, Instant};
 
 impl Client {
@@ -41,33 +41,47 @@ impl Client {
             LockMode::Shared
         };
         let deadline = Some(ctx.now() + w.op_deadline);
-        self.enqueue(v, kind, file, mode, deadline, false, ctx);
+        self.enqueue(v, (kind, file, mode), deadline, false, ctx);
         self.schedule_arrival(v, ctx);
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Invoke an operation: name it (and a write), report it, and start it or queue it
+    /// behind its file's lane.
     fn enqueue(
         &mut self,
         v: &mut ClientVol,
-        kind: OpKind,
-        file: FileNo,
-        mode: LockMode,
+        (kind, file, mode): (OpKind, FileNo, LockMode),
         deadline: Option<Instant>,
         probe: bool,
         ctx: &mut CCtx,
     ) {
         let id = self.next_op;
         self.next_op += 1;
+        let write = (kind == OpKind::Write).then(|| {
+            self.next_write += 1;
+            WriteId {
+                client: self.no,
+                file,
+                seq: self.next_write,
+            }
+        });
+        let what = match (kind, write) {
+            (OpKind::Read, _) => Invoked::Read,
+            (OpKind::Write, Some(w)) => Invoked::Write(w),
+            (OpKind::Write, None) => unreachable!("a write is named above"),
+            (OpKind::Lock, _) => Invoked::Lock(mode),
+        };
         ctx.output(Output::Invoke {
             op: id,
-            kind,
             file,
+            what,
             probe,
         });
         let q = Queued {
             id,
             kind,
             mode,
+            write,
             deadline,
             probe,
         };
@@ -88,8 +102,9 @@ impl Client {
             ctx.cancel_timer(t);
         }
         let file = self.no % self.params.files;
-        self.enqueue(v, OpKind::Write, file, LockMode::Shared, None, true, ctx);
-        self.enqueue(v, OpKind::Lock, file, LockMode::Shared, None, true, ctx);
+        let shared = LockMode::Shared;
+        self.enqueue(v, (OpKind::Write, file, shared), None, true, ctx);
+        self.enqueue(v, (OpKind::Lock, file, shared), None, true, ctx);
     }
 
     /// Start the next operation of `file`'s lane if the lane is free, serving it from
@@ -119,10 +134,13 @@ impl Client {
         }
         match q.kind {
             OpKind::Read => {
-                if let Some(&Cached { version, expiry }) = v.cache.get(&file)
+                if let Some(&Cached { write, expiry }) = v.cache.get(&file)
                     && expiry > now
                 {
-                    ctx.output(done(OpResult::Read(version)));
+                    ctx.output(done(OpResult::Read {
+                        write,
+                        cached: true,
+                    }));
                     return;
                 }
             }
@@ -130,16 +148,16 @@ impl Client {
                 ctx.output(done(OpResult::Lock));
                 return;
             }
-            OpKind::Lock | OpKind::Write => {}
-        }
-        let write = (q.kind == OpKind::Write).then(|| {
-            self.next_write += 1;
-            WriteId {
-                client: self.no,
-                file,
-                seq: self.next_write,
+            OpKind::Write => {
+                // The master keeps a writer's callback through its write: once the write
+                // may have taken effect, the cached copy is older than the file, and an
+                // acknowledgement that never arrives would leave it trusted.
+                if self.params.mutant != Some(Mutant::WriterCallbackKept) {
+                    v.cache.remove(&file);
+                }
             }
-        });
+            OpKind::Lock => {}
+        }
         let lock = (q.kind == OpKind::Lock).then(|| {
             self.next_lock += 1;
             LockId {
@@ -152,10 +170,10 @@ impl Client {
             .map(|d| ctx.set_timer_at(d, Timer::OpDeadline { op: q.id }));
         let current = Current {
             q,
-            write,
             lock,
             first_req: None,
             in_flight: false,
+            unanswered: false,
             attempts: 0,
             retry_at: None,
             deadline,
@@ -185,11 +203,11 @@ impl Client {
                     self.call(v, master, purpose, |req| Msg::Fetch { req, file }, ctx);
                 }
                 OpKind::Write => {
-                    let write = op.write.expect("a write op has its id");
+                    let write = q.write.expect("a write op has its id");
                     let msg = |req| Msg::Store {
                         req,
                         write,
-                        replay: false,
+                        replay: None,
                     };
                     self.call(v, master, purpose, msg, ctx);
                 }
@@ -233,6 +251,8 @@ impl Client {
         self.start_lane(v, file, ctx);
     }
 
+    /// The operation missed its deadline: it failed, or (an attempt unanswered) may
+    /// still have taken effect.
     pub(super) fn on_deadline(&mut self, v: &mut ClientVol, id: u64, ctx: &mut CCtx) {
         let file = v
             .active
@@ -242,43 +262,22 @@ impl Client {
         let Some(file) = file else { return };
         let op = v.active.get_mut(&file).expect("found");
         op.deadline = None;
+        let uncertain = op.in_flight || op.unanswered;
         // A lock request may have been granted after all: release whatever it got.
         let abandoned = op.lock.filter(|_| op.in_flight || op.attempts > 0);
-        self.complete(v, file, OpResult::Failed, ctx);
+        let result = if uncertain {
+            OpResult::Unknown
+        } else {
+            OpResult::Failed
+        };
+        self.complete(v, file, result, ctx);
         if let (Some(lock), Some(master)) = (abandoned, v.master) {
             ctx.send(server_node(master), Msg::Unlock { file, lock });
         }
     }
 
-    /// When a callback granted in answer to a request sent at `sent` expires on our
-    /// clock: counted from the sending, and void if we cannot date the request or a break
-    /// for the file arrived since (the master may have broken this very grant).
-    fn callback_expiry(
-        v: &ClientVol,
-        file: FileNo,
-        sent: Option<Instant>,
-        callback: Duration,
-    ) -> Option<Instant> {
-        let sent = sent?;
-        let broken = v.breaks.iter().any(|&(f, at)| f == file && at >= sent);
-        (!callback.is_zero() && !broken).then(|| sent + callback)
-    }
-
-    /// Keep the file under its callback, or forget it if there is none.
-    fn cache(v: &mut ClientVol, file: FileNo, version: Version, expiry: Option<Instant>) {
-        match expiry {
-            Some(expiry) => {
-                v.cache.insert(file, Cached { version, expiry });
-                v.callbacks_until = Some(v.callbacks_until.map_or(expiry, |u| u.max(expiry)));
-            }
-            None => {
-                v.cache.remove(&file);
-            }
-        }
-    }
-
     /// Retry one operation later: 200 ms, doubling per refusal, at most 5 s.
-    fn retry_op_later(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
+    pub(super) fn retry_op_later(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
         let Some(op) = v.active.get_mut(&file) else {
             return;
         };
@@ -286,153 +285,5 @@ impl Client {
         op.attempts += 1;
         op.retry_at = Some(ctx.now() + wait);
         ctx.set_timer(wait, Timer::Retry);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn on_fetch_ok(
-        &mut self,
-        v: &mut ClientVol,
-        req: Req,
-        term: Term,
-        file: FileNo,
-        version: Version,
-        callback: Duration,
-        ctx: &mut CCtx,
-    ) {
-        let call = self.answered(v, req, ctx);
-        self.see_term(v, term, ctx);
-        self.heard_master(v);
-        // A late answer to an earlier attempt of this read still answers it (it was
-        // served after the read began), but only a dated one grants a callback; an
-        // answer to an earlier read of the file may be older than what this one must see.
-        let this_read = |op: &Current| {
-            op.q.kind == OpKind::Read && op.first_req.is_some_and(|first| req >= first)
-        };
-        if !v.active.get(&file).is_some_and(this_read) {
-            return;
-        }
-        let expiry = Self::callback_expiry(v, file, call.map(|c| c.sent), callback);
-        Self::cache(v, file, version, expiry);
-        self.complete(v, file, OpResult::Read(version), ctx);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn on_store_ok(
-        &mut self,
-        v: &mut ClientVol,
-        req: Req,
-        term: Term,
-        write: WriteId,
-        pos: Pos,
-        durable: bool,
-        callback: Duration,
-        ctx: &mut CCtx,
-    ) {
-        let call = self.answered(v, req, ctx);
-        self.see_term(v, term, ctx);
-        self.heard_master(v);
-        if durable {
-            self.undurable.retain(|&w| w != write);
-        }
-        if let Some(Purpose::Replay(w)) = call.as_ref().map(|c| c.purpose) {
-            if v.replays.front() == Some(&w) {
-                v.replays.pop_front();
-            }
-            return;
-        }
-        if v.active
-            .get(&write.file)
-            .is_none_or(|op| op.write != Some(write))
-        {
-            return;
-        }
-        let expiry = Self::callback_expiry(v, write.file, call.map(|c| c.sent), callback);
-        let version = Version {
-            write: Some(write),
-            pos,
-        };
-        Self::cache(v, write.file, version, expiry);
-        let keeps = self.params.client_keeps_until_durable
-            && self.params.mutant != Some(crate::strategy::Mutant::ClientDropsUndurable);
-        if !durable && keeps {
-            self.undurable.push(write);
-        }
-        self.complete(v, write.file, OpResult::Write(write, pos, durable), ctx);
-    }
-
-    pub(super) fn on_refused(
-        &mut self,
-        v: &mut ClientVol,
-        req: Req,
-        why: Refusal,
-        term: Option<Term>,
-        ctx: &mut CCtx,
-    ) {
-        let call = self.answered(v, req, ctx);
-        if let Some(t) = term {
-            self.see_term(v, t, ctx);
-        }
-        let purpose = call.map(|c| c.purpose);
-        let op_file = match purpose {
-            Some(Purpose::Op(file)) => {
-                if let Some(op) = v.active.get_mut(&file) {
-                    op.in_flight = false;
-                }
-                Some(file)
-            }
-            _ => None,
-        };
-        match why {
-            Refusal::NotMaster(hint) => {
-                v.master = hint.filter(|&h| Some(h) != v.master);
-                if v.master.is_none() {
-                    self.back_off(v, ctx);
-                }
-            }
-            Refusal::Recovering | Refusal::LockConflict => {
-                self.heard_master(v);
-                match (purpose, op_file) {
-                    (_, Some(file)) => self.retry_op_later(v, file, ctx),
-                    (Some(Purpose::Renew { file }), None) if why == Refusal::LockConflict => {
-                        self.lose_lock(v, file, ctx)
-                    }
-                    _ => self.back_off(v, ctx),
-                }
-            }
-        }
-    }
-
-    /// The first write of a new master's term, or a term change: record it, and owe the
-    /// new master our tokens (token recovery) and our un-durable writes.
-    pub(super) fn see_term(&mut self, v: &mut ClientVol, term: Term, ctx: &mut CCtx) {
-        if v.term.is_some_and(|t| t >= term) {
-            return;
-        }
-        v.term = Some(term);
-        if crate::strategy::clients_reassert(self.params.recovery)
-            && self.holds_tokens(v, ctx.now())
-        {
-            v.reassert_to = Some(term);
-        }
-        v.replays = self.undurable.iter().copied().collect();
-    }
-
-    pub(super) fn lock_op_granted(
-        &mut self,
-        v: &mut ClientVol,
-        file: FileNo,
-        sent: Instant,
-        ctx: &mut CCtx,
-    ) {
-        let Some(op) = v.active.get(&file).filter(|op| op.q.kind == OpKind::Lock) else {
-            return;
-        };
-        let (mode, probe) = (op.q.mode, op.q.probe);
-        let id = op.lock.expect("a lock op has its lock");
-        self.hold_lock(v, file, (id, mode), sent, !probe, ctx);
-        self.complete(v, file, OpResult::Lock, ctx);
-        if probe {
-            self.release_lock(v, file, ctx);
-        }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{CCtx, Client, ClientVol, Held, Purpose};
 use crate::cell::msg::{
-    FileNo, LockId, LockMode, Msg, Output, Req, ServerNo, Term, Timer, Token, WriteId,
+    FileNo, LockEnd, LockId, LockMode, Msg, Output, Req, ServerNo, Term, Timer, Token, WriteId,
 };
 use crate::cell::params::CLIENT_RPC_TIMEOUT;
 use crate::cell::server_node;
@@ -22,7 +22,7 @@ impl Client {
             .filter(|(_, c)| c.expiry > now)
             .map(|(&file, c)| Token::Callback {
                 file,
-                version: c.version,
+                write: c.write,
                 left: c.expiry - now,
             });
         let locks = v.locks.iter().map(|(&file, h)| Token::Lock {
@@ -57,6 +57,17 @@ impl Client {
         let Some(call) = self.answered(v, req, ctx) else {
             return;
         };
+        // An older master's grant or renewal may be one the newer master never heard of.
+        let older = self.params.mutant != Some(crate::strategy::Mutant::TrustsOlderTerm)
+            && v.term.is_some_and(|t| t > term);
+        if older {
+            if let Purpose::Op(file) = call.purpose
+                && let Some(op) = v.active.get_mut(&file)
+            {
+                op.in_flight = false;
+            }
+            return;
+        }
         self.see_term(v, term, ctx);
         self.heard_master(v);
         match call.purpose {
@@ -124,7 +135,7 @@ impl Client {
 
     /// Done with the lock: release it (the span ends as we send the release).
     pub(super) fn release_lock(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
-        if let Some(lock) = self.drop_lock(v, file, ctx)
+        if let Some(lock) = self.drop_lock(v, file, LockEnd::Released, ctx)
             && let Some(master) = v.master
         {
             ctx.send(server_node(master), Msg::Unlock { file, lock });
@@ -133,11 +144,17 @@ impl Client {
 
     /// The lock is gone: expired on our clock, or refused on renewal.
     pub(super) fn lose_lock(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) {
-        self.drop_lock(v, file, ctx);
+        self.drop_lock(v, file, LockEnd::Expired, ctx);
     }
 
     /// Forget the lock on `file` and end its span; returns which lock it was.
-    fn drop_lock(&mut self, v: &mut ClientVol, file: FileNo, ctx: &mut CCtx) -> Option<LockId> {
+    fn drop_lock(
+        &mut self,
+        v: &mut ClientVol,
+        file: FileNo,
+        end: LockEnd,
+        ctx: &mut CCtx,
+    ) -> Option<LockId> {
         let held = v.locks.remove(&file)?;
         ctx.cancel_timer(held.expire);
         ctx.cancel_timer(held.renew);
@@ -145,7 +162,7 @@ impl Client {
             ctx.cancel_timer(t);
         }
         v.renew_due.remove(&file);
-        ctx.output(Output::LockEnd { file });
+        ctx.output(Output::LockEnd { file, end });
         Some(held.id)
     }
 

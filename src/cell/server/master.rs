@@ -1,12 +1,15 @@
 //! Becoming master: claim a term, sync the volume from a majority (Ubik recovery), then
-//! open reads, writes and locks when the strategy says.
+//! open reads, writes and locks when the strategy says, never granting anything before
+//! `T` plus the clock-skew allowance (naive alone ignores that: it is the checkers'
+//! test). A master that lost its lease and wins it back before anyone holds a newer term
+//! resumes with its grant table: nothing it promised was forgotten.
 
 use super::replica::Replication;
 use super::writes::FileSlot;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::grants::Grants;
 use crate::cell::msg::{ClientNo, Msg, Output, Pos, ServerNo, Term, Timer};
-use crate::cell::params::RPC_TIMEOUT;
+use crate::cell::params::{CATCH_UP_EVERY, RPC_TIMEOUT};
 use crate::cell::server_node;
 use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::strategy::{self, Mutant, Opening, Recovery, Takeover};
@@ -27,9 +30,10 @@ pub struct Master {
     pub grants: Grants,
     pub files: Vec<FileSlot>,
     pub repl: Replication,
-    /// Clients heard from since the sync (token recovery's early end of the window).
-    contacted: Vec<bool>,
-    contacted_count: u32,
+    /// Clients that reasserted in the recovery window (token recovery's early end: an
+    /// empty reassertion counts, a refused request or a probe does not).
+    reasserted: Vec<bool>,
+    reasserted_count: u32,
 }
 
 struct Sync {
@@ -57,8 +61,8 @@ impl Master {
             grants: Grants::new(p.files),
             files: (0..p.files).map(|_| FileSlot::default()).collect(),
             repl: Replication::new(p.servers),
-            contacted: vec![false; p.clients as usize],
-            contacted_count: 0,
+            reasserted: vec![false; p.clients as usize],
+            reasserted_count: 0,
         }
     }
 
@@ -71,23 +75,26 @@ impl Master {
         self.opening.is_some()
     }
 
-    /// Note a client's request; true if this ended a token-recovery window early.
-    pub fn contacted(&mut self, client: ClientNo, early_end: bool, now: Instant) -> bool {
-        let seen = &mut self.contacted[client as usize];
+    /// Note that `client` reasserted (or, for the mutant that ends the window on any
+    /// contact, was heard from); true if this ended the recovery window early. The window
+    /// never ends before `not_before` (`T` + the allowance).
+    pub fn reasserted(&mut self, client: ClientNo, not_before: Instant, now: Instant) -> bool {
+        let seen = &mut self.reasserted[client as usize];
         if *seen {
             return false;
         }
         *seen = true;
-        self.contacted_count += 1;
+        self.reasserted_count += 1;
         let Some(o) = self.opening.as_mut() else {
             return false;
         };
-        let everyone = self.contacted_count as usize == self.contacted.len();
+        let everyone = self.reasserted_count as usize == self.reasserted.len();
         match o.window_until {
-            Some(end) if early_end && everyone && now < end => {
+            Some(end) if everyone && now < end => {
+                let at = now.max(not_before).min(end);
                 *o = Opening {
-                    window_until: Some(now),
-                    ..Opening::all_at(now)
+                    window_until: Some(at),
+                    ..Opening::all_at(at)
                 };
                 true
             }
@@ -264,6 +271,13 @@ impl Server {
             last_foreign_grant: m.last_foreign_grant,
         };
         let opening = strategy::opening(&self.params, takeover);
+        let floor = takeover.last_foreign_grant + self.params.skew_allowance;
+        let exempt = self.params.recovery == Recovery::Naive
+            || self.params.mutant == Some(Mutant::OpensBeforeOldLeaseEnds);
+        assert!(
+            exempt || opening.grants_nothing_before(floor),
+            "a new master opens before T + the allowance: {opening:?}, T + A = {floor}"
+        );
         self.open(vol, opening, ctx);
     }
 
@@ -277,8 +291,20 @@ impl Server {
         };
         let base = self.volume.version;
         self.append(vol, Update::Begin { pos, base }, true, ctx);
-        ctx.set_timer(crate::cell::params::CATCH_UP_EVERY, Timer::ReplicateTick);
+        let term = vol.master.as_ref().expect("master").term;
+        ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick { term });
         self.announce_openings(vol, ctx);
+    }
+
+    /// Our lease lapsed and came back before anyone held a newer term: serve again at
+    /// once, with the grant table we kept (a sync in progress just goes on).
+    pub(super) fn resume(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let m = vol.master.as_mut().expect("a lapsed master");
+        ctx.output(Output::MasterStart { term: m.term });
+        if m.opening.is_some() {
+            m.announced = Announced::default();
+            self.announce_openings(vol, ctx);
+        }
     }
 
     /// Report each opening when it comes, and set a timer for the next one.
@@ -307,15 +333,6 @@ impl Server {
         due(&mut a.locks, o.locks, Output::LocksOpen, ctx);
         if let Some(at) = next {
             ctx.set_timer_at(at, Timer::Reopen);
-        }
-    }
-
-    /// The grant table the master consults: replicated for quorum, its own otherwise.
-    pub(super) fn grants<'a>(&'a mut self, master: &'a mut Master) -> &'a mut Grants {
-        if strategy::replicates_grants(self.params.recovery) {
-            &mut self.volume.grants
-        } else {
-            &mut master.grants
         }
     }
 

@@ -7,12 +7,14 @@ mod requests;
 mod writes;
 
 use super::election::{Ballot, Election, VoteYes, Yes};
+use super::grants::Grants;
 use super::msg::{Msg, Output, ServerNo, Term, Timer};
 use super::params::Params;
 use super::volume::{Update, Volume};
 use super::{AfsNode, Who, server_node, who};
+use crate::strategy::{self, Mutant};
 pub use master::Master;
-use sim::{Ctx, Instant, NodeId};
+use sim::{Ctx, Duration, Instant, NodeId, Prng};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -26,12 +28,17 @@ pub struct Server {
     pub volume: Volume,
     /// `fs0` starts the run as master with a fresh lease (used at its first boot).
     starts_as_master: bool,
+    /// Draws the phase of the beacon timer at each boot.
+    phases: Prng,
 }
 
 /// What a server loses when it crashes.
 pub struct ServerVol {
     pub booted_at: Instant,
     pub election: Election,
+    /// The read-write site's state while this server is master, and after it lost its
+    /// lease until a newer term appears: a server that wins the lease back first keeps
+    /// its grant table (a lease lapse is not a failover).
     pub master: Option<Master>,
     /// The end of the last master lease this server held since it booted.
     pub held_lease_until: Option<Instant>,
@@ -40,11 +47,8 @@ pub struct ServerVol {
 }
 
 impl Server {
-    pub fn new(no: ServerNo, params: Rc<Params>) -> Server {
-        let first = Term {
-            number: 1,
-            server: 0,
-        };
+    pub fn new(no: ServerNo, params: Rc<Params>, phases: Prng) -> Server {
+        let first = Term::FIRST;
         Server {
             no,
             ballot: Ballot {
@@ -55,6 +59,7 @@ impl Server {
             volume: Volume::new(params.files),
             starts_as_master: no == 0,
             params,
+            phases,
         }
     }
 
@@ -70,7 +75,11 @@ impl Server {
         if std::mem::take(&mut self.starts_as_master) {
             self.start_as_initial_master(&mut vol, ctx);
         }
-        self.beacon(&mut vol, ctx);
+        // Real servers' timers do not tick in lockstep: with no drift, lockstep beacons
+        // would make Ubik's strict comparisons cost a whole extra beacon interval.
+        let beacon = self.params.beacon.as_micros();
+        let phase = Duration::from_micros(self.phases.below(beacon.max(1)));
+        ctx.set_timer(phase, Timer::Beacon);
         vol
     }
 
@@ -87,11 +96,12 @@ impl Server {
             Msg::Vote {
                 round,
                 yes,
-                prev_yes_at,
+                prev_yes_age,
                 term,
             } => {
                 if yes {
-                    let report = VoteYes { prev_yes_at };
+                    let prev_yes_age = prev_yes_age.map(|age| self.vote_age(age, ctx.now()));
+                    let report = VoteYes { prev_yes_age };
                     let vote = Yes {
                         round,
                         voter: peer,
@@ -124,7 +134,7 @@ impl Server {
             Timer::Beacon => self.beacon(vol, ctx),
             Timer::LeaseCheck => self.check_lease(vol, ctx),
             Timer::SyncRetry => self.retry_sync(vol, ctx),
-            Timer::ReplicateTick => self.replicate_tick(vol, ctx),
+            Timer::ReplicateTick { term } => self.replicate_tick(vol, term, ctx),
             Timer::BreakRetry { file } => self.retry_breaks(vol, file, ctx),
             Timer::Reopen => self.announce_openings(vol, ctx),
             _ => unreachable!("client timer {timer:?} on a server"),
@@ -178,7 +188,9 @@ impl Server {
         let vote = Msg::Vote {
             round,
             yes: yes.is_some(),
-            prev_yes_at: yes.and_then(|y| y.prev_yes_at),
+            prev_yes_age: yes
+                .and_then(|y| y.prev_yes_age)
+                .map(|age| self.vote_age(age, now)),
             term: self.ballot.known_term,
         };
         ctx.send(server_node(peer), vote);
@@ -196,39 +208,74 @@ impl Server {
         };
         ctx.output(Output::LeaseWon { round: vote.round });
         ctx.set_timer_at(until, Timer::LeaseCheck);
-        if !was_master && vol.master.is_none() {
-            self.become_master(vol, ctx);
+        if was_master {
+            return;
+        }
+        let won = vol.election.won.expect("elected by a round");
+        let newest = won.max_term.max(self.ballot.known_term);
+        let lapsed = vol.master.as_ref().map(|m| m.term);
+        match lapsed {
+            Some(term)
+                if term >= newest && self.params.mutant != Some(Mutant::LapseForgetsGrants) =>
+            {
+                self.resume(vol, ctx)
+            }
+            _ => {
+                vol.master = None;
+                self.become_master(vol, ctx);
+            }
         }
     }
 
-    /// At the end of a lease: step down if no round renewed it.
+    /// At the end of a lease: stop serving if no round renewed it. The master's state is
+    /// kept until a newer term appears, for a lease won back first.
     fn check_lease(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
-        if vol.master.is_some() && !vol.election.is_master(ctx.now()) {
-            self.step_down(vol, ctx);
+        let now = ctx.now();
+        if vol.election.lease_until.is_some() && !vol.election.is_master(now) {
+            vol.held_lease_until = vol.election.lease_until;
+            vol.election.lease_until = None;
+            ctx.output(Output::MasterEnd);
         }
     }
 
-    fn step_down(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
-        vol.held_lease_until = vol.election.lease_until;
-        vol.election.lease_until = None;
-        vol.master = None;
-        ctx.output(Output::MasterEnd);
-    }
-
-    /// A higher term exists: a master of an older term steps down, and our replica now
-    /// takes updates only from that term on.
+    /// A higher term exists: a master of an older term steps down for good, and our
+    /// replica now takes updates only from that term on.
     fn learn_term(&mut self, vol: &mut ServerVol, term: Term, ctx: &mut SCtx) {
         if term <= self.ballot.known_term {
             return;
         }
         self.ballot.known_term = term;
         if vol.master.as_ref().is_some_and(|m| m.term < term) {
-            self.step_down(vol, ctx);
+            if vol.election.lease_until.is_some() {
+                vol.held_lease_until = vol.election.lease_until;
+                vol.election.lease_until = None;
+                ctx.output(Output::MasterEnd);
+            }
+            vol.master = None;
+        }
+    }
+
+    /// An age in a vote, as the voter sends it and the candidate reads it; the mutant
+    /// that forgets ages sends the voter's clock reading and reads it on the candidate's.
+    fn vote_age(&self, age: Duration, now: Instant) -> Duration {
+        match self.params.mutant {
+            Some(Mutant::VoteCarriesReading) => now.saturating_since(Instant::ZERO + age),
+            _ => age,
         }
     }
 
     /// Whether we are the master and our lease is valid now.
     fn serving_master(&self, vol: &ServerVol, now: Instant) -> bool {
         vol.master.is_some() && vol.election.is_master(now)
+    }
+
+    /// The grant table the master consults: replicated for quorum, its own otherwise.
+    pub(super) fn table<'a>(&'a mut self, vol: &'a mut ServerVol) -> &'a mut Grants {
+        let m = vol.master.as_mut().expect("master");
+        if strategy::replicates_grants(self.params.recovery) {
+            &mut self.volume.grants
+        } else {
+            &mut m.grants
+        }
     }
 }

@@ -200,12 +200,16 @@ impl Server {
     /// that did not catch up since the last tick (a lost message, or a replica that was
     /// down): resend what they miss from the log, or a whole replica if the log no longer
     /// reaches back that far (at most once per back-off, in case they are still down).
-    pub(super) fn replicate_tick(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+    pub(super) fn replicate_tick(&mut self, vol: &mut ServerVol, term: Term, ctx: &mut SCtx) {
         let now = ctx.now();
+        // Each master's ticks name its term: a tick of an earlier master stops here.
+        if vol.master.as_ref().is_none_or(|m| m.term != term) {
+            return;
+        }
+        ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick { term });
         if !self.serving_master(vol, now) {
             return;
         }
-        ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick);
         let m = vol.master.as_mut().expect("master");
         if now >= m.repl.next_async_ship {
             m.repl.next_async_ship = now + ASYNC_REPLICATE_EVERY;

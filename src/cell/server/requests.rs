@@ -30,7 +30,7 @@ impl Server {
                 ctx.send(to, Msg::LocateReply { req, master });
             }
             Msg::Probe { req } => {
-                self.note_contact(vol, client, ctx);
+                self.note_contact_mutant(vol, client, ctx);
                 let term = vol.master.as_ref().map(|m| m.term);
                 let term = term.filter(|_| self.serving_master(vol, now));
                 ctx.send(to, Msg::ProbeReply { req, term });
@@ -43,7 +43,11 @@ impl Server {
                 }
             }
             Msg::Store { req, write, replay } => {
-                let asked = if replay { Asked::Replay } else { Asked::Store };
+                let asked = if replay.is_some() {
+                    Asked::Replay
+                } else {
+                    Asked::Store
+                };
                 if self.admit(vol, client, req, asked, ctx) {
                     let queued = Queued::Store {
                         client,
@@ -102,7 +106,7 @@ impl Server {
             refuse(ctx, Refusal::NotMaster(hint), None);
             return false;
         }
-        self.note_contact(vol, client, ctx);
+        self.note_contact_mutant(vol, client, ctx);
         let m = vol.master.as_ref().expect("serving master");
         let granting = matches!(asked, Asked::Fetch | Asked::Lock);
         let mutant_grants = self.params.mutant == Some(Mutant::TokenGrantsInWindow) && granting;
@@ -120,20 +124,31 @@ impl Server {
         open
     }
 
-    fn note_contact(&mut self, vol: &mut ServerVol, client: ClientNo, ctx: &mut SCtx) {
+    /// The mutant that ends token recovery's window on any contact counts every request
+    /// and probe as a reassertion.
+    fn note_contact_mutant(&mut self, vol: &mut ServerVol, client: ClientNo, ctx: &mut SCtx) {
+        if self.params.mutant == Some(Mutant::WindowEndsOnContact) {
+            self.note_reassertion(vol, client, ctx);
+        }
+    }
+
+    /// `client` reasserted in the window: with `end_window_when_all_reasserted`, the
+    /// window ends once every client has (never before `T` + the allowance).
+    fn note_reassertion(&mut self, vol: &mut ServerVol, client: ClientNo, ctx: &mut SCtx) {
         let now = ctx.now();
-        let early = self.params.end_window_when_all_reasserted;
-        if !self.serving_master(vol, now) {
+        if !self.params.end_window_when_all_reasserted || !self.serving_master(vol, now) {
             return;
         }
+        let floor = self.params.skew_allowance;
         let m = vol.master.as_mut().expect("serving master");
-        if m.contacted(client, early, now) {
+        let not_before = m.last_foreign_grant + floor;
+        if m.reasserted(client, not_before, now) {
             self.announce_openings(vol, ctx);
         }
     }
 
-    /// A fetch the file's line lets through: grant a callback and answer (once a
-    /// majority holds the grant, for the quorum strategy).
+    /// A fetch the file's line lets through: grant a callback (none before the strategy
+    /// grants them) and answer, once a majority holds the grant for the quorum strategy.
     pub(super) fn grant_fetch(
         &mut self,
         vol: &mut ServerVol,
@@ -143,37 +158,40 @@ impl Server {
         ctx: &mut SCtx,
     ) {
         let now = ctx.now();
-        let mut master = vol.master.take().expect("master");
-        let holders = self.grants(&mut master).count_others(file, client, now);
-        let grant = self.params.callback.grant(now, holders);
-        let term = master.term;
-        if !strategy::replicates_grants(self.recovery()) {
-            self.grants(&mut master)
-                .add_callback(file, client, grant.server_expiry);
+        let m = vol.master.as_ref().expect("master");
+        let term = m.term;
+        let granting = m.opening.is_some_and(|o| now >= o.callbacks);
+        let replicated = strategy::replicates_grants(self.recovery());
+        let margin = self.params.callback_margin();
+        let holders = self.table(vol).count_others(file, client, now);
+        let grant = self.params.callback.grant(now, holders, margin);
+        if granting && !replicated {
+            self.table(vol)
+                .add_callback(file, client, grant.server_expiry, req);
         }
-        vol.master = Some(master);
-        let version = self.volume.files[file as usize].current;
+        let write = self.volume.files[file as usize].current.write;
         let msg = Msg::FetchOk {
             req,
             term,
             file,
-            version,
-            callback: grant.client_lifetime,
+            write,
+            callback: if granting {
+                grant.client_lifetime
+            } else {
+                Duration::ZERO
+            },
         };
-        if strategy::replicates_grants(self.recovery()) {
+        if granting && replicated {
             let pos = self.next_pos(vol);
             let left = grant.server_expiry - now;
-            self.append(
-                vol,
-                Update::Callback {
-                    pos,
-                    file,
-                    client,
-                    left,
-                },
-                true,
-                ctx,
-            );
+            let update = Update::Callback {
+                pos,
+                file,
+                client,
+                left,
+                req,
+            };
+            self.append(vol, update, true, ctx);
             // The file stays free: a write that comes meanwhile breaks this callback (the
             // table has it already), and the client drops a grant a break overtook.
             self.reply_when_committed(vol, pos.seq, client, msg, ctx);
@@ -182,6 +200,8 @@ impl Server {
         }
     }
 
+    /// Grant or renew a lock if no other client's conflicts; the server keeps it the
+    /// allowance longer than the client counts it.
     fn lock(
         &mut self,
         vol: &mut ServerVol,
@@ -193,28 +213,19 @@ impl Server {
     ) {
         let client = lock.client;
         let now = ctx.now();
-        let lease = self.params.lock_lease;
+        let left = self.params.lock_lease + self.params.skew_allowance;
         let to = client_node(client, self.params.servers);
-        let mut master = vol.master.take().expect("master");
-        let term = master.term;
-        let allowed = self.grants(&mut master).lock_allowed(file, lock, mode, now);
+        let term = vol.master.as_ref().expect("master").term;
+        let allowed = self.table(vol).lock_allowed(file, lock, mode, now);
         let replicated = strategy::replicates_grants(self.recovery());
-        if allowed && !replicated {
-            self.grants(&mut master)
-                .set_lock(file, lock, mode, now + lease);
-        }
-        vol.master = Some(master);
         if !allowed {
-            let why = Refusal::LockConflict;
-            ctx.send(
-                to,
-                Msg::Refused {
-                    req,
-                    why,
-                    asked: Asked::Lock,
-                    term: Some(term),
-                },
-            );
+            let refused = Msg::Refused {
+                req,
+                why: Refusal::LockConflict,
+                asked: Asked::Lock,
+                term: Some(term),
+            };
+            ctx.send(to, refused);
         } else if replicated {
             let pos = self.next_pos(vol);
             let update = Update::Lock {
@@ -222,12 +233,13 @@ impl Server {
                 file,
                 lock,
                 mode,
-                left: lease,
+                left,
             };
             self.append(vol, update, true, ctx);
             let msg = Msg::LockOk { req, term };
             self.reply_when_committed(vol, pos.seq, client, msg, ctx);
         } else {
+            self.table(vol).set_lock(file, lock, mode, now + left);
             ctx.send(to, Msg::LockOk { req, term });
         }
     }
@@ -241,13 +253,12 @@ impl Server {
             let pos = self.next_pos(vol);
             self.append(vol, Update::Unlock { pos, file, lock }, true, ctx);
         } else {
-            let mut master = vol.master.take().expect("master");
-            self.grants(&mut master).unlock(file, lock);
-            vol.master = Some(master);
+            self.table(vol).unlock(file, lock);
         }
     }
 
-    /// Token recovery: rebuild the grant table from what a client says it holds.
+    /// Token recovery: rebuild the grant table from what a client says it holds, in the
+    /// window; an empty reassertion still counts towards ending it early.
     fn reassert(
         &mut self,
         vol: &mut ServerVol,
@@ -258,20 +269,16 @@ impl Server {
     ) {
         let now = ctx.now();
         let skew = self.params.skew_allowance;
-        let mut master = vol.master.take().expect("master");
-        let term = master.term;
-        let accepted = master.in_window(now);
+        let m = vol.master.as_ref().expect("master");
+        let term = m.term;
+        let accepted = m.in_window(now);
         let mut rejected = Vec::new();
         for token in tokens.iter().filter(|_| accepted) {
             match *token {
-                Token::Callback {
-                    file,
-                    version,
-                    left,
-                } => {
-                    if self.volume.files[file as usize].current == version {
-                        self.grants(&mut master)
-                            .add_callback(file, client, now + left + skew);
+                Token::Callback { file, write, left } => {
+                    if self.volume.files[file as usize].current.write == write {
+                        self.table(vol)
+                            .add_callback(file, client, now + left + skew, req);
                     } else {
                         rejected.push(file);
                     }
@@ -283,12 +290,11 @@ impl Server {
                     lock,
                 } => {
                     debug_assert_eq!(lock.client, client);
-                    self.grants(&mut master)
+                    self.table(vol)
                         .set_lock(file, lock, mode, now + left + skew);
                 }
             }
         }
-        vol.master = Some(master);
         let reply = Msg::ReassertReply {
             req,
             term,
@@ -296,6 +302,9 @@ impl Server {
             rejected,
         };
         ctx.send(client_node(client, self.params.servers), reply);
+        if accepted {
+            self.note_reassertion(vol, client, ctx);
+        }
     }
 
     /// Answer a grant once a majority holds it (the quorum strategy's rule).
@@ -319,7 +328,7 @@ impl Server {
         vol: &ServerVol,
         req: Req,
         write: WriteId,
-        pos: Pos,
+        place: Pos,
         durable: bool,
         callback: Duration,
     ) -> Msg {
@@ -327,7 +336,7 @@ impl Server {
             req,
             term: vol.master.as_ref().expect("master").term,
             write,
-            pos,
+            place,
             durable,
             callback,
         }
@@ -340,12 +349,12 @@ impl Server {
         client: ClientNo,
         req: Req,
         write: WriteId,
-        pos: Pos,
+        place: Pos,
         durable: bool,
         callback: Duration,
         ctx: &mut SCtx,
     ) {
-        let msg = self.store_ok(vol, req, write, pos, durable, callback);
+        let msg = self.store_ok(vol, req, write, place, durable, callback);
         ctx.send(client_node(client, self.params.servers), msg);
     }
 }

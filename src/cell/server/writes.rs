@@ -2,15 +2,22 @@
 //! callback on the file (waiting out a holder that does not answer until its callback
 //! must have expired), then is applied, replicated and acknowledged per `durability`.
 //! Fetches and writes that arrive meanwhile queue behind it.
+//!
+//! A replay (a write a previous master acknowledged but may not have made durable)
+//! takes the place in the file's history that its first master gave it: it becomes the
+//! file's content only if nothing that followed it is there already, and breaks
+//! callbacks only then. A retry or replay of a write this master already holds is
+//! answered once that write is committed, so an answer never claims more than a
+//! majority holds.
 
 use super::replica::Waiter;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
-use crate::cell::msg::{Asked, ClientNo, FileNo, Msg, Refusal, Req, Timer, WriteId};
-use crate::cell::params::BREAK_RETRY;
+use crate::cell::msg::{ClientNo, FileNo, Msg, Pos, Req, Timer, WriteId};
+use crate::cell::params::{ABANDONED_AFTER, BREAK_RETRY};
 use crate::cell::volume::Update;
 use crate::scenario::Durability;
-use crate::strategy;
+use crate::strategy::{self, Mutant};
 use sim::{Duration, Instant, TimerId};
 use std::collections::VecDeque;
 
@@ -24,15 +31,28 @@ pub enum Queued {
         client: ClientNo,
         req: Req,
         write: WriteId,
-        replay: bool,
+        /// A replay's place in the file's history.
+        replay: Option<Pos>,
     },
+}
+
+impl Queued {
+    /// Whether `other` asks for the same thing from the same client (a retry).
+    fn same_as(&self, other: &Queued) -> bool {
+        match (self, other) {
+            (Queued::Fetch { client: a, .. }, Queued::Fetch { client: b, .. }) => a == b,
+            (Queued::Store { write: a, .. }, Queued::Store { write: b, .. }) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// One file's place in line at the master.
 #[derive(Default)]
 pub struct FileSlot {
     busy: Option<Busy>,
-    queue: VecDeque<Queued>,
+    /// Requests waiting, with when each (or its client's latest retry of it) arrived.
+    queue: VecDeque<(Instant, Queued)>,
 }
 
 enum Busy {
@@ -42,6 +62,7 @@ enum Busy {
         client: ClientNo,
         req: Req,
         write: WriteId,
+        replay: Option<Pos>,
         holders: Vec<(ClientNo, Instant)>,
         retry: TimerId,
     },
@@ -61,7 +82,14 @@ impl Server {
         let m = vol.master.as_mut().expect("master");
         let slot = &mut m.files[file as usize];
         if slot.busy.is_some() {
-            slot.queue.push_back(queued);
+            // A client's retry takes its earlier request's place in line (Rx sees a
+            // retransmission, not a new call): a slow file never queues up duplicates
+            // that clients have long given up on.
+            let now = ctx.now();
+            match slot.queue.iter_mut().find(|(_, q)| q.same_as(&queued)) {
+                Some(earlier) => *earlier = (now, queued),
+                None => slot.queue.push_back((now, queued)),
+            }
             return;
         }
         match queued {
@@ -75,16 +103,22 @@ impl Server {
         }
     }
 
-    /// The file is free again: serve whoever is next in line.
+    /// The file is free again: serve whoever is next in line, passing over requests
+    /// their clients stopped retrying (as an Rx server aborts a call whose client has
+    /// gone quiet), so a file that fell behind never works through abandoned requests.
     pub(super) fn file_done(&mut self, vol: &mut ServerVol, file: FileNo, ctx: &mut SCtx) {
         let Some(m) = vol.master.as_mut() else { return };
         let slot = &mut m.files[file as usize];
         slot.busy = None;
-        while let Some(next) = vol
+        let now = ctx.now();
+        while let Some((arrived, next)) = vol
             .master
             .as_mut()
             .and_then(|m| m.files[file as usize].queue.pop_front())
         {
+            if now.saturating_since(arrived) > ABANDONED_AFTER {
+                continue;
+            }
             self.on_file(vol, file, next, ctx);
             let busy = vol
                 .master
@@ -102,49 +136,34 @@ impl Server {
         client: ClientNo,
         req: Req,
         write: WriteId,
-        replay: bool,
+        replay: Option<Pos>,
         ctx: &mut SCtx,
     ) {
         if self.volume.has(write) {
-            // A retry or replay of a write we already hold: answer, do not apply twice.
-            let pos = match self.volume.position_of(write) {
-                Some(pos) => pos,
-                // A replay is told only whether it is durable: the whole history so far
-                // bounds where it went.
-                None if replay => self.volume.version,
-                // Where it went is forgotten: refuse until the client gives the write up.
-                None => {
-                    let m = vol.master.as_ref().expect("master");
-                    let msg = Msg::Refused {
-                        req,
-                        why: Refusal::Recovering,
-                        term: Some(m.term),
-                        asked: Asked::Store,
-                    };
-                    ctx.send(client_node(client, self.params.servers), msg);
-                    return;
-                }
-            };
-            let durable = vol
-                .master
-                .as_ref()
-                .is_some_and(|m| m.repl_committed(pos.seq));
-            self.reply_store(vol, client, req, write, pos, durable, Duration::ZERO, ctx);
+            self.answer_held_write(vol, client, req, write, ctx);
             return;
         }
+        // The mutant applies a replay as a new write, wherever it belongs.
+        let replay = replay.filter(|_| self.params.mutant != Some(Mutant::ReplayTakesNewPlace));
+        // A replay that something newer followed is recorded, not made the content: no
+        // holder needs to drop its copy.
+        let leads = replay.is_none_or(|place| self.volume.would_lead(write.file, place));
         let now = ctx.now();
-        let skew = self.params.skew_allowance;
         let file = write.file;
-        let mut master = vol.master.take().expect("master");
-        let holders: Vec<(ClientNo, Instant)> = self
-            .grants(&mut master)
-            .others(file, client, now)
-            .into_iter()
-            .map(|(c, expiry)| (c, expiry + skew))
-            .collect();
-        vol.master = Some(master);
+        // A fresh write spares its writer's callback if established before the write was
+        // sent; the mutant spares it always, as AFS does for the writer.
+        let writer = match (replay, self.params.mutant) {
+            (Some(_), _) => None,
+            (None, Some(Mutant::WriterCallbackKept)) => Some((client, Req::MAX)),
+            (None, _) => Some((client, req)),
+        };
+        let holders = if leads {
+            self.table(vol).to_break(file, writer, now)
+        } else {
+            Vec::new()
+        };
         if holders.is_empty() {
-            self.apply_write(vol, client, req, write, ctx);
+            self.apply_write(vol, client, req, (write, replay), ctx);
             return;
         }
         for &(holder, _) in &holders {
@@ -159,9 +178,38 @@ impl Server {
             client,
             req,
             write,
+            replay,
             holders,
             retry,
         });
+    }
+
+    /// A retry or replay of a write this master holds: answer it, as durable, once the
+    /// write is committed (at once if it is). Where it went in this term's log is known
+    /// for a client's latest writes; otherwise everything applied so far is waited for.
+    fn answer_held_write(
+        &mut self,
+        vol: &mut ServerVol,
+        client: ClientNo,
+        req: Req,
+        write: WriteId,
+        ctx: &mut SCtx,
+    ) {
+        let term = vol.master.as_ref().expect("master").term;
+        let applied = self.volume.applied(write);
+        let seq = match applied {
+            Some(a) if a.pos.term == term => a.pos.seq,
+            _ => self.volume.version.seq,
+        };
+        let place = applied.map_or(self.volume.version, |a| a.place);
+        if self.params.mutant == Some(Mutant::RetryAckedBeforeCommit) {
+            let durable = vol.master.as_ref().is_some_and(|m| m.repl_committed(seq));
+            let msg = self.store_ok(vol, req, write, place, durable, Duration::ZERO);
+            ctx.send(client_node(client, self.params.servers), msg);
+            return;
+        }
+        let msg = self.store_ok(vol, req, write, place, true, Duration::ZERO);
+        self.when_committed(vol, seq, Waiter::Reply { client, msg }, ctx);
     }
 
     pub(super) fn on_break_ack(
@@ -187,9 +235,7 @@ impl Server {
             return;
         }
         holders.retain(|&(c, _)| c != client);
-        let mut master = vol.master.take().expect("master");
-        self.grants(&mut master).remove_callback(file, client);
-        vol.master = Some(master);
+        self.table(vol).remove_callback(file, client);
         self.maybe_apply(vol, file, ctx);
     }
 
@@ -236,6 +282,7 @@ impl Server {
             client,
             req,
             write,
+            replay,
             retry,
             ..
         }) = slot.busy.take()
@@ -243,17 +290,17 @@ impl Server {
             unreachable!("checked above")
         };
         ctx.cancel_timer(retry);
-        self.apply_write(vol, client, req, write, ctx);
+        self.apply_write(vol, client, req, (write, replay), ctx);
     }
 
-    /// Every other callback is gone: apply the write, replicate it, answer per
-    /// `durability`, and give the writer a callback of its own.
+    /// Every other callback is gone: apply the write (at its own place, or a replay's),
+    /// replicate it, answer per `durability`, and give a fresh write's writer a callback.
     fn apply_write(
         &mut self,
         vol: &mut ServerVol,
         client: ClientNo,
         req: Req,
-        write: WriteId,
+        (write, replay): (WriteId, Option<Pos>),
         ctx: &mut SCtx,
     ) {
         let now = ctx.now();
@@ -261,39 +308,39 @@ impl Server {
         let quorum_grants = strategy::replicates_grants(self.recovery());
         let durable_now = self.params.durability == Durability::Quorum;
         let pos = self.next_pos(vol);
-        let mut master = vol.master.take().expect("master");
-        let holders = self.grants(&mut master).holders(file, now);
-        let grant = self.params.callback.grant(now, holders);
-        vol.master = Some(master);
-        // A replicated grant must commit before it counts: an async write is answered
-        // before that, so it comes without a callback.
-        let callback = if quorum_grants && !durable_now {
-            None
-        } else {
-            Some(grant)
-        };
+        let place = replay.unwrap_or(pos);
+        let leads = self.volume.would_lead(file, place);
+        let holders = self.table(vol).holders(file, now);
+        let grant = self
+            .params
+            .callback
+            .grant(now, holders, self.params.callback_margin());
+        // A replica holds a replicated grant only once it commits: an async write is
+        // answered before that, so it comes without a callback; so does a replay.
+        let callback = (replay.is_none() && (durable_now || !quorum_grants)).then_some(grant);
         let update = Update::Write {
             pos,
             write,
+            place,
             callback: callback
                 .filter(|_| quorum_grants)
-                .map(|g| g.server_expiry - now),
+                .map(|g| (g.server_expiry - now, req)),
         };
         self.append(vol, update, false, ctx);
-        let mut master = vol.master.take().expect("master");
-        if let Some(g) = callback.filter(|_| !quorum_grants) {
-            let grants = self.grants(&mut master);
-            grants.keep_only_callback(file, client);
-            grants.add_callback(file, client, g.server_expiry);
+        if !quorum_grants && leads {
+            let table = self.table(vol);
+            table.clear_callbacks(file);
+            if let Some(g) = callback {
+                table.add_callback(file, client, g.server_expiry, req);
+            }
         }
-        vol.master = Some(master);
         let lifetime = callback.map_or(Duration::ZERO, |g| g.client_lifetime);
         if durable_now {
-            let msg = self.store_ok(vol, req, write, pos, true, lifetime);
+            let msg = self.store_ok(vol, req, write, place, true, lifetime);
             self.when_committed(vol, pos.seq, Waiter::Reply { client, msg }, ctx);
             self.busy_until_committed(vol, file, pos.seq, ctx);
         } else {
-            self.reply_store(vol, client, req, write, pos, false, lifetime, ctx);
+            self.reply_store(vol, client, req, write, place, false, lifetime, ctx);
             self.when_committed(vol, pos.seq, Waiter::Durable { client, write }, ctx);
             self.file_done(vol, file, ctx);
         }

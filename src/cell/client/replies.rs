@@ -1,0 +1,203 @@
+//! Answers to a client's operations: data and callbacks from fetches, acknowledgements of
+//! writes, refusals, and what a reply's term tells about a new master.
+
+use super::{CCtx, Cached, Client, ClientVol, Current, Purpose};
+use crate::cell::msg::{FileNo, OpKind, OpResult, Pos, Refusal, Req, Term, WriteId};
+use crate::strategy::{self, Mutant};
+use sim::{Duration, Instant};
+
+impl Client {
+    /// Whether a reply of `term` comes from a master older than one we have heard of: it
+    /// may predate what the newer master did, so it grants nothing and tells no data.
+    fn older_term(&self, v: &ClientVol, term: Term) -> bool {
+        self.params.mutant != Some(Mutant::TrustsOlderTerm) && v.term.is_some_and(|t| t > term)
+    }
+
+    /// Ask again for the operation a call was made for: its answer was not to be trusted.
+    fn ask_again(v: &mut ClientVol, purpose: Option<Purpose>) {
+        if let Some(Purpose::Op(file)) = purpose
+            && let Some(op) = v.active.get_mut(&file)
+        {
+            op.in_flight = false;
+        }
+    }
+
+    /// When a callback granted in answer to a request sent at `sent` expires on our
+    /// clock: counted from the sending, and void if we cannot date the request or a break
+    /// for the file arrived since (the master may have broken this very grant).
+    fn callback_expiry(
+        v: &ClientVol,
+        file: FileNo,
+        sent: Option<Instant>,
+        callback: Duration,
+    ) -> Option<Instant> {
+        let sent = sent?;
+        let broken = v.breaks.iter().any(|&(f, at)| f == file && at >= sent);
+        (!callback.is_zero() && !broken).then(|| sent + callback)
+    }
+
+    /// Keep the file under its callback, or forget it if there is none.
+    fn cache(v: &mut ClientVol, file: FileNo, write: Option<WriteId>, expiry: Option<Instant>) {
+        match expiry {
+            Some(expiry) => {
+                v.cache.insert(file, Cached { write, expiry });
+                v.callbacks_until = Some(v.callbacks_until.map_or(expiry, |u| u.max(expiry)));
+            }
+            None => {
+                v.cache.remove(&file);
+            }
+        }
+    }
+
+    pub(super) fn on_fetch_ok(
+        &mut self,
+        v: &mut ClientVol,
+        req: Req,
+        term: Term,
+        (file, write): (FileNo, Option<WriteId>),
+        callback: Duration,
+        ctx: &mut CCtx,
+    ) {
+        let call = self.answered(v, req, ctx);
+        if self.older_term(v, term) {
+            Self::ask_again(v, call.map(|c| c.purpose));
+            return;
+        }
+        self.see_term(v, term, ctx);
+        self.heard_master(v);
+        // A late answer to an earlier attempt of this read still answers it (it was
+        // served after the read began), but only a dated one grants a callback; an
+        // answer to an earlier read of the file may be older than what this one must see.
+        let this_read = |op: &Current| {
+            op.q.kind == OpKind::Read && op.first_req.is_some_and(|first| req >= first)
+        };
+        if !v.active.get(&file).is_some_and(this_read) {
+            return;
+        }
+        let expiry = Self::callback_expiry(v, file, call.map(|c| c.sent), callback);
+        Self::cache(v, file, write, expiry);
+        let result = OpResult::Read {
+            write,
+            cached: false,
+        };
+        self.complete(v, file, result, ctx);
+    }
+
+    /// A write is acknowledged: even by an older master's term it took effect, but then
+    /// its callback is not trusted.
+    pub(super) fn on_store_ok(
+        &mut self,
+        v: &mut ClientVol,
+        req: Req,
+        term: Term,
+        (write, place, durable): (WriteId, Pos, bool),
+        callback: Duration,
+        ctx: &mut CCtx,
+    ) {
+        let call = self.answered(v, req, ctx);
+        let older = self.older_term(v, term);
+        if !older {
+            self.see_term(v, term, ctx);
+            self.heard_master(v);
+        }
+        if durable {
+            self.undurable.retain(|&(w, _)| w != write);
+        }
+        if let Some(Purpose::Replay(w)) = call.as_ref().map(|c| c.purpose) {
+            if v.replays.front().is_some_and(|&(r, _)| r == w) {
+                v.replays.pop_front();
+            }
+            return;
+        }
+        if v.active
+            .get(&write.file)
+            .is_none_or(|op| op.q.write != Some(write))
+        {
+            return;
+        }
+        let expiry =
+            Self::callback_expiry(v, write.file, call.map(|c| c.sent), callback).filter(|_| !older);
+        Self::cache(v, write.file, Some(write), expiry);
+        let keeps = self.params.client_keeps_until_durable
+            && self.params.mutant != Some(Mutant::ClientDropsUndurable);
+        if !durable && keeps {
+            self.undurable.push((write, place));
+        }
+        self.complete(v, write.file, OpResult::Write { durable }, ctx);
+    }
+
+    pub(super) fn on_refused(
+        &mut self,
+        v: &mut ClientVol,
+        req: Req,
+        why: Refusal,
+        term: Option<Term>,
+        ctx: &mut CCtx,
+    ) {
+        let call = self.answered(v, req, ctx);
+        if let Some(t) = term {
+            self.see_term(v, t, ctx);
+        }
+        let purpose = call.map(|c| c.purpose);
+        let op_file = match purpose {
+            Some(Purpose::Op(file)) => {
+                if let Some(op) = v.active.get_mut(&file) {
+                    op.in_flight = false;
+                }
+                Some(file)
+            }
+            _ => None,
+        };
+        match why {
+            Refusal::NotMaster(hint) => {
+                v.master = hint.filter(|&h| Some(h) != v.master);
+                if v.master.is_none() {
+                    self.back_off(v, ctx);
+                }
+            }
+            Refusal::Recovering | Refusal::LockConflict => {
+                self.heard_master(v);
+                match (purpose, op_file) {
+                    (_, Some(file)) => self.retry_op_later(v, file, ctx),
+                    (Some(Purpose::Renew { file }), None) if why == Refusal::LockConflict => {
+                        self.lose_lock(v, file, ctx)
+                    }
+                    _ => self.back_off(v, ctx),
+                }
+            }
+        }
+    }
+
+    /// A term newer than any we knew: a new master. Owe it our un-durable writes, and
+    /// (token recovery) a reassertion, an empty one if we hold nothing: it completes our
+    /// recovery, so it goes after the replays.
+    pub(super) fn see_term(&mut self, v: &mut ClientVol, term: Term, _ctx: &mut CCtx) {
+        if v.term.is_some_and(|t| t >= term) {
+            return;
+        }
+        v.term = Some(term);
+        if strategy::clients_reassert(self.params.recovery) {
+            v.reassert_to = Some(term);
+        }
+        v.replays = self.undurable.iter().copied().collect();
+    }
+
+    pub(super) fn lock_op_granted(
+        &mut self,
+        v: &mut ClientVol,
+        file: FileNo,
+        sent: Instant,
+        ctx: &mut CCtx,
+    ) {
+        let Some(op) = v.active.get(&file).filter(|op| op.q.kind == OpKind::Lock) else {
+            return;
+        };
+        let (mode, probe) = (op.q.mode, op.q.probe);
+        let id = op.lock.expect("a lock op has its lock");
+        self.hold_lock(v, file, (id, mode), sent, !probe, ctx);
+        self.complete(v, file, OpResult::Lock, ctx);
+        if probe {
+            self.release_lock(v, file, ctx);
+        }
+    }
+}
