@@ -4,6 +4,7 @@
 //! it also writes every operation out for outside checkers.
 
 pub mod jsonl;
+pub mod replay;
 
 use crate::cell::msg::{ClientNo, FileNo, OpKind, OpResult, Output, WriteId};
 use crate::cell::{AfsNode, Who, who};

@@ -112,15 +112,22 @@ pub fn scenario_as_run(scenario: &Scenario, seed: u64) -> Scenario {
     s
 }
 
-/// How long after `duration_s` the liveness phase runs: an election, the strategy's own
-/// wait, the end of locks still held from the workload (released after `lock_hold_s`,
-/// or a lock lease after a holder crashed or its release was lost), and an operation
-/// deadline.
+/// How long after `duration_s` the liveness phase runs: an election, the skew allowance
+/// (no new master grants before `T` + the allowance), the strategy's own wait, the end of
+/// locks still held from the workload (one still being acquired when the workload
+/// stopped, then held `lock_hold_s`, or kept by the master a lock lease and the allowance
+/// after its last renewal when its release was lost or its holder crashed), and an
+/// operation deadline with a back-off to retry in.
 pub fn liveness_phase(params: &Params) -> Duration {
     let election = params.master_lease + params.vote_wait + params.beacon * 2;
     let w = &params.workload;
-    let locks = w.lock_hold.max(params.lock_lease);
-    election + strategy::longest_wait(params) + locks + w.op_deadline
+    let locks = w.op_deadline + w.lock_hold.max(params.lock_lease + params.skew_allowance);
+    election
+        + params.skew_allowance
+        + strategy::longest_wait(params)
+        + locks
+        + w.op_deadline
+        + crate::cell::params::BACKOFF_MAX
 }
 
 pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
