@@ -138,6 +138,9 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
             return Some(corpus("lapse-keeps-grants.json", "lease timeout"));
         }
         Mutant::WriterCallbackKept => return Some(corpus("writer-race.json", "lease timeout")),
+        Mutant::WindowRunsThroughLapse => {
+            return Some(corpus("window-through-lapse.json", "token recovery"));
+        }
         // Their harm is out of the checkers' reach today: see tests/mutant_rules.rs.
         Mutant::OpensBeforeOldLeaseEnds | Mutant::RetryAckedBeforeCommit => return None,
         // A handler-level test shows the rule (tests/mutant_rules.rs); the corpus's

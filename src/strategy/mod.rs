@@ -54,6 +54,19 @@ impl Opening {
         }
     }
 
+    /// What was still to come at `from` comes `by` later (a recovery window the master
+    /// could not serve through, because its lease lapsed).
+    pub fn postponed(self, from: Instant, by: sim::Duration) -> Opening {
+        let later = |t: Instant| if t > from { t + by } else { t };
+        Opening {
+            reads: later(self.reads),
+            callbacks: later(self.callbacks),
+            writes: later(self.writes),
+            locks: later(self.locks),
+            window_until: self.window_until.map(later),
+        }
+    }
+
     /// Whether nothing is granted before `floor`.
     pub fn grants_nothing_before(&self, floor: Instant) -> bool {
         self.not_before(floor) == *self

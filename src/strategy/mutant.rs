@@ -49,10 +49,13 @@ pub enum Mutant {
     /// breaks a writer's callback: a write whose acknowledgement never arrives, or a
     /// fetch sent after giving up on it that overtakes it, leaves an older copy trusted.
     WriterCallbackKept,
+    /// A recovery window runs on through a lease lapse of its master, so clients that
+    /// could not be served then never get to reassert.
+    WindowRunsThroughLapse,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 15] = [
+    pub const ALL: [Mutant; 16] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -68,5 +71,6 @@ impl Mutant {
         Mutant::VoteCarriesReading,
         Mutant::LapseForgetsGrants,
         Mutant::WriterCallbackKept,
+        Mutant::WindowRunsThroughLapse,
     ];
 }

@@ -298,13 +298,23 @@ impl Server {
 
     /// Our lease lapsed and came back before anyone held a newer term: serve again at
     /// once, with the grant table we kept (a sync in progress just goes on).
+    /// A recovery window the lapse interrupted resumes where it stopped: clients get all
+    /// of it to reassert in, not what is left after a time they could not be served.
     pub(super) fn resume(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let now = ctx.now();
+        let lapsed = vol.held_lease_until;
         let m = vol.master.as_mut().expect("a lapsed master");
         ctx.output(Output::MasterStart { term: m.term });
-        if m.opening.is_some() {
-            m.announced = Announced::default();
-            self.announce_openings(vol, ctx);
+        let Some(o) = m.opening.as_mut() else {
+            return;
+        };
+        let postpones = self.params.mutant != Some(Mutant::WindowRunsThroughLapse);
+        let interrupted = |at: &Instant| o.window_until.is_some_and(|end| end > *at);
+        if let Some(from) = lapsed.filter(interrupted).filter(|_| postpones) {
+            *o = o.postponed(from, now.saturating_since(from));
         }
+        m.announced = Announced::default();
+        self.announce_openings(vol, ctx);
     }
 
     /// Report each opening when it comes, and set a timer for the next one.
