@@ -2,6 +2,7 @@
 //! shrunk to reproducers.
 
 use super::Failure;
+use super::out::{say, say_raw};
 use super::run::{load_all, seed_for};
 use super::sweep::seeds_line;
 use crate::batch;
@@ -44,14 +45,14 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
     let seeds = first_seeds(&args, &scenarios)?;
     let lines: Vec<String> = seeds.iter().map(|(_, list)| seeds_line(list)).collect();
     match &lines[..] {
-        [one] => println!("{one}"),
+        [one] => say!("{one}")?,
         _ => {
             let named: Vec<String> = lines
                 .iter()
                 .zip(&scenarios)
                 .map(|(l, s)| format!("{l} ({})", s.name))
                 .collect();
-            println!("{}", named.join(" "));
+            say!("{}", named.join(" "))?;
         }
     }
     let threads = args.jobs.map_or_else(batch::default_jobs, |j| j as usize);
@@ -136,7 +137,7 @@ fn whole(
     out: &Path,
 ) -> Result<bool, Failure> {
     let count = settings.seeds.count as usize;
-    println!("{}", describe(scenario, &settings, count, threads));
+    say!("{}", describe(scenario, &settings, count, threads))?;
     let bar = batch::progress_bar(count, &scenario.name);
     let report = seedcheck::check_with(scenario, settings, threads, None, &bar)
         .map_err(|e| job_failure(scenario, e))?;
@@ -148,8 +149,8 @@ fn whole(
 pub(super) fn finish(report: &Report, file: &str, dir: &Path) -> Result<bool, Failure> {
     let path = dir.join("check.json");
     write(&path, &output::check_json(report))?;
-    print!("\n{}", output::table(report));
-    println!("wrote {}", path.display());
+    say_raw!("\n{}", output::table(report))?;
+    say!("wrote {}", path.display())?;
     let failures = report.failures();
     if failures.is_empty() {
         return Ok(true);
@@ -262,10 +263,10 @@ fn sharded(
     out: &Path,
 ) -> Result<bool, Failure> {
     let jobs = shard.jobs(settings.seeds.count);
-    println!(
+    say!(
         "shard {shard}: {}",
         describe(scenario, &settings, jobs.len(), threads)
-    );
+    )?;
     let bar = batch::progress_bar(jobs.len(), &scenario.name);
     let runs = seedcheck::run_jobs(scenario, &settings, &jobs, threads, None, &bar)
         .map_err(|e| job_failure(scenario, e))?;
@@ -288,7 +289,7 @@ fn sharded(
     };
     let path = out.join(&scenario.name).join(shard.file_name("check"));
     write(&path, &shard::jsonl(&header, &records))?;
-    println!("wrote {}", path.display());
+    say!("wrote {}", path.display())?;
     let failures = seedcheck::failures(scenario, &runs);
     for f in &failures {
         eprintln!(

@@ -2,6 +2,7 @@
 //! unsharded run writes, byte for byte (and, for `check`, its reproducers).
 
 use super::Failure;
+use super::out::say;
 use crate::scenario::{self, Scenario};
 use crate::seedcheck::{Report, SeedRun, Seeds, Settings};
 use crate::shard::merge::{self, Merged};
@@ -45,13 +46,13 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     }
     let mut clean = true;
     for (m, check) in runs.iter().zip(checks) {
-        println!(
+        say!(
             "{} of {}: {} shard(s), {} run(s)",
             m.header.command,
             m.header.scenario,
             m.files.len(),
             m.results.len()
-        );
+        )?;
         clean &= match check {
             Some(report) => {
                 super::check::finish(&report, &m.header.file, &args.out.join(&m.header.scenario))?

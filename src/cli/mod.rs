@@ -3,11 +3,13 @@
 mod bench;
 mod check;
 mod merge;
+mod out;
 mod run;
 mod sweep;
 mod sweep_shard;
 
 use clap::{Parser, Subcommand};
+use out::{say, say_raw};
 use std::path::PathBuf;
 
 /// Compare how a replicated AFS-style file service recovers callbacks and locks when
@@ -54,11 +56,15 @@ pub enum Failure {
     Violations,
     /// A run stopped at a limit: exit 3.
     Limit(String),
+    /// Standard output was closed by its reader (`afsim run … | head`): stop quietly,
+    /// exit 0.
+    Closed,
 }
 
 impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {
+            Failure::Closed => 0,
             Failure::Violations => 1,
             Failure::Input(_) => 2,
             Failure::Limit(_) => 3,
@@ -79,7 +85,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Schema) => {
-            print!("{}", crate::scenario::schema_json());
+            say_raw!("{}", crate::scenario::schema_json())?;
             Ok(())
         }
     }
@@ -92,7 +98,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
         names.push(s.name);
     }
     for n in names {
-        println!("ok {n}");
+        say!("ok {n}")?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `afsim run`: every strategy of each scenario on the same seed and faults.
 
 use super::Failure;
+use super::out::{say, say_raw};
 use crate::chrome_trace;
 use crate::report::{files, summary, table};
 use crate::run::{Outcome, RunError, run_scenario, scenario_as_run};
@@ -86,7 +87,7 @@ pub fn seed_line(scenarios: &[Scenario], seeds: &[u64]) -> String {
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenarios = load_all(&args.files)?;
     let seeds: Vec<u64> = scenarios.iter().map(|s| seed_for(args.seed, s)).collect();
-    println!("{}", seed_line(&scenarios, &seeds));
+    say!("{}", seed_line(&scenarios, &seeds))?;
     let mut unexpected = Vec::new();
     for (scenario, &seed) in scenarios.iter().zip(&seeds) {
         let stopped = |e| match e {
@@ -109,9 +110,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             files::write_atomic(&path, trace.as_bytes())
                 .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
         }
-        println!("\n{} ({})", scenario.name, describe(scenario));
-        print!("{}", table::table(&summary));
-        println!("wrote {}", dir.display());
+        say!("\n{} ({})", scenario.name, describe(scenario))?;
+        say_raw!("{}", table::table(&summary))?;
+        say!("wrote {}", dir.display())?;
         for (strategy, s) in scenario.strategies.iter().zip(&summary.strategies) {
             let total: u64 = s.violations.0.iter().map(|(_, n)| n).sum();
             if total > 0 && !strategy.expect_violations {

@@ -1,6 +1,7 @@
 //! `afsim sweep`: a scenario over a grid of settings, many seeds per point.
 
 use super::Failure;
+use super::out::{say, say_raw};
 use super::run::seed_for;
 use crate::report::files::write_atomic;
 use crate::run::RunError;
@@ -83,15 +84,15 @@ pub(super) fn seeds_line(seeds: &[u64]) -> String {
 
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let sweep = prepare(&args)?;
-    println!("{}", seeds_line(&sweep.seeds));
+    say!("{}", seeds_line(&sweep.seeds))?;
     let threads = args.jobs.map_or_else(batch::default_jobs, |j| j as usize);
     let runs = sweep.points.len() * sweep.seeds.len();
-    println!(
+    say!(
         "{}: {} point(s) x {} seed(s) = {runs} runs of every strategy, {threads} at a time",
         sweep.name,
         sweep.points.len(),
         sweep.seeds.len()
-    );
+    )?;
     if let Some(shard) = args.shard {
         return super::sweep_shard::run(&sweep, shard, threads, &args.out);
     }
@@ -105,8 +106,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
 pub(super) fn finish(sweep: &Sweep, samples: &sweep::Samples, dir: &Path) -> Result<(), Failure> {
     let cells = sweep::reduce(sweep, samples);
     write_outputs(dir, sweep, &cells)?;
-    print!("\n{}", output::table(sweep, &cells));
-    println!("wrote {}", dir.display());
+    say_raw!("\n{}", output::table(sweep, &cells))?;
+    say!("wrote {}", dir.display())?;
     unexpected_violations(sweep, &cells)
 }
 
