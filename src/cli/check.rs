@@ -43,6 +43,9 @@ pub struct CheckArgs {
 pub fn check(args: CheckArgs) -> Result<(), Failure> {
     let scenarios = load_all(&args.files)?;
     let seeds = first_seeds(&args, &scenarios)?;
+    for s in &scenarios {
+        super::writable(&args.out.join(&s.name), &["check.json"])?;
+    }
     let lines: Vec<String> = seeds.iter().map(|(_, list)| seeds_line(list)).collect();
     match &lines[..] {
         [one] => say!("{one}")?,

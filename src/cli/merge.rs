@@ -44,6 +44,13 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
             }
         }
     }
+    for m in &runs {
+        let files: &[&str] = match m.header.command.as_str() {
+            "check" => &["check.json"],
+            _ => &["sweep.json", "sweep.csv"],
+        };
+        super::writable(&args.out.join(&m.header.scenario), files)?;
+    }
     let mut clean = true;
     for (m, check) in runs.iter().zip(checks) {
         say!(

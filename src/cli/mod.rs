@@ -91,6 +91,12 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// Output problems are found before anything runs (CONTRACT): `folder` must be, or be
+/// creatable as, a folder that takes new files, with none of `files` a folder.
+fn writable(folder: &std::path::Path, files: &[&str]) -> Result<(), Failure> {
+    crate::report::outdir::check_writable(folder, files).map_err(|e| Failure::Input(e.to_string()))
+}
+
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut names = Vec::new();
     for f in files {

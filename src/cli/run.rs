@@ -86,6 +86,9 @@ pub fn seed_line(scenarios: &[Scenario], seeds: &[u64]) -> String {
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenarios = load_all(&args.files)?;
+    for s in &scenarios {
+        super::writable(&args.out.join(&s.name), &files::RUN_FILES)?;
+    }
     let seeds: Vec<u64> = scenarios.iter().map(|s| seed_for(args.seed, s)).collect();
     say!("{}", seed_line(&scenarios, &seeds))?;
     let mut unexpected = Vec::new();

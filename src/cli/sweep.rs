@@ -84,6 +84,7 @@ pub(super) fn seeds_line(seeds: &[u64]) -> String {
 
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let sweep = prepare(&args)?;
+    super::writable(&args.out.join(&sweep.name), &["sweep.json", "sweep.csv"])?;
     say!("{}", seeds_line(&sweep.seeds))?;
     let threads = args.jobs.map_or_else(batch::default_jobs, |j| j as usize);
     let runs = sweep.points.len() * sweep.seeds.len();

@@ -8,6 +8,21 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Every file `afsim run` writes into a scenario's folder (`trace.json` and
+/// `history.jsonl` only when asked for).
+pub const RUN_FILES: [&str; 10] = [
+    "summary.json",
+    "scenario.json",
+    "perf.json",
+    "timeseries.csv",
+    "availability.svg",
+    "availability.png",
+    "latency.svg",
+    "latency.png",
+    "report.html",
+    "trace.json",
+];
+
 /// Write `bytes` to `path` atomically, creating its folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));

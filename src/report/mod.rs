@@ -1,5 +1,6 @@
 //! What `afsim run` writes and prints.
 
 pub mod files;
+pub mod outdir;
 pub mod summary;
 pub mod table;
