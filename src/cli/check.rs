@@ -141,7 +141,7 @@ fn whole(
 ) -> Result<bool, Failure> {
     let count = settings.seeds.count as usize;
     say!("{}", describe(scenario, &settings, count, threads))?;
-    let bar = batch::progress_bar(count, &scenario.name);
+    let bar = crate::progress::bar(count as u64, &scenario.name, "seeds");
     let report = seedcheck::check_with(scenario, settings, threads, None, &bar)
         .map_err(|e| job_failure(scenario, e))?;
     finish(&report, file, &out.join(&scenario.name))
@@ -270,7 +270,7 @@ fn sharded(
         "shard {shard}: {}",
         describe(scenario, &settings, jobs.len(), threads)
     )?;
-    let bar = batch::progress_bar(jobs.len(), &scenario.name);
+    let bar = crate::progress::bar(jobs.len() as u64, &scenario.name, "seeds");
     let runs = seedcheck::run_jobs(scenario, &settings, &jobs, threads, None, &bar)
         .map_err(|e| job_failure(scenario, e))?;
     let records: Vec<Record> = jobs

@@ -5,6 +5,7 @@ mod check;
 mod merge;
 mod out;
 mod run;
+mod simulate;
 mod sweep;
 mod sweep_shard;
 

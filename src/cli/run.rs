@@ -4,7 +4,7 @@ use super::Failure;
 use super::out::{say, say_raw};
 use crate::chrome_trace;
 use crate::report::{files, summary, table};
-use crate::run::{Outcome, RunError, run_scenario, scenario_as_run};
+use crate::run::{Outcome, scenario_as_run};
 use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -19,11 +19,13 @@ pub struct RunArgs {
     /// Folder for the outputs, one subfolder per scenario name
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
-    /// Also write trace.json (Chrome trace-event format: open it in Perfetto). About 400
-    /// bytes per message: a whole 6-hour headline run makes gigabytes, so pick a window
+    /// Also write trace.json (Chrome trace-event format: open it in Perfetto), streamed to
+    /// disk as the run goes. About 400 bytes per message: the whole 6-hour headline run
+    /// writes 2.3 GB (memory stays under 20 MiB, but viewers choke), so pick a window
     #[arg(long)]
     pub trace: bool,
-    /// Keep only these simulated seconds in the trace, e.g. 1700..2100
+    /// Keep only these simulated seconds in the trace, e.g. 1700..2100; a window after the
+    /// run's end (duration_s plus the liveness phase) is an error
     #[arg(long, value_name = "A..B", requires = "trace", value_parser = chrome_trace::Window::parse)]
     pub trace_window: Option<chrome_trace::Window>,
 }
@@ -88,31 +90,21 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenarios = load_all(&args.files)?;
     for s in &scenarios {
         super::writable(&args.out.join(&s.name), &files::RUN_FILES)?;
+        if let Some(window) = args.trace_window {
+            super::simulate::check_window(s, window)?;
+        }
     }
     let seeds: Vec<u64> = scenarios.iter().map(|s| seed_for(args.seed, s)).collect();
     say!("{}", seed_line(&scenarios, &seeds))?;
     let mut unexpected = Vec::new();
     for (scenario, &seed) in scenarios.iter().zip(&seeds) {
-        let stopped = |e| match e {
-            RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
-            RunError::Fault(m) => Failure::Input(format!("{}: {m}", scenario.name)),
-        };
-        let (outcomes, trace) = match args.trace {
-            false => (run_scenario(scenario, seed).map_err(stopped)?, None),
-            true => {
-                let window = args.trace_window.unwrap_or(chrome_trace::Window::ALL);
-                let (o, t) = chrome_trace::run_traced(scenario, seed, window).map_err(stopped)?;
-                (o, Some(t))
-            }
-        };
-        let summary = summary::summary(scenario, seed, &outcomes);
         let dir = args.out.join(&scenario.name);
+        let trace_path = dir.join("trace.json");
+        let window = args.trace_window.unwrap_or(chrome_trace::Window::ALL);
+        let trace = args.trace.then_some((trace_path.as_path(), window));
+        let outcomes = super::simulate::run_scenario(scenario, seed, trace)?;
+        let summary = summary::summary(scenario, seed, &outcomes);
         write_outputs(&dir, scenario, seed, &summary, &outcomes)?;
-        if let Some(trace) = trace {
-            let path = dir.join("trace.json");
-            files::write_atomic(&path, trace.as_bytes())
-                .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
-        }
         say!("\n{} ({})", scenario.name, describe(scenario))?;
         say_raw!("{}", table::table(&summary))?;
         say!("wrote {}", dir.display())?;

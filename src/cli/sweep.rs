@@ -97,7 +97,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     if let Some(shard) = args.shard {
         return super::sweep_shard::run(&sweep, shard, threads, &args.out);
     }
-    let bar = batch::progress_bar(runs, &sweep.name);
+    let bar = crate::progress::bar(runs as u64, &sweep.name, "runs");
     let samples = sweep::run(&sweep, threads, &bar).map_err(|e| job_failure(&sweep, e))?;
     finish(&sweep, &samples, &args.out.join(&sweep.name))
 }

@@ -3,7 +3,6 @@
 use super::Failure;
 use super::out::say;
 use super::sweep::{finish, job_failure};
-use crate::batch;
 use crate::report::files::write_atomic;
 use crate::report::summary::VERSION;
 use crate::scenario;
@@ -27,7 +26,7 @@ pub(super) fn run(sweep: &Sweep, shard: Shard, threads: usize, out: &Path) -> Re
     let total = sweep::jobs(sweep).len() as u64;
     let jobs = shard.jobs(total);
     say!("shard {shard}: {} of the {total} runs", jobs.len())?;
-    let bar = batch::progress_bar(jobs.len(), &sweep.name);
+    let bar = crate::progress::bar(jobs.len() as u64, &sweep.name, "runs");
     let samples =
         sweep::run_selected(sweep, &jobs, threads, &bar).map_err(|e| job_failure(sweep, e))?;
     let records: Vec<Record> = jobs

@@ -36,6 +36,49 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// A file written in pieces over a long time (a trace as the run goes): it grows under
+/// a temporary name in its folder and is renamed into place by [`PendingFile::commit`];
+/// dropped uncommitted (a run stopped at a limit), the temporary file is removed.
+pub struct PendingFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl PendingFile {
+    /// Creates the temporary file (and the folder); the file to write to.
+    pub fn create(path: &Path) -> std::io::Result<(PendingFile, std::fs::File)> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+        let file = std::fs::File::create(&tmp)?;
+        let pending = PendingFile {
+            tmp,
+            path: path.to_path_buf(),
+            committed: false,
+        };
+        Ok((pending, file))
+    }
+
+    /// `file` (written through) is complete: sync it and rename it into place.
+    pub fn commit(mut self, file: std::fs::File) -> std::io::Result<()> {
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.path)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// Pretty JSON with a final newline.
 pub fn json<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).expect("outputs serialise");
