@@ -115,10 +115,12 @@ fn first_seeds(
 }
 
 fn describe(scenario: &Scenario, settings: &Settings, runs: usize, threads: usize) -> String {
+    use crate::report::table::count;
     format!(
-        "{}: {runs} seed(s) x {} strategies{}, {threads} at a time",
+        "{}: {} x {}{}, {threads} at a time",
         scenario.name,
-        scenario.strategies.len(),
+        count(runs as u64, "seed"),
+        count(scenario.strategies.len() as u64, "strategy"),
         if settings.swarm { ", swarm" } else { "" }
     )
 }

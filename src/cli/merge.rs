@@ -54,11 +54,11 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     let mut clean = true;
     for (m, check) in runs.iter().zip(checks) {
         say!(
-            "{} of {}: {} shard(s), {} run(s)",
+            "{} of {}: {}, {}",
             m.header.command,
             m.header.scenario,
-            m.files.len(),
-            m.results.len()
+            crate::report::table::count(m.files.len() as u64, "shard"),
+            crate::report::table::count(m.results.len() as u64, "run")
         )?;
         clean &= match check {
             Some(report) => {

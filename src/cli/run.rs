@@ -106,7 +106,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         let summary = summary::summary(scenario, seed, &outcomes);
         write_outputs(&dir, scenario, seed, &summary, &outcomes)?;
         say!("\n{} ({})", scenario.name, describe(scenario))?;
-        say_raw!("{}", table::table(&summary))?;
+        let ends: Vec<f64> = outcomes.iter().map(|o| o.end.as_secs_f64()).collect();
+        say_raw!("{}", table::table(&summary, &ends))?;
         say!("wrote {}", dir.display())?;
         for (strategy, s) in scenario.strategies.iter().zip(&summary.strategies) {
             let total: u64 = s.violations.0.iter().map(|(_, n)| n).sum();
@@ -132,13 +133,14 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
 
 fn describe(s: &Scenario) -> String {
     let c = &s.cell;
+    use table::count;
     format!(
-        "{} s, {} servers, {} clients, {} files, {} faults{}",
+        "{} s, {}, {}, {}, {}{}",
         s.duration_s,
-        c.servers,
-        c.clients,
-        c.files,
-        s.faults.len(),
+        count(c.servers.into(), "server"),
+        count(c.clients.into(), "client"),
+        count(c.files.into(), "file"),
+        count(s.faults.len() as u64, "fault"),
         if s.random_faults.is_some() {
             " + random master crashes"
         } else {

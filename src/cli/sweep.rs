@@ -88,11 +88,13 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     say!("{}", seeds_line(&sweep.seeds))?;
     let threads = args.jobs.map_or_else(batch::default_jobs, |j| j as usize);
     let runs = sweep.points.len() * sweep.seeds.len();
+    use crate::report::table::count;
     say!(
-        "{}: {} point(s) x {} seed(s) = {runs} runs of every strategy, {threads} at a time",
+        "{}: {} x {} = {} of every strategy, {threads} at a time",
         sweep.name,
-        sweep.points.len(),
-        sweep.seeds.len()
+        count(sweep.points.len() as u64, "point"),
+        count(sweep.seeds.len() as u64, "seed"),
+        count(runs as u64, "run"),
     )?;
     if let Some(shard) = args.shard {
         return super::sweep_shard::run(&sweep, shard, threads, &args.out);
