@@ -28,6 +28,15 @@ pub struct Bin {
     pub attempted: u64,
     pub succeeded: u64,
     pub messages: u64,
+    /// Read, write, lock (as [`kind_index`]): the same operations by kind.
+    pub kinds: [KindBin; 3],
+}
+
+/// Operations of one kind in one bin.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindBin {
+    pub attempted: u64,
+    pub succeeded: u64,
 }
 
 /// Everything measured in one strategy's run.
@@ -94,6 +103,9 @@ impl Metrics {
         let bin = self.bin(invoked);
         bin.attempted += 1;
         bin.succeeded += u64::from(ok);
+        let by_kind = &mut bin.kinds[kind_index(kind)];
+        by_kind.attempted += 1;
+        by_kind.succeeded += u64::from(ok);
     }
 
     /// Succeeded over attempted, every kind pooled; `None` with nothing attempted.

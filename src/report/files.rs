@@ -137,9 +137,13 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-/// `timeseries.csv`: one row per 60 s bin of `[0, duration_s)` per strategy.
+/// `timeseries.csv`: one row per 60 s bin of `[0, duration_s)` per strategy: the
+/// CONTRACT's columns first, then attempted and succeeded per kind.
 pub fn timeseries_csv(scenario: &Scenario, outcomes: &[Outcome]) -> String {
-    let mut out = String::from("strategy,t_s,attempted,succeeded,availability,messages\n");
+    let mut out = String::from(
+        "strategy,t_s,attempted,succeeded,availability,messages,read_attempted,\
+         read_succeeded,write_attempted,write_succeeded,lock_attempted,lock_succeeded\n",
+    );
     let bins = (scenario.duration_s / BIN.as_secs_f64()).ceil() as usize;
     for (s, o) in scenario.strategies.iter().zip(outcomes) {
         let name = csv_field(&s.name);
@@ -152,9 +156,13 @@ pub fn timeseries_csv(scenario: &Scenario, outcomes: &[Outcome]) -> String {
             };
             let t = i as u64 * BIN.as_micros() / 1_000_000;
             out.push_str(&format!(
-                "{name},{t},{},{},{avail},{}\n",
+                "{name},{t},{},{},{avail},{}",
                 b.attempted, b.succeeded, b.messages
             ));
+            for k in &b.kinds {
+                out.push_str(&format!(",{},{}", k.attempted, k.succeeded));
+            }
+            out.push('\n');
         }
     }
     out
