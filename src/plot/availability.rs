@@ -104,13 +104,11 @@ impl Availability {
 
 /// Room for the axis labels, or for the longest strategy name beside its lane.
 fn label_area(scenario: &Scenario) -> u32 {
-    super::register_fonts();
-    let font = Style::text(Style::NOTE);
+    let font = super::text::Sized::new(Style::NOTE.into(), false);
     let widest = scenario
         .strategies
         .iter()
-        .filter_map(|s| font.font.box_size(&s.name).ok())
-        .map(|(w, _)| w)
+        .map(|s| font.measure(&s.name).0)
         .max()
         .unwrap_or(0);
     LEFT.max(widest + 24)

@@ -30,7 +30,7 @@ impl Style {
     pub const LABEL: u32 = 17;
     pub const TICK: u32 = 15;
     pub const NOTE: u32 = 14;
-    pub const FAMILY: &'static str = "sans-serif";
+    pub const FAMILY: &'static str = super::text::FAMILY;
 
     pub fn title() -> TextStyle<'static> {
         (Self::FAMILY, Self::TITLE, FontStyle::Bold)

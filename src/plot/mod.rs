@@ -8,6 +8,7 @@ mod frame;
 mod latency;
 pub mod png;
 pub mod sweep;
+pub mod text;
 
 pub use availability::Availability;
 pub use frame::{Series, Style, legend, palette};
@@ -35,8 +36,9 @@ pub struct Rendered {
     pub png: Vec<u8>,
 }
 
-/// plotters looks fonts up by family name; without system fonts, the embedded DejaVu
-/// Sans must be registered before anything draws text.
+/// plotters looks fonts up by family name when it builds a text style; without system
+/// fonts, the embedded DejaVu Sans must be registered under the family the plots name
+/// (text is measured and drawn by [`text::Typeset`]).
 fn register_fonts() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -45,7 +47,7 @@ fn register_fonts() {
             (FontStyle::Bold, dejavu::sans::bold()),
         ];
         for (style, bytes) in fonts {
-            if plotters::style::register_font("sans-serif", style, bytes).is_err() {
+            if plotters::style::register_font(text::FAMILY, style, bytes).is_err() {
                 unreachable!("the embedded DejaVu Sans is a valid font");
             }
         }
@@ -57,13 +59,15 @@ pub fn render(plot: &impl Plot) -> anyhow::Result<Rendered> {
     let (w, h) = plot.size();
     let mut svg = String::new();
     {
-        let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        let backend = text::Typeset::vector(SVGBackend::with_string(&mut svg, (w, h)));
+        let area = backend.into_drawing_area();
         plot.draw(&area)?;
         area.present()?;
     }
     let mut rgb = vec![255u8; w as usize * h as usize * 3];
     {
-        let area = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let backend = text::Typeset::bitmap(BitMapBackend::with_buffer(&mut rgb, (w, h)));
+        let area = backend.into_drawing_area();
         plot.draw(&area)?;
         area.present()?;
     }
