@@ -13,6 +13,17 @@ use sim::{Duration, Instant};
 /// Width of a time-series bin.
 pub const BIN: Duration = Duration::from_secs(60);
 
+/// Width of the finer bins the plots zoom into around a failover, where a minute is
+/// most of the outage.
+pub const FINE_BIN: Duration = Duration::from_secs(10);
+
+/// Operations in one fine bin (by invoke time), every kind pooled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FineBin {
+    pub attempted: u32,
+    pub succeeded: u32,
+}
+
 /// Operations of one kind.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KindStats {
@@ -45,6 +56,8 @@ pub struct Metrics {
     /// Read, write, lock.
     pub kinds: [KindStats; 3],
     pub bins: Vec<Bin>,
+    /// The same operations in [`FINE_BIN`]s.
+    pub fine: Vec<FineBin>,
     pub recoveries: Recoveries,
     /// Messages sent within `[0, duration_s]`, by kind (`cell::msg::KINDS`): the same
     /// span for every strategy, whatever its liveness phase.
@@ -65,6 +78,7 @@ impl Metrics {
         Metrics {
             kinds: Default::default(),
             bins: Vec::new(),
+            fine: Vec::new(),
             recoveries: Recoveries::new(servers),
             messages: [0; KINDS.len()],
             end_of_workload,
@@ -106,6 +120,12 @@ impl Metrics {
         let by_kind = &mut bin.kinds[kind_index(kind)];
         by_kind.attempted += 1;
         by_kind.succeeded += u64::from(ok);
+        let i = (invoked.as_micros() / FINE_BIN.as_micros()) as usize;
+        if i >= self.fine.len() {
+            self.fine.resize(i + 1, FineBin::default());
+        }
+        self.fine[i].attempted += 1;
+        self.fine[i].succeeded += u32::from(ok);
     }
 
     /// Succeeded over attempted, every kind pooled; `None` with nothing attempted.

@@ -6,12 +6,13 @@
 mod availability;
 mod frame;
 mod latency;
+pub mod look;
 pub mod png;
 pub mod sweep;
 pub mod text;
 
 pub use availability::Availability;
-pub use frame::{Series, Style, legend, palette};
+pub use frame::{Series, Style, legend};
 pub use latency::Latency;
 
 use crate::report::files::write_atomic;
