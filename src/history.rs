@@ -80,7 +80,13 @@ impl Recorder {
             return;
         };
         match result {
-            OpResult::Read(version) => self.stale.read_done(client, op, Some(version), now),
+            OpResult::Read(version) => {
+                let stale_before = self.stale.tally.count;
+                self.stale.read_done(client, op, Some(version), now);
+                if self.stale.tally.count > stale_before {
+                    self.metrics.stale_read(client, now);
+                }
+            }
             OpResult::Write(write, pos, durable) => {
                 self.stale.write_acked(write, pos, now);
                 self.lost.acked(write, now, durable);
@@ -134,6 +140,7 @@ impl Recorder {
 
 impl Observer<AfsNode> for Recorder {
     fn record(&mut self, now: Instant, record: Record<'_, AfsNode>) {
+        self.metrics.observe(now, &record, self.servers);
         match &record {
             Record::Sent { msg, .. } => self.metrics.message_sent(now, msg.kind()),
             Record::Output { node, output } => match who(*node, self.servers) {

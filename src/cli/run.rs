@@ -3,7 +3,7 @@
 use super::Failure;
 use super::out::{say, say_raw};
 use crate::chrome_trace;
-use crate::report::{files, summary, table};
+use crate::report::{files, html, summary, table};
 use crate::run::{Outcome, scenario_as_run};
 use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
@@ -170,6 +170,17 @@ fn write_outputs(
         let path = dir.join(name);
         files::write_atomic(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
     }
-    crate::plot::write_run_plots(dir, scenario, seed, outcomes)
-        .map_err(|e| Failure::Input(format!("{e:#}")))
+    let [availability_svg, latency_svg] =
+        crate::plot::write_run_plots(dir, scenario, seed, outcomes)
+            .map_err(|e| Failure::Input(format!("{e:#}")))?;
+    let report = html::Report {
+        scenario,
+        summary,
+        outcomes,
+        availability_svg: &availability_svg,
+        latency_svg: &latency_svg,
+        dir: &dir.display().to_string(),
+    };
+    let path = dir.join("report.html");
+    files::write_atomic(&path, html::report_html(&report).as_bytes()).map_err(|e| io(&path, e))
 }

@@ -142,6 +142,7 @@ fn write_outputs(dir: &Path, sweep: &Sweep, cells: &[Vec<Cell>]) -> Result<(), F
     for (m, metric) in METRICS.iter().enumerate() {
         let p = plot::sweep::SweepPlot::new(sweep, cells, m);
         plot::write(dir, &format!("sweep-{}", metric.key), &p)
+            .map(drop)
             .map_err(|e| Failure::Input(format!("{e:#}")))?;
     }
     Ok(())

@@ -1,14 +1,17 @@
 //! What a run measured: operations by kind, latency, availability over time, messages,
 //! and the outage after every fault that took the master away.
 
+pub mod lanes;
 mod latency;
 mod recovery;
 
+pub use lanes::Lanes;
 pub use latency::Latencies;
 pub use recovery::{Recoveries, Recovery};
 
-use crate::cell::msg::{KINDS, OpKind};
-use sim::{Duration, Instant};
+use crate::cell::AfsNode;
+use crate::cell::msg::{ClientNo, KINDS, OpKind};
+use sim::{Duration, Instant, Record};
 
 /// Width of a time-series bin.
 pub const BIN: Duration = Duration::from_secs(60);
@@ -59,6 +62,8 @@ pub struct Metrics {
     /// The same operations in [`FINE_BIN`]s.
     pub fine: Vec<FineBin>,
     pub recoveries: Recoveries,
+    /// Per recovery, which clients were refused, reasserted or read stale.
+    pub lanes: Lanes,
     /// Messages sent within `[0, duration_s]`, by kind (`cell::msg::KINDS`): the same
     /// span for every strategy, whatever its liveness phase.
     pub messages: [u64; KINDS.len()],
@@ -80,6 +85,7 @@ impl Metrics {
             bins: Vec::new(),
             fine: Vec::new(),
             recoveries: Recoveries::new(servers),
+            lanes: Lanes::default(),
             messages: [0; KINDS.len()],
             end_of_workload,
         }
@@ -91,6 +97,18 @@ impl Metrics {
             self.bins.resize(i + 1, Bin::default());
         }
         &mut self.bins[i]
+    }
+
+    /// A record of the run, for the recoveries' lanes.
+    pub fn observe(&mut self, now: Instant, record: &Record<'_, AfsNode>, servers: u32) {
+        self.lanes
+            .observe(&self.recoveries.list, now, record, servers);
+    }
+
+    /// A read by `client` just raised the stale-read count.
+    pub fn stale_read(&mut self, client: ClientNo, now: Instant) {
+        let list = &self.recoveries.list;
+        self.lanes.mark(list, client, lanes::Mark::StaleRead, now);
     }
 
     pub fn message_sent(&mut self, now: Instant, kind: usize) {

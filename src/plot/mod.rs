@@ -12,7 +12,7 @@ pub mod sweep;
 pub mod text;
 
 pub use availability::Availability;
-pub use frame::{Series, Style, legend};
+pub use frame::{Series, Style, human_duration, legend, trim};
 pub use latency::Latency;
 
 use crate::report::files::write_atomic;
@@ -78,28 +78,28 @@ pub fn render(plot: &impl Plot) -> anyhow::Result<Rendered> {
     })
 }
 
-/// Render `plot` and write `dir/stem.svg` and `dir/stem.png`, each atomically.
-pub fn write(dir: &Path, stem: &str, plot: &impl Plot) -> anyhow::Result<()> {
+/// Render `plot` and write `dir/stem.svg` and `dir/stem.png`, each atomically; the
+/// SVG back, for pages that show it inline.
+pub fn write(dir: &Path, stem: &str, plot: &impl Plot) -> anyhow::Result<String> {
     let r = render(plot)?;
     for (ext, bytes) in [("svg", r.svg.as_bytes()), ("png", &r.png[..])] {
         let path = dir.join(format!("{stem}.{ext}"));
         write_atomic(&path, bytes)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
-    Ok(())
+    Ok(r.svg)
 }
 
-/// The plots of `afsim run`: `availability.{svg,png}` and `latency.{svg,png}`.
+/// The plots of `afsim run`: `availability.{svg,png}` and `latency.{svg,png}`; their
+/// SVGs back, in that order.
 pub fn write_run_plots(
     dir: &Path,
     scenario: &Scenario,
     seed: u64,
     outcomes: &[Outcome],
-) -> anyhow::Result<()> {
-    write(
-        dir,
-        "availability",
-        &Availability::new(scenario, seed, outcomes),
-    )?;
-    write(dir, "latency", &Latency::new(scenario, seed, outcomes))
+) -> anyhow::Result<[String; 2]> {
+    let availability = Availability::new(scenario, seed, outcomes);
+    let availability = write(dir, "availability", &availability)?;
+    let latency = write(dir, "latency", &Latency::new(scenario, seed, outcomes))?;
+    Ok([availability, latency])
 }

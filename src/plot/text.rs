@@ -17,8 +17,10 @@ use plotters_backend::{
 };
 
 /// The CSS font-family the SVGs name (plotters writes the family verbatim), and the
-/// name the embedded font is registered under.
-pub const FAMILY: &str = "DejaVu Sans, sans-serif";
+/// name the embedded font is registered under. A browser without DejaVu Sans (most
+/// Linux systems have it) falls back to Verdana, as wide, so labels laid out for DejaVu
+/// still fit.
+pub const FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
 
 /// The embedded DejaVu Sans, regular or bold.
 pub fn face(bold: bool) -> FontRef<'static> {

@@ -74,7 +74,10 @@ mod tests {
         let e = estimate(&[1.0, 2.0, 3.0, 4.0]);
         assert_eq!((e.n, e.mean), (4, Some(2.5)));
         let (lo, hi) = (e.ci_low.unwrap(), e.ci_high.unwrap());
-        assert!((1.0..2.5).contains(&lo) && hi > 2.5 && hi <= 4.0, "{lo} {hi}");
+        assert!(
+            (1.0..2.5).contains(&lo) && hi > 2.5 && hi <= 4.0,
+            "{lo} {hi}"
+        );
         let one = estimate(&[7.0]);
         assert_eq!((one.mean, one.ci_low, one.ci_high), (Some(7.0), None, None));
         assert_eq!(estimate(&[]).mean, None);

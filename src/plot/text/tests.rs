@@ -111,7 +111,7 @@ fn the_svg_names_the_png_font() {
         area.present().unwrap();
     }
     assert!(
-        svg.contains("font-family=\"DejaVu Sans, sans-serif\""),
+        svg.contains("font-family=\"DejaVu Sans, Verdana, sans-serif\""),
         "{svg}"
     );
     let em = Sized::new(15.0, false).em;
