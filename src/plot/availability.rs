@@ -73,6 +73,27 @@ fn line(counts: impl Iterator<Item = (u64, u64)>, width_s: f64, duration_s: f64)
         .collect()
 }
 
+/// A run's availability in [`BIN`]s over `[0, duration_s)`.
+fn minute_line(o: &Outcome, duration_s: f64) -> Line {
+    let width = BIN.as_secs_f64();
+    let b = |i| o.metrics.bins.get(i).copied().unwrap_or_default();
+    let n = (duration_s / width).ceil() as usize;
+    line(
+        (0..n).map(|i| (b(i).attempted, b(i).succeeded)),
+        width,
+        duration_s,
+    )
+}
+
+/// A run's availability in [`FINE_BIN`]s over `[0, duration_s)`.
+fn fine_line(o: &Outcome, duration_s: f64) -> Line {
+    let width = FINE_BIN.as_secs_f64();
+    let b = |i| o.metrics.fine.get(i).copied().unwrap_or_default();
+    let n = (duration_s / width).ceil() as usize;
+    let counts = (0..n).map(|i| (u64::from(b(i).attempted), u64::from(b(i).succeeded)));
+    line(counts, width, duration_s)
+}
+
 fn outages(o: &Outcome) -> Vec<Outage> {
     let list = &o.metrics.recoveries.list;
     list.iter()
@@ -87,24 +108,11 @@ fn outages(o: &Outcome) -> Vec<Outage> {
 impl Availability {
     pub fn new(scenario: &Scenario, seed: u64, outcomes: &[Outcome]) -> Availability {
         let duration_s = scenario.duration_s;
-        let per = |w: f64| (duration_s / w).ceil() as usize;
         let bins: Vec<Line> = outcomes
             .iter()
-            .map(|o| {
-                let b = |i| o.metrics.bins.get(i).copied().unwrap_or_default();
-                let counts = (0..per(BIN.as_secs_f64())).map(|i| (b(i).attempted, b(i).succeeded));
-                line(counts, BIN.as_secs_f64(), duration_s)
-            })
+            .map(|o| minute_line(o, duration_s))
             .collect();
-        let fine: Vec<Line> = outcomes
-            .iter()
-            .map(|o| {
-                let b = |i| o.metrics.fine.get(i).copied().unwrap_or_default();
-                let counts = (0..per(FINE_BIN.as_secs_f64()))
-                    .map(|i| (u64::from(b(i).attempted), u64::from(b(i).succeeded)));
-                line(counts, FINE_BIN.as_secs_f64(), duration_s)
-            })
-            .collect();
+        let fine: Vec<Line> = outcomes.iter().map(|o| fine_line(o, duration_s)).collect();
         let lowest = bins
             .iter()
             .flatten()
@@ -317,54 +325,6 @@ impl Availability {
                         vec![(a, y0), (a, y1)],
                         FAULT_FILL.stroke_width(2),
                     )))?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Where each fault sits on the x axis, in pixels.
-    fn fault_xs(&self) -> Vec<i32> {
-        let plot_w = f64::from(WIDTH - MARGIN_LEFT - self.left - RIGHT);
-        let x0 = f64::from(MARGIN_LEFT + self.left);
-        self.faults
-            .iter()
-            .map(|f| (x0 + f.at_s / self.duration_s * plot_w).round() as i32)
-            .collect()
-    }
-
-    fn label_faults<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        y: i32,
-    ) -> anyhow::Result<()>
-    where
-        DB::ErrorType: 'static,
-    {
-        let xs = self.fault_xs();
-        let tick = |x: i32, ty: i32| {
-            PathElement::new(vec![(x, ty + 2), (x, ty + 16)], FAULT_FILL.stroke_width(2))
-        };
-        match &self.labels {
-            Labels::Inline(places) => {
-                for ((f, &x), &(row, start)) in self.faults.iter().zip(&xs).zip(places) {
-                    let ty = y + row as i32 * faults::ROW_H;
-                    root.draw(&tick(x, ty))?;
-                    root.draw(&Text::new(
-                        f.label.clone(),
-                        (start + 4, ty),
-                        Style::text(Style::NOTE),
-                    ))?;
-                }
-            }
-            Labels::Numbered(groups, _) => {
-                for &(a, b, row) in groups {
-                    let ty = y + row as i32 * faults::ROW_H;
-                    for &x in &xs[a..=b] {
-                        root.draw(&tick(x, ty))?;
-                    }
-                    let name = faults::group_name(a, b);
-                    root.draw(&Text::new(name, (xs[a] + 4, ty), Style::text(Style::NOTE)))?;
                 }
             }
         }

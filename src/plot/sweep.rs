@@ -133,60 +133,78 @@ fn combinations(sweep: &Sweep) -> (Vec<usize>, Vec<String>) {
     (combo, names)
 }
 
+/// Each strategy's line per combination of the other settings: `xs` places the first
+/// setting's values, `combo` is each point's combination; with `several`
+/// combinations, each has its dash pattern.
+fn lines(
+    sweep: &Sweep,
+    cells: &[Vec<Cell>],
+    metric: usize,
+    (xs, combo, several): (&[f64], &[usize], bool),
+) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    for ((point, row), &c) in sweep.points.iter().zip(cells).zip(combo) {
+        let x = xs[point.index.first().copied().unwrap_or(0)];
+        for (k, cell) in row.iter().enumerate() {
+            let e = &cell.estimates[metric];
+            let Some(mean) = e.mean else { continue };
+            let mut l = look(k);
+            if several {
+                l.dash = look::dash(c);
+            }
+            let mark = (x, mean, e.ci_low.zip(e.ci_high));
+            match lines
+                .iter_mut()
+                .find(|line| line.strategy == k && line.look == l)
+            {
+                Some(line) => line.marks.push(mark),
+                None => lines.push(Line {
+                    strategy: k,
+                    look: l,
+                    marks: vec![mark],
+                }),
+            }
+        }
+    }
+    lines
+}
+
+/// The strategies (colour and marker), then, with several combinations of the other
+/// settings, each one's dash pattern in grey.
+fn legend_entries(cells: &[Vec<Cell>], combos: &[String]) -> Vec<Series> {
+    let first_row = cells.first().map(|r| r.as_slice()).unwrap_or_default();
+    let mut legend: Vec<Series> = first_row
+        .iter()
+        .enumerate()
+        .map(|(k, c)| Series::strategy(k, &c.strategy))
+        .collect();
+    if combos.len() > 1 {
+        // Dashes tell the other settings apart, so a strategy is its colour and marker.
+        legend.iter_mut().for_each(|s| s.look.dash = look::dash(0));
+        for (c, name) in combos.iter().enumerate() {
+            let grey = Look {
+                color: RGBColor(90, 90, 90),
+                dash: look::dash(c),
+                marker: look(0).marker,
+            };
+            legend.push(Series {
+                name: name.clone(),
+                look: grey,
+                marker: false,
+            });
+        }
+    }
+    legend
+}
+
 impl SweepPlot {
     pub fn new(sweep: &Sweep, cells: &[Vec<Cell>], metric: usize) -> SweepPlot {
         let m = METRICS[metric];
         let (xs, categories, x_log) = x_axis(sweep);
         let (combo, combos) = combinations(sweep);
         let several = combos.len() > 1;
-        let mut lines: Vec<Line> = Vec::new();
-        for ((point, row), &c) in sweep.points.iter().zip(cells).zip(&combo) {
-            let x = xs[point.index.first().copied().unwrap_or(0)];
-            for (k, cell) in row.iter().enumerate() {
-                let e = &cell.estimates[metric];
-                let Some(mean) = e.mean else { continue };
-                let mut l = look(k);
-                if several {
-                    l.dash = look::dash(c);
-                }
-                let mark = (x, mean, e.ci_low.zip(e.ci_high));
-                match lines
-                    .iter_mut()
-                    .find(|line| line.strategy == k && line.look == l)
-                {
-                    Some(line) => line.marks.push(mark),
-                    None => lines.push(Line {
-                        strategy: k,
-                        look: l,
-                        marks: vec![mark],
-                    }),
-                }
-            }
-        }
-        let first_row = cells.first().map(|r| r.as_slice()).unwrap_or_default();
-        let mut legend: Vec<Series> = first_row
-            .iter()
-            .enumerate()
-            .map(|(k, c)| Series::strategy(k, &c.strategy))
-            .collect();
-        if several {
-            // Dashes tell the other settings apart, so a strategy is its colour and marker.
-            legend.iter_mut().for_each(|s| s.look.dash = look::dash(0));
-        }
-        if several {
-            for (c, name) in combos.iter().enumerate() {
-                let grey = Look {
-                    color: RGBColor(90, 90, 90),
-                    dash: look::dash(c),
-                    marker: look(0).marker,
-                };
-                legend.push(Series {
-                    name: name.clone(),
-                    look: grey,
-                    marker: false,
-                });
-            }
-        }
+        let lines = lines(sweep, cells, metric, (&xs, &combo, several));
+        let legend = legend_entries(cells, &combos);
         let ys: Vec<f64> = lines
             .iter()
             .flat_map(|l| l.marks.iter().map(|m| m.1))

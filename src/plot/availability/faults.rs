@@ -4,8 +4,10 @@
 //! the plot says what each number was.
 
 use super::super::frame::{Style, text_width, trim, wrap};
-use super::secs;
+use super::{FAULT_FILL, MARGIN_LEFT, RIGHT, WIDTH, secs};
 use crate::run::Outcome;
+use plotters::coord::Shift;
+use plotters::prelude::*;
 
 /// A fault as shaded: its span (or instant) and its label.
 #[derive(Clone, Debug, PartialEq)]
@@ -193,6 +195,56 @@ impl Labels {
             Labels::Inline(_) => &[],
             Labels::Numbered(_, key) => key,
         }
+    }
+}
+
+impl super::Availability {
+    /// Where each fault sits on the x axis, in pixels.
+    fn fault_xs(&self) -> Vec<i32> {
+        let plot_w = f64::from(WIDTH - MARGIN_LEFT - self.left - RIGHT);
+        let x0 = f64::from(MARGIN_LEFT + self.left);
+        self.faults
+            .iter()
+            .map(|f| (x0 + f.at_s / self.duration_s * plot_w).round() as i32)
+            .collect()
+    }
+
+    pub(super) fn label_faults<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        y: i32,
+    ) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let xs = self.fault_xs();
+        let tick = |x: i32, ty: i32| {
+            PathElement::new(vec![(x, ty + 2), (x, ty + 16)], FAULT_FILL.stroke_width(2))
+        };
+        match &self.labels {
+            Labels::Inline(places) => {
+                for ((f, &x), &(row, start)) in self.faults.iter().zip(&xs).zip(places) {
+                    let ty = y + row as i32 * ROW_H;
+                    root.draw(&tick(x, ty))?;
+                    root.draw(&Text::new(
+                        f.label.clone(),
+                        (start + 4, ty),
+                        Style::text(Style::NOTE),
+                    ))?;
+                }
+            }
+            Labels::Numbered(groups, _) => {
+                for &(a, b, row) in groups {
+                    let ty = y + row as i32 * ROW_H;
+                    for &x in &xs[a..=b] {
+                        root.draw(&tick(x, ty))?;
+                    }
+                    let name = group_name(a, b);
+                    root.draw(&Text::new(name, (xs[a] + 4, ty), Style::text(Style::NOTE)))?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
