@@ -8,6 +8,7 @@ pub mod cli;
 pub mod history;
 pub mod metrics;
 pub mod plot;
+pub mod progress;
 pub mod rangeset;
 pub mod report;
 pub mod run;

@@ -1,4 +1,5 @@
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -8,9 +9,10 @@ fn main() -> ExitCode {
         Err(failure) => {
             match &failure {
                 afsim::cli::Failure::Input(msg) | afsim::cli::Failure::Limit(msg) => {
-                    eprintln!("error: {msg}")
+                    // A closed standard error must not turn a clean message into a panic.
+                    let _ = writeln!(std::io::stderr(), "error: {msg}");
                 }
-                afsim::cli::Failure::Violations => {}
+                afsim::cli::Failure::Violations | afsim::cli::Failure::Closed => {}
             }
             ExitCode::from(failure.exit_code())
         }

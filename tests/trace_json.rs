@@ -163,3 +163,83 @@ fn a_window_keeps_only_its_seconds() {
     );
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn a_window_outside_the_run_is_refused_before_anything_runs() {
+    let dir = with_small("outside");
+    // The run lasts 60 s plus a liveness phase of a few minutes at most.
+    for window in ["5000..6000", "100000..100001"] {
+        let o = afsim(
+            &dir,
+            &["run", "small.json", "--trace", "--trace-window", window],
+        );
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{window}: {err}");
+        assert!(
+            err.starts_with("error: --trace-window") && err.contains("small-trace"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(o.stdout.is_empty(), "nothing ran");
+        assert!(!dir.join("results").exists(), "nothing written");
+    }
+    for empty in ["30..30", "30..20"] {
+        let o = afsim(
+            &dir,
+            &["run", "small.json", "--trace", "--trace-window", empty],
+        );
+        assert_eq!(o.status.code(), Some(2), "{empty}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn the_help_says_how_big_a_whole_trace_gets() {
+    let o = afsim(&workdir("help"), &["run", "--help"]);
+    let help = command::stdout(&o);
+    assert!(
+        help.contains("2.3 GB") && help.contains("--trace-window"),
+        "{help}"
+    );
+}
+
+/// The headline's cell for 600 s: a trace of some seventy megabytes.
+const MEDIUM: &str = r#"{
+  "name": "medium-trace",
+  "description": "The headline's cell for 600 s with 60 s callbacks, the master down for 200 s.",
+  "seed": 42,
+  "duration_s": 600,
+  "cell": { "servers": 3, "clients": 50, "files": 200 },
+  "strategies": [
+    { "name": "lease timeout", "recovery": "lease-timeout", "callback_lease_s": 60 },
+    { "name": "token recovery", "recovery": "token-recovery", "callback_lease_s": 60 },
+    { "name": "quorum", "recovery": "quorum", "callback_lease_s": 60 },
+    { "name": "naive", "recovery": "naive", "callback_lease_s": 60, "expect_violations": true }
+  ],
+  "faults": [ { "at_s": 100, "crash": "master", "for_s": 200 } ]
+}"#;
+
+#[test]
+fn a_whole_trace_streams_to_disk_and_memory_stays_flat() {
+    let dir = workdir("stream");
+    std::fs::write(dir.join("medium.json"), MEDIUM).unwrap();
+    let o = afsim(&dir, &["run", "medium.json", "--trace"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.join("results/medium-trace");
+    let size = std::fs::metadata(out.join("trace.json")).unwrap().len();
+    assert!(
+        size > 60_000_000,
+        "a big trace, to make the point: {size} bytes"
+    );
+    let perf: Value =
+        serde_json::from_slice(&std::fs::read(out.join("perf.json")).unwrap()).unwrap();
+    // Peak memory of the process at the end of each strategy's run (Linux only).
+    for s in perf["strategies"].as_array().unwrap() {
+        if let Some(mb) = s["peak_rss_mb"].as_f64() {
+            assert!(mb < 48.0, "{} MiB for a {size}-byte trace: {s}", mb);
+        }
+    }
+    let text = std::fs::read_to_string(out.join("trace.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).expect("one JSON document");
+    assert!(doc["traceEvents"].as_array().unwrap().len() > 100_000);
+    let _ = std::fs::remove_dir_all(&dir);
+}

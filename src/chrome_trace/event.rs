@@ -96,17 +96,6 @@ impl Event {
     }
 }
 
-/// The whole file: events in time order (metadata first), one per line.
-pub fn file(events: &[Event]) -> String {
-    let mut out = String::from("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
-    for (i, e) in events.iter().enumerate() {
-        e.write_json(&mut out);
-        out.push_str(if i + 1 < events.len() { ",\n" } else { "\n" });
-    }
-    out.push_str("]}\n");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,7 +118,5 @@ mod tests {
         assert_eq!(v["ts"], 1_800_000);
         assert_eq!(v["dur"], 1);
         assert_eq!(v["args"]["to"], "fs0");
-        let whole: Value = serde_json::from_str(&file(&[e.clone(), e])).unwrap();
-        assert_eq!(whole["traceEvents"].as_array().unwrap().len(), 2);
     }
 }

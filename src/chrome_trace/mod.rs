@@ -11,17 +11,20 @@
 //! outages are async spans named after their node. `ts` is simulated time in µs.
 //!
 //! Size: every message makes about 4 events (~400 bytes), so a full 6-hour headline run
-//! of four strategies (~4 million messages) writes well over a gigabyte and needs as much
-//! memory; `--trace-window A..B` keeps only what happens in those seconds.
+//! of four strategies (~4 million messages) writes gigabytes; events are written as they
+//! are recorded ([`writer`]), so memory stays flat. `--trace-window A..B` keeps only what
+//! happens in those seconds.
 
 mod event;
 mod tap;
+mod writer;
 
 pub use event::{Event, Phase};
 pub use tap::{Recording, TraceTap};
+pub use writer::TraceWriter;
 
 use crate::cell::node_name;
-use crate::run::{Outcome, RunError, RunSpec, fault_schedule, run_strategy};
+use crate::run::Outcome;
 use crate::scenario::Scenario;
 use serde_json::json;
 use sim::NodeId;
@@ -66,48 +69,64 @@ impl Window {
     }
 }
 
-/// Runs every strategy of `scenario` on `seed` (as `run::run_scenario` does) with a
-/// trace tap; returns the outcomes and the `trace.json` text.
-pub fn run_traced(
-    scenario: &Scenario,
-    seed: u64,
+/// Where a trace's events go: the file being written.
+pub type Sink = TraceWriter<std::io::BufWriter<std::fs::File>>;
+
+/// Traces the strategies of one scenario, one after the other, into one file: hands
+/// each strategy's run an observer, then closes that strategy's spans and adds its
+/// faults once the run is over.
+pub struct Tracer {
+    sink: Option<Sink>,
+    /// Where the observer of the strategy now running hands its recording back.
+    slot: Arc<Mutex<Option<Recording>>>,
     window: Window,
-) -> Result<(Vec<Outcome>, String), RunError> {
-    let faults = fault_schedule(scenario, seed);
-    let servers = scenario.cell.servers;
-    let nodes = servers + scenario.cell.clients;
-    let mut outcomes = Vec::new();
-    let mut events = Vec::new();
-    let mut meta = Vec::new();
-    for (i, strategy) in scenario.strategies.iter().enumerate() {
-        let pid = i as u32 + 1;
-        let sink = Arc::new(Mutex::new(None));
+    servers: u32,
+    nodes: u32,
+}
+
+impl Tracer {
+    pub fn new(scenario: &Scenario, window: Window, sink: Sink) -> Tracer {
+        Tracer {
+            sink: Some(sink),
+            slot: Arc::new(Mutex::new(None)),
+            window,
+            servers: scenario.cell.servers,
+            nodes: scenario.cell.servers + scenario.cell.clients,
+        }
+    }
+
+    /// The observer for strategy number `index` (from 0), named `name`.
+    pub fn tap(&mut self, index: usize, name: &str) -> TraceTap {
+        let pid = index as u32 + 1;
+        let mut sink = self.sink.take().expect("one strategy at a time");
+        sink.set_pid(pid);
+        for e in metadata(pid, name, self.servers, self.nodes) {
+            sink.push(e);
+        }
         // Flow and span ids are unique across the file: each strategy has its own range.
-        let recording = Recording::new(servers, window, u64::from(pid) << 40);
-        let tap = TraceTap::new(recording, sink.clone());
-        let mut outcome = run_strategy(RunSpec {
-            tap: Some(Box::new(tap)),
-            ..RunSpec::new(scenario, strategy, seed, &faults)
-        })?;
+        let recording = Recording::new(self.servers, self.window, u64::from(pid) << 40, sink);
+        TraceTap::new(recording, self.slot.clone())
+    }
+
+    /// Strategy's run is over: close what is still open and add the faults.
+    pub fn ended(&mut self, outcome: &mut Outcome) {
         drop(outcome.tap.take());
-        let mut rec = sink
+        let mut rec = self
+            .slot
             .lock()
             .ok()
             .and_then(|mut slot| slot.take())
             .expect("the tap hands its recording over when dropped");
         rec.finish(outcome.end.as_micros());
-        fault_spans(&mut rec, &outcome, nodes + 1);
-        meta.extend(metadata(pid, &strategy.name, servers, nodes));
-        events.extend(rec.events.into_iter().map(|mut e| {
-            e.pid = pid;
-            e
-        }));
-        outcomes.push(outcome);
+        fault_spans(&mut rec, outcome, self.nodes + 1);
+        self.sink = Some(rec.out);
     }
-    // Time order (stable: a slice stays before the flow event bound to it).
-    events.sort_by_key(|e| e.ts);
-    meta.extend(events);
-    Ok((outcomes, event::file(&meta)))
+
+    /// Closes the file's JSON; the file, flushed, or the first write error.
+    pub fn finish(mut self) -> std::io::Result<std::fs::File> {
+        let sink = self.sink.take().expect("no strategy is running");
+        sink.finish()?.into_inner().map_err(|e| e.into_error())
+    }
 }
 
 /// Faults as applied (resolved names, spans) and the write outage after each, on the

@@ -2,8 +2,8 @@
 //! joined by flow arrows, node crashes and restarts, a server's time as master and its
 //! recovery (sync, writes and locks closed, token window) and every client operation.
 
-use super::Window;
 use super::event::{Event, Phase};
+use super::{Sink, Window};
 use crate::cell::msg::{KINDS, Msg, OpKind, OpResult};
 use crate::cell::{AfsNode, Who, node_name, who};
 use serde_json::{Value, json};
@@ -28,7 +28,8 @@ type InFlight = BTreeMap<(u64, u32, u32, u64), Vec<u64>>;
 pub struct Recording {
     servers: u32,
     window: Window,
-    pub events: Vec<Event>,
+    /// Where events go as they are recorded.
+    pub out: Sink,
     in_flight: InFlight,
     /// Open async spans by (tid, what).
     open: BTreeMap<(u32, &'static str), Open>,
@@ -58,11 +59,11 @@ fn hash(msg: &Msg) -> u64 {
 }
 
 impl Recording {
-    pub fn new(servers: u32, window: Window, first_id: u64) -> Recording {
+    pub fn new(servers: u32, window: Window, first_id: u64, out: Sink) -> Recording {
         Recording {
             servers,
             window,
-            events: Vec::new(),
+            out,
             in_flight: BTreeMap::new(),
             open: BTreeMap::new(),
             locks: BTreeMap::new(),
@@ -83,7 +84,7 @@ impl Recording {
     fn instant(&mut self, ts: u64, node: NodeId, name: impl Into<String>, args: Value) {
         if self.window.contains(ts) {
             let e = Event::new(name, "fault", Phase::Instant, ts, tid(node)).with_args(args);
-            self.events.push(e);
+            self.out.push(e);
         }
     }
 
@@ -102,9 +103,9 @@ impl Recording {
             return;
         }
         let id = self.id();
-        self.events
+        self.out
             .push(Event::new(name.clone(), cat, Phase::Begin { id }, a, tid).with_args(args));
-        self.events
+        self.out
             .push(Event::new(name, cat, Phase::End { id }, b, tid));
     }
 
@@ -150,7 +151,7 @@ impl Recording {
     fn slice(&mut self, ts: u64, node: NodeId, msg: &Msg, suffix: &str, args: Value) {
         let name = format!("{}{suffix}", variant(msg));
         let cat = KINDS[msg.kind()];
-        self.events
+        self.out
             .push(Event::new(name, cat, Phase::Complete { dur: 1 }, ts, tid(node)).with_args(args));
     }
 
@@ -206,14 +207,14 @@ impl Recording {
             self.slice(t, from, msg, "", json!({ "to": self.name(to) }));
             if let Some(id) = flow {
                 let e = Event::new(variant(msg), cat, Phase::FlowStart { id }, t, tid(from));
-                self.events.push(e);
+                self.out.push(e);
             }
         }
         if recv_in {
             self.slice(now, to, msg, "", json!({ "from": self.name(from) }));
             if let Some(id) = flow {
                 let e = Event::new(variant(msg), cat, Phase::FlowEnd { id }, now, tid(to));
-                self.events.push(e);
+                self.out.push(e);
             }
         }
     }

@@ -3,6 +3,7 @@
 //! events, events per second, simulated seconds per wall second and peak memory.
 
 use super::Failure;
+use super::out::say;
 use super::run::{load_all, seed_for};
 use crate::run::{RunError, RunSpec, fault_schedule, run_strategy};
 use crate::scenario::Scenario;
@@ -58,15 +59,21 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
     let picked = pick(&scenarios, &args.strategies)?;
     let exe = std::env::current_exe()
         .map_err(|e| Failure::Input(format!("cannot find the afsim binary to rerun: {e}")))?;
-    println!(
+    say!(
         "{:<24} {:<24} {:>12} {:>9} {:>11} {:>12} {:>9}",
-        "scenario", "strategy", "events", "wall s", "events/s", "sim s/wall s", "peak MiB"
-    );
+        "scenario",
+        "strategy",
+        "events",
+        "wall s",
+        "events/s",
+        "sim s/wall s",
+        "peak MiB"
+    )?;
     for ((scenario, path), indices) in scenarios.iter().zip(&files).zip(picked) {
         let seed = seed_for(args.seed, scenario);
         for index in indices {
             let f = child(&exe, path, seed, index)?;
-            println!(
+            say!(
                 "{:<24} {:<24} {:>12} {:>9.3} {:>11.0} {:>12.1} {:>9}",
                 scenario.name,
                 scenario.strategies[index].name,
@@ -75,7 +82,7 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
                 f.events as f64 / f.wall_s,
                 f.sim_s / f.wall_s,
                 f.peak_rss_mb.map_or("-".into(), |m| format!("{m:.0}")),
-            );
+            )?;
         }
     }
     Ok(())
@@ -148,9 +155,9 @@ fn one(scenario: &Scenario, seed: u64, index: usize) -> Result<(), Failure> {
         sim_s: outcome.end.as_secs_f64(),
         peak_rss_mb: outcome.peak_rss_mb,
     };
-    println!(
+    say!(
         "{}",
         serde_json::to_string(&figures).expect("figures serialise")
-    );
+    )?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! shrunk to reproducers.
 
 use super::Failure;
+use super::out::{say, say_raw};
 use super::run::{load_all, seed_for};
 use super::sweep::seeds_line;
 use crate::batch;
@@ -42,16 +43,19 @@ pub struct CheckArgs {
 pub fn check(args: CheckArgs) -> Result<(), Failure> {
     let scenarios = load_all(&args.files)?;
     let seeds = first_seeds(&args, &scenarios)?;
+    for s in &scenarios {
+        super::writable(&args.out.join(&s.name), &["check.json"])?;
+    }
     let lines: Vec<String> = seeds.iter().map(|(_, list)| seeds_line(list)).collect();
     match &lines[..] {
-        [one] => println!("{one}"),
+        [one] => say!("{one}")?,
         _ => {
             let named: Vec<String> = lines
                 .iter()
                 .zip(&scenarios)
                 .map(|(l, s)| format!("{l} ({})", s.name))
                 .collect();
-            println!("{}", named.join(" "));
+            say!("{}", named.join(" "))?;
         }
     }
     let threads = args.jobs.map_or_else(batch::default_jobs, |j| j as usize);
@@ -111,10 +115,12 @@ fn first_seeds(
 }
 
 fn describe(scenario: &Scenario, settings: &Settings, runs: usize, threads: usize) -> String {
+    use crate::report::table::count;
     format!(
-        "{}: {runs} seed(s) x {} strategies{}, {threads} at a time",
+        "{}: {} x {}{}, {threads} at a time",
         scenario.name,
-        scenario.strategies.len(),
+        count(runs as u64, "seed"),
+        count(scenario.strategies.len() as u64, "strategy"),
         if settings.swarm { ", swarm" } else { "" }
     )
 }
@@ -136,8 +142,8 @@ fn whole(
     out: &Path,
 ) -> Result<bool, Failure> {
     let count = settings.seeds.count as usize;
-    println!("{}", describe(scenario, &settings, count, threads));
-    let bar = batch::progress_bar(count, &scenario.name);
+    say!("{}", describe(scenario, &settings, count, threads))?;
+    let bar = crate::progress::bar(count as u64, &scenario.name, "seeds");
     let report = seedcheck::check_with(scenario, settings, threads, None, &bar)
         .map_err(|e| job_failure(scenario, e))?;
     finish(&report, file, &out.join(&scenario.name))
@@ -148,8 +154,8 @@ fn whole(
 pub(super) fn finish(report: &Report, file: &str, dir: &Path) -> Result<bool, Failure> {
     let path = dir.join("check.json");
     write(&path, &output::check_json(report))?;
-    print!("\n{}", output::table(report));
-    println!("wrote {}", path.display());
+    say_raw!("\n{}", output::table(report))?;
+    say!("wrote {}", path.display())?;
     let failures = report.failures();
     if failures.is_empty() {
         return Ok(true);
@@ -262,11 +268,11 @@ fn sharded(
     out: &Path,
 ) -> Result<bool, Failure> {
     let jobs = shard.jobs(settings.seeds.count);
-    println!(
+    say!(
         "shard {shard}: {}",
         describe(scenario, &settings, jobs.len(), threads)
-    );
-    let bar = batch::progress_bar(jobs.len(), &scenario.name);
+    )?;
+    let bar = crate::progress::bar(jobs.len() as u64, &scenario.name, "seeds");
     let runs = seedcheck::run_jobs(scenario, &settings, &jobs, threads, None, &bar)
         .map_err(|e| job_failure(scenario, e))?;
     let records: Vec<Record> = jobs
@@ -288,7 +294,7 @@ fn sharded(
     };
     let path = out.join(&scenario.name).join(shard.file_name("check"));
     write(&path, &shard::jsonl(&header, &records))?;
-    println!("wrote {}", path.display());
+    say!("wrote {}", path.display())?;
     let failures = seedcheck::failures(scenario, &runs);
     for f in &failures {
         eprintln!(

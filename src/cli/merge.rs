@@ -2,6 +2,7 @@
 //! unsharded run writes, byte for byte (and, for `check`, its reproducers).
 
 use super::Failure;
+use super::out::say;
 use crate::scenario::{self, Scenario};
 use crate::seedcheck::{Report, SeedRun, Seeds, Settings};
 use crate::shard::merge::{self, Merged};
@@ -43,15 +44,22 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
             }
         }
     }
+    for m in &runs {
+        let files: &[&str] = match m.header.command.as_str() {
+            "check" => &["check.json"],
+            _ => &["sweep.json", "sweep.csv"],
+        };
+        super::writable(&args.out.join(&m.header.scenario), files)?;
+    }
     let mut clean = true;
     for (m, check) in runs.iter().zip(checks) {
-        println!(
-            "{} of {}: {} shard(s), {} run(s)",
+        say!(
+            "{} of {}: {}, {}",
             m.header.command,
             m.header.scenario,
-            m.files.len(),
-            m.results.len()
-        );
+            crate::report::table::count(m.files.len() as u64, "shard"),
+            crate::report::table::count(m.results.len() as u64, "run")
+        )?;
         clean &= match check {
             Some(report) => {
                 super::check::finish(&report, &m.header.file, &args.out.join(&m.header.scenario))?

@@ -3,11 +3,14 @@
 mod bench;
 mod check;
 mod merge;
+mod out;
 mod run;
+mod simulate;
 mod sweep;
 mod sweep_shard;
 
 use clap::{Parser, Subcommand};
+use out::{say, say_raw};
 use std::path::PathBuf;
 
 /// Compare how a replicated AFS-style file service recovers callbacks and locks when
@@ -54,11 +57,15 @@ pub enum Failure {
     Violations,
     /// A run stopped at a limit: exit 3.
     Limit(String),
+    /// Standard output was closed by its reader (`afsim run … | head`): stop quietly,
+    /// exit 0.
+    Closed,
 }
 
 impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {
+            Failure::Closed => 0,
             Failure::Violations => 1,
             Failure::Input(_) => 2,
             Failure::Limit(_) => 3,
@@ -79,10 +86,16 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Schema) => {
-            print!("{}", crate::scenario::schema_json());
+            say_raw!("{}", crate::scenario::schema_json())?;
             Ok(())
         }
     }
+}
+
+/// Output problems are found before anything runs (CONTRACT): `folder` must be, or be
+/// creatable as, a folder that takes new files, with none of `files` a folder.
+fn writable(folder: &std::path::Path, files: &[&str]) -> Result<(), Failure> {
+    crate::report::outdir::check_writable(folder, files).map_err(|e| Failure::Input(e.to_string()))
 }
 
 /// `afsim validate`: every file parsed and checked first; then, per file, a `warning:`
@@ -95,9 +108,9 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     }
     for (f, s) in scenarios {
         for w in crate::scenario::warnings(&s) {
-            println!("warning: {}: {w}", f.display());
+            say!("warning: {}: {w}", f.display())?;
         }
-        println!("ok {}", s.name);
+        say!("ok {}", s.name)?;
     }
     Ok(())
 }

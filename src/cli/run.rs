@@ -1,9 +1,10 @@
 //! `afsim run`: every strategy of each scenario on the same seed and faults.
 
 use super::Failure;
+use super::out::{say, say_raw};
 use crate::chrome_trace;
-use crate::report::{files, summary, table};
-use crate::run::{Outcome, RunError, run_scenario, scenario_as_run};
+use crate::report::{files, html, summary, table};
+use crate::run::{Outcome, scenario_as_run};
 use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -18,11 +19,13 @@ pub struct RunArgs {
     /// Folder for the outputs, one subfolder per scenario name
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
-    /// Also write trace.json (Chrome trace-event format: open it in Perfetto). About 400
-    /// bytes per message: a whole 6-hour headline run makes gigabytes, so pick a window
+    /// Also write trace.json (Chrome trace-event format: open it in Perfetto), streamed to
+    /// disk as the run goes. About 400 bytes per message: the whole 6-hour headline run
+    /// writes 2.3 GB (memory stays flat, about 25 MiB, but viewers choke), so pick a window
     #[arg(long)]
     pub trace: bool,
-    /// Keep only these simulated seconds in the trace, e.g. 1700..2100
+    /// Keep only these simulated seconds in the trace, e.g. 1700..2100; a window after the
+    /// run's end (duration_s plus the liveness phase) is an error
     #[arg(long, value_name = "A..B", requires = "trace", value_parser = chrome_trace::Window::parse)]
     pub trace_window: Option<chrome_trace::Window>,
     /// Also write history.jsonl: one line per operation of every strategy's run (client,
@@ -91,36 +94,29 @@ pub fn seed_line(scenarios: &[Scenario], seeds: &[u64]) -> String {
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenarios = load_all(&args.files)?;
+    for s in &scenarios {
+        super::writable(&args.out.join(&s.name), &files::RUN_FILES)?;
+        if let Some(window) = args.trace_window {
+            super::simulate::check_window(s, window)?;
+        }
+    }
     let seeds: Vec<u64> = scenarios.iter().map(|s| seed_for(args.seed, s)).collect();
-    println!("{}", seed_line(&scenarios, &seeds));
+    say!("{}", seed_line(&scenarios, &seeds))?;
     let mut unexpected = Vec::new();
     for (scenario, &seed) in scenarios.iter().zip(&seeds) {
-        let stopped = |e| match e {
-            RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
-            RunError::Fault(m) | RunError::Output(m) => {
-                Failure::Input(format!("{}: {m}", scenario.name))
-            }
-        };
         let dir = args.out.join(&scenario.name);
-        let (outcomes, trace) = match args.trace {
-            false if args.history => (run_logged(scenario, seed, &dir).map_err(stopped)?, None),
-            false => (run_scenario(scenario, seed).map_err(stopped)?, None),
-            true => {
-                let window = args.trace_window.unwrap_or(chrome_trace::Window::ALL);
-                let (o, t) = chrome_trace::run_traced(scenario, seed, window).map_err(stopped)?;
-                (o, Some(t))
-            }
-        };
+        let trace_path = dir.join("trace.json");
+        let window = args.trace_window.unwrap_or(chrome_trace::Window::ALL);
+        let trace = args.trace.then_some((trace_path.as_path(), window));
+        let history_path = dir.join("history.jsonl");
+        let history = args.history.then_some(history_path.as_path());
+        let outcomes = super::simulate::run_scenario(scenario, seed, trace, history)?;
         let summary = summary::summary(scenario, seed, &outcomes);
         write_outputs(&dir, scenario, seed, &summary, &outcomes)?;
-        if let Some(trace) = trace {
-            let path = dir.join("trace.json");
-            files::write_atomic(&path, trace.as_bytes())
-                .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
-        }
-        println!("\n{} ({})", scenario.name, describe(scenario));
-        print!("{}", table::table(&summary));
-        println!("wrote {}", dir.display());
+        say!("\n{} ({})", scenario.name, describe(scenario))?;
+        let ends: Vec<f64> = outcomes.iter().map(|o| o.end.as_secs_f64()).collect();
+        say_raw!("{}", table::table(&summary, &ends))?;
+        say!("wrote {}", dir.display())?;
         for (strategy, s) in scenario.strategies.iter().zip(&summary.strategies) {
             let total: u64 = s.violations.0.iter().map(|(_, n)| n).sum();
             if total > 0 && !strategy.expect_violations {
@@ -143,37 +139,16 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     Err(Failure::Violations)
 }
 
-/// Run every strategy writing `history.jsonl` as it goes: into a temporary file beside
-/// it, renamed into place once every strategy has run.
-fn run_logged(scenario: &Scenario, seed: u64, dir: &Path) -> Result<Vec<Outcome>, RunError> {
-    let io = |e: std::io::Error| RunError::Output(format!("cannot write {}: {e}", dir.display()));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let path = dir.join("history.jsonl");
-    let tmp = dir.join(format!(".history.jsonl.tmp{}", std::process::id()));
-    let file = std::fs::File::create(&tmp).map_err(io)?;
-    let out = Box::new(std::io::BufWriter::with_capacity(1 << 20, file));
-    let result = crate::run::run_scenario_logged(scenario, seed, out);
-    let (outcomes, out) = match result {
-        Ok(done) => done,
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    };
-    drop(out);
-    std::fs::rename(&tmp, &path).map_err(io)?;
-    Ok(outcomes)
-}
-
 fn describe(s: &Scenario) -> String {
     let c = &s.cell;
+    use table::count;
     format!(
-        "{} s, {} servers, {} clients, {} files, {} faults{}",
+        "{} s, {}, {}, {}, {}{}",
         s.duration_s,
-        c.servers,
-        c.clients,
-        c.files,
-        s.faults.len(),
+        count(c.servers.into(), "server"),
+        count(c.clients.into(), "client"),
+        count(c.files.into(), "file"),
+        count(s.faults.len() as u64, "fault"),
         if s.random_faults.is_some() {
             " + random master crashes"
         } else {
@@ -203,6 +178,17 @@ fn write_outputs(
         let path = dir.join(name);
         files::write_atomic(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
     }
-    crate::plot::write_run_plots(dir, scenario, seed, outcomes)
-        .map_err(|e| Failure::Input(format!("{e:#}")))
+    let [availability_svg, latency_svg] =
+        crate::plot::write_run_plots(dir, scenario, seed, outcomes)
+            .map_err(|e| Failure::Input(format!("{e:#}")))?;
+    let report = html::Report {
+        scenario,
+        summary,
+        outcomes,
+        availability_svg: &availability_svg,
+        latency_svg: &latency_svg,
+        dir: &dir.display().to_string(),
+    };
+    let path = dir.join("report.html");
+    files::write_atomic(&path, html::report_html(&report).as_bytes()).map_err(|e| io(&path, e))
 }

@@ -1,6 +1,7 @@
 //! `afsim sweep`: a scenario over a grid of settings, many seeds per point.
 
 use super::Failure;
+use super::out::{say, say_raw};
 use super::run::seed_for;
 use crate::report::files::write_atomic;
 use crate::run::RunError;
@@ -83,19 +84,22 @@ pub(super) fn seeds_line(seeds: &[u64]) -> String {
 
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let sweep = prepare(&args)?;
-    println!("{}", seeds_line(&sweep.seeds));
+    super::writable(&args.out.join(&sweep.name), &["sweep.json", "sweep.csv"])?;
+    say!("{}", seeds_line(&sweep.seeds))?;
     let threads = args.jobs.map_or_else(batch::default_jobs, |j| j as usize);
     let runs = sweep.points.len() * sweep.seeds.len();
-    println!(
-        "{}: {} point(s) x {} seed(s) = {runs} runs of every strategy, {threads} at a time",
+    use crate::report::table::count;
+    say!(
+        "{}: {} x {} = {} of every strategy, {threads} at a time",
         sweep.name,
-        sweep.points.len(),
-        sweep.seeds.len()
-    );
+        count(sweep.points.len() as u64, "point"),
+        count(sweep.seeds.len() as u64, "seed"),
+        count(runs as u64, "run"),
+    )?;
     if let Some(shard) = args.shard {
         return super::sweep_shard::run(&sweep, shard, threads, &args.out);
     }
-    let bar = batch::progress_bar(runs, &sweep.name);
+    let bar = crate::progress::bar(runs as u64, &sweep.name, "runs");
     let samples = sweep::run(&sweep, threads, &bar).map_err(|e| job_failure(&sweep, e))?;
     finish(&sweep, &samples, &args.out.join(&sweep.name))
 }
@@ -105,8 +109,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
 pub(super) fn finish(sweep: &Sweep, samples: &sweep::Samples, dir: &Path) -> Result<(), Failure> {
     let cells = sweep::reduce(sweep, samples);
     write_outputs(dir, sweep, &cells)?;
-    print!("\n{}", output::table(sweep, &cells));
-    println!("wrote {}", dir.display());
+    say_raw!("\n{}", output::table(sweep, &cells))?;
+    say!("wrote {}", dir.display())?;
     unexpected_violations(sweep, &cells)
 }
 
@@ -138,6 +142,7 @@ fn write_outputs(dir: &Path, sweep: &Sweep, cells: &[Vec<Cell>]) -> Result<(), F
     for (m, metric) in METRICS.iter().enumerate() {
         let p = plot::sweep::SweepPlot::new(sweep, cells, m);
         plot::write(dir, &format!("sweep-{}", metric.key), &p)
+            .map(drop)
             .map_err(|e| Failure::Input(format!("{e:#}")))?;
     }
     Ok(())

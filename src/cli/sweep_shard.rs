@@ -1,8 +1,8 @@
 //! `afsim sweep --shard K/N` and the sweep half of `afsim merge`.
 
 use super::Failure;
+use super::out::say;
 use super::sweep::{finish, job_failure};
-use crate::batch;
 use crate::report::files::write_atomic;
 use crate::report::summary::VERSION;
 use crate::scenario;
@@ -25,8 +25,8 @@ struct SweepSettings {
 pub(super) fn run(sweep: &Sweep, shard: Shard, threads: usize, out: &Path) -> Result<(), Failure> {
     let total = sweep::jobs(sweep).len() as u64;
     let jobs = shard.jobs(total);
-    println!("shard {shard}: {} of the {total} runs", jobs.len());
-    let bar = batch::progress_bar(jobs.len(), &sweep.name);
+    say!("shard {shard}: {} of the {total} runs", jobs.len())?;
+    let bar = crate::progress::bar(jobs.len() as u64, &sweep.name, "runs");
     let samples =
         sweep::run_selected(sweep, &jobs, threads, &bar).map_err(|e| job_failure(sweep, e))?;
     let records: Vec<Record> = jobs
@@ -54,7 +54,7 @@ pub(super) fn run(sweep: &Sweep, shard: Shard, threads: usize, out: &Path) -> Re
     let path = out.join(&sweep.name).join(shard.file_name("sweep"));
     write_atomic(&path, shard::jsonl(&header, &records).as_bytes())
         .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
-    println!("wrote {}", path.display());
+    say!("wrote {}", path.display())?;
     unexpected(sweep, &jobs, &samples)
 }
 

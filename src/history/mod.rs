@@ -171,7 +171,11 @@ impl Recorder {
                 let Some(info) = self.ops.remove(client, op) else {
                     return;
                 };
+                let stale_before = c.stale.tally.count;
                 c.ended((client, op), &info, result, now);
+                if c.stale.tally.count > stale_before {
+                    self.metrics.stale_read(client, now);
+                }
                 self.metrics
                     .op_done(info.kind, result.ok(), info.invoked, now, info.probe);
             }
@@ -216,6 +220,7 @@ impl Recorder {
 
 impl Observer<AfsNode> for Recorder {
     fn record(&mut self, now: Instant, record: Record<'_, AfsNode>) {
+        self.metrics.observe(now, &record, self.servers);
         match &record {
             Record::Sent { msg, .. } => self.metrics.message_sent(now, msg.kind()),
             Record::Output { node, output } => match who(*node, self.servers) {

@@ -1,17 +1,31 @@
 //! What a run measured: operations by kind, latency, availability over time, messages,
 //! and the outage after every fault that took the master away.
 
+pub mod lanes;
 mod latency;
 mod recovery;
 
+pub use lanes::Lanes;
 pub use latency::Latencies;
 pub use recovery::{Recoveries, Recovery};
 
-use crate::cell::msg::{KINDS, OpKind};
-use sim::{Duration, Instant};
+use crate::cell::AfsNode;
+use crate::cell::msg::{ClientNo, KINDS, OpKind};
+use sim::{Duration, Instant, Record};
 
 /// Width of a time-series bin.
 pub const BIN: Duration = Duration::from_secs(60);
+
+/// Width of the finer bins the plots zoom into around a failover, where a minute is
+/// most of the outage.
+pub const FINE_BIN: Duration = Duration::from_secs(10);
+
+/// Operations in one fine bin (by invoke time), every kind pooled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FineBin {
+    pub attempted: u32,
+    pub succeeded: u32,
+}
 
 /// Operations of one kind.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,6 +42,15 @@ pub struct Bin {
     pub attempted: u64,
     pub succeeded: u64,
     pub messages: u64,
+    /// Read, write, lock (as [`kind_index`]): the same operations by kind.
+    pub kinds: [KindBin; 3],
+}
+
+/// Operations of one kind in one bin.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindBin {
+    pub attempted: u64,
+    pub succeeded: u64,
 }
 
 /// Everything measured in one strategy's run.
@@ -36,7 +59,11 @@ pub struct Metrics {
     /// Read, write, lock.
     pub kinds: [KindStats; 3],
     pub bins: Vec<Bin>,
+    /// The same operations in [`FINE_BIN`]s.
+    pub fine: Vec<FineBin>,
     pub recoveries: Recoveries,
+    /// Per recovery, which clients were refused, reasserted or read stale.
+    pub lanes: Lanes,
     /// Messages sent within `[0, duration_s]`, by kind (`cell::msg::KINDS`): the same
     /// span for every strategy, whatever its liveness phase.
     pub messages: [u64; KINDS.len()],
@@ -56,7 +83,9 @@ impl Metrics {
         Metrics {
             kinds: Default::default(),
             bins: Vec::new(),
+            fine: Vec::new(),
             recoveries: Recoveries::new(servers),
+            lanes: Lanes::default(),
             messages: [0; KINDS.len()],
             end_of_workload,
         }
@@ -68,6 +97,18 @@ impl Metrics {
             self.bins.resize(i + 1, Bin::default());
         }
         &mut self.bins[i]
+    }
+
+    /// A record of the run, for the recoveries' lanes.
+    pub fn observe(&mut self, now: Instant, record: &Record<'_, AfsNode>, servers: u32) {
+        self.lanes
+            .observe(&self.recoveries.list, now, record, servers);
+    }
+
+    /// A read by `client` just raised the stale-read count.
+    pub fn stale_read(&mut self, client: ClientNo, now: Instant) {
+        let list = &self.recoveries.list;
+        self.lanes.mark(list, client, lanes::Mark::StaleRead, now);
     }
 
     pub fn message_sent(&mut self, now: Instant, kind: usize) {
@@ -94,6 +135,15 @@ impl Metrics {
         let bin = self.bin(invoked);
         bin.attempted += 1;
         bin.succeeded += u64::from(ok);
+        let by_kind = &mut bin.kinds[kind_index(kind)];
+        by_kind.attempted += 1;
+        by_kind.succeeded += u64::from(ok);
+        let i = (invoked.as_micros() / FINE_BIN.as_micros()) as usize;
+        if i >= self.fine.len() {
+            self.fine.resize(i + 1, FineBin::default());
+        }
+        self.fine[i].attempted += 1;
+        self.fine[i].succeeded += u32::from(ok);
     }
 
     /// Succeeded over attempted, every kind pooled; `None` with nothing attempted.

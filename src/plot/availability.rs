@@ -1,126 +1,102 @@
 //! `availability.{svg,png}`: each strategy's availability in 60 s bins over the run,
-//! the faults shaded and labelled, and below, one lane per strategy with a bar from each
-//! fault to the moment writes open again (the outage `summary.json` reports).
+//! faults shaded and labelled; under it one lane per strategy with a bar from each fault
+//! to the moment writes open again (the outage `summary.json` reports); and at the
+//! bottom a panel per failover, zoomed in, in 10 s bins.
+
+mod faults;
+mod lanes;
+mod zoom;
 
 use super::Plot;
-use super::frame::{Series, Style, TimeUnit, legend, palette, text_width};
-use crate::metrics::BIN;
+use super::frame::{Series, Style, TimeUnit, human_duration, legend, legend_height};
+use super::look;
+use crate::metrics::{BIN, FINE_BIN};
 use crate::run::Outcome;
 use crate::scenario::Scenario;
+use faults::{FaultMark, Labels};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use sim::Instant;
 
-/// A fault as shaded: its span (or instant) and its label.
-#[derive(Clone, Debug, PartialEq)]
-struct FaultMark {
-    at_s: f64,
-    until_s: Option<f64>,
-    label: String,
-}
-
 /// One outage: fault, master elected, writes open (`None`: not before the end).
 #[derive(Clone, Debug)]
-struct Outage {
+pub struct Outage {
     at_s: f64,
     elected_s: Option<f64>,
     open_s: Option<f64>,
 }
+
+/// Per strategy, per bin: (bin middle in s, availability), `None` for an empty bin.
+type Line = Vec<Option<(f64, f64)>>;
 
 pub struct Availability {
     title: String,
     duration_s: f64,
     unit: TimeUnit,
     series: Vec<Series>,
-    /// Per strategy, per bin: (bin middle in s, availability), `None` for an empty bin.
-    bins: Vec<Vec<Option<(f64, f64)>>>,
+    bins: Vec<Line>,
+    fine: Vec<Line>,
     outages: Vec<Vec<Outage>>,
+    lanes: Vec<Vec<lanes::Bar>>,
     faults: Vec<FaultMark>,
+    labels: Labels,
+    zooms: Vec<zoom::Window>,
+    zooms_left_out: usize,
     y_low: f64,
-    /// Width of the label area left of both charts (the lanes put names there).
+    /// Width of the label area left of the charts (the lanes put names there).
     left: u32,
 }
 
 const WIDTH: u32 = 1400;
 /// The narrowest the label area left of the charts gets (it widens for long names).
 const LEFT: u32 = 100;
-const RIGHT: u32 = 40;
+/// Room right of the charts, for the label of an outage that ends at the run's end.
+const RIGHT: u32 = 90;
 /// Room left of the axis title, which plotters sets against the edge.
 const MARGIN_LEFT: u32 = 14;
-const LANE_H: u32 = 34;
+const MAIN_H: u32 = 420;
+const LEGEND_Y: i32 = 70;
+const FAULT_FILL: RGBColor = RGBColor(150, 150, 150);
 
 fn secs(t: Instant) -> f64 {
     t.as_micros() as f64 / 1e6
 }
 
-impl Availability {
-    pub fn new(scenario: &Scenario, seed: u64, outcomes: &[Outcome]) -> Availability {
-        let duration_s = scenario.duration_s;
-        let n_bins = (duration_s / BIN.as_secs_f64()).ceil() as usize;
-        let width = BIN.as_secs_f64();
-        let bins: Vec<Vec<Option<(f64, f64)>>> = outcomes
-            .iter()
-            .map(|o| {
-                (0..n_bins)
-                    .map(|i| {
-                        let b = o.metrics.bins.get(i).copied().unwrap_or_default();
-                        let mid = ((i as f64 + 0.5) * width).min(duration_s);
-                        (b.attempted > 0).then(|| (mid, b.succeeded as f64 / b.attempted as f64))
-                    })
-                    .collect()
-            })
-            .collect();
-        let lowest = bins
-            .iter()
-            .flatten()
-            .flatten()
-            .map(|p| p.1)
-            .fold(1.0, f64::min);
-        Availability {
-            title: format!("{}: availability over time (seed {seed})", scenario.name),
-            duration_s,
-            unit: TimeUnit::for_span(duration_s),
-            series: scenario
-                .strategies
-                .iter()
-                .enumerate()
-                .map(|(i, s)| Series {
-                    name: s.name.clone(),
-                    color: palette(i),
-                })
-                .collect(),
-            bins,
-            outages: outcomes.iter().map(outages).collect(),
-            faults: fault_marks(outcomes),
-            y_low: (((lowest - 0.02) * 10.0).floor() / 10.0).clamp(0.0, 0.9),
-            left: label_area(scenario),
-        }
-    }
-
-    fn lanes_height(&self) -> u32 {
-        LANE_H * self.series.len() as u32 + 70
-    }
+/// Each bin's middle and availability, `None` where nothing was attempted.
+fn line(counts: impl Iterator<Item = (u64, u64)>, width_s: f64, duration_s: f64) -> Line {
+    counts
+        .enumerate()
+        .map(|(i, (attempted, succeeded))| {
+            let mid = ((i as f64 + 0.5) * width_s).min(duration_s);
+            (attempted > 0).then(|| (mid, succeeded as f64 / attempted as f64))
+        })
+        .collect()
 }
 
-/// Room for the axis labels, or for the longest strategy name beside its lane.
-fn label_area(scenario: &Scenario) -> u32 {
-    super::register_fonts();
-    let font = Style::text(Style::NOTE);
-    let widest = scenario
-        .strategies
-        .iter()
-        .filter_map(|s| font.font.box_size(&s.name).ok())
-        .map(|(w, _)| w)
-        .max()
-        .unwrap_or(0);
-    LEFT.max(widest + 24)
+/// A run's availability in [`BIN`]s over `[0, duration_s)`.
+fn minute_line(o: &Outcome, duration_s: f64) -> Line {
+    let width = BIN.as_secs_f64();
+    let b = |i| o.metrics.bins.get(i).copied().unwrap_or_default();
+    let n = (duration_s / width).ceil() as usize;
+    line(
+        (0..n).map(|i| (b(i).attempted, b(i).succeeded)),
+        width,
+        duration_s,
+    )
+}
+
+/// A run's availability in [`FINE_BIN`]s over `[0, duration_s)`.
+fn fine_line(o: &Outcome, duration_s: f64) -> Line {
+    let width = FINE_BIN.as_secs_f64();
+    let b = |i| o.metrics.fine.get(i).copied().unwrap_or_default();
+    let n = (duration_s / width).ceil() as usize;
+    let counts = (0..n).map(|i| (u64::from(b(i).attempted), u64::from(b(i).succeeded)));
+    line(counts, width, duration_s)
 }
 
 fn outages(o: &Outcome) -> Vec<Outage> {
-    o.metrics
-        .recoveries
-        .list
-        .iter()
+    let list = &o.metrics.recoveries.list;
+    list.iter()
         .map(|r| Outage {
             at_s: secs(r.at),
             elected_s: r.elected_at.map(secs),
@@ -129,57 +105,116 @@ fn outages(o: &Outcome) -> Vec<Outage> {
         .collect()
 }
 
-/// Every fault some strategy applied, once (they share the schedule; a symbolic target
-/// may resolve differently, so the label lists each distinct node).
-fn fault_marks(outcomes: &[Outcome]) -> Vec<FaultMark> {
-    let mut marks: Vec<(FaultMark, Vec<String>)> = Vec::new();
-    for f in outcomes.iter().flat_map(|o| &o.faults) {
-        let Some(node) = &f.resolved else { continue };
-        let at_s = secs(f.at);
-        let until_s = f.until.map(secs);
-        let same = |m: &FaultMark| m.at_s == at_s && m.until_s == until_s && m.label == f.fault;
-        match marks.iter_mut().find(|(m, _)| same(m)) {
-            Some((_, nodes)) if !nodes.contains(node) => nodes.push(node.clone()),
-            Some(_) => {}
-            None => marks.push((
-                FaultMark {
-                    at_s,
-                    until_s,
-                    label: f.fault.clone(),
-                },
-                vec![node.clone()],
-            )),
+impl Availability {
+    pub fn new(scenario: &Scenario, seed: u64, outcomes: &[Outcome]) -> Availability {
+        let duration_s = scenario.duration_s;
+        let bins: Vec<Line> = outcomes
+            .iter()
+            .map(|o| minute_line(o, duration_s))
+            .collect();
+        let fine: Vec<Line> = outcomes.iter().map(|o| fine_line(o, duration_s)).collect();
+        let lowest = bins
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|p| p.1)
+            .fold(1.0, f64::min);
+        let unit = TimeUnit::for_span(duration_s);
+        let left = label_area(scenario);
+        let outages: Vec<Vec<Outage>> = outcomes.iter().map(outages).collect();
+        let plot_w = f64::from(WIDTH - MARGIN_LEFT - left - RIGHT);
+        let x_of =
+            |s: f64| (f64::from(MARGIN_LEFT + left) + s / duration_s * plot_w).round() as i32;
+        let faults = faults::marks(outcomes);
+        let when = |s: f64| at_time(s, unit);
+        let xs: Vec<i32> = faults.iter().map(|f| x_of(f.at_s)).collect();
+        let labels = faults::layout(
+            &faults,
+            &xs,
+            (WIDTH - RIGHT) as i32,
+            &when,
+            WIDTH as i32 - 40,
+        );
+        let name = |at: f64| {
+            let what = faults
+                .iter()
+                .rev()
+                .find(|f| f.at_s <= at)
+                .filter(|f| f.at_s == at);
+            let what = what.map_or("lease lapse".to_string(), |f| f.label.clone());
+            format!("{what} at {}", when(at))
+        };
+        let (zooms, zooms_left_out) = zoom::windows(&outages, duration_s, &name);
+        Availability {
+            title: format!("{}: availability over time (seed {seed})", scenario.name),
+            duration_s,
+            unit,
+            series: scenario
+                .strategies
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Series::strategy(i, &s.name))
+                .collect(),
+            bins,
+            fine,
+            lanes: outages
+                .iter()
+                .map(|o| lanes::bars(o, duration_s, &x_of))
+                .collect(),
+            outages,
+            faults,
+            labels,
+            zooms,
+            zooms_left_out,
+            y_low: (((lowest - 0.02) * 10.0).floor() / 10.0).clamp(0.0, 0.9),
+            left,
         }
     }
-    marks
-        .into_iter()
-        .map(|(mut m, nodes)| {
-            if !m.label.contains(&nodes.join("/")) {
-                m.label = format!("{} ({})", m.label, nodes.join("/"));
-            }
-            m
-        })
-        .collect()
-}
 
-/// Where a fault label `w` wide starts: right of its tick at `x`, or left of it where
-/// it would run off the chart (never across the tick).
-fn label_start(x: i32, w: i32) -> i32 {
-    let right_edge = WIDTH as i32 - RIGHT as i32;
-    if x + 4 + w <= right_edge {
-        x
-    } else {
-        x - w - 8
+    /// Where the main chart starts: under the title, note, legend and fault labels.
+    fn main_top(&self) -> u32 {
+        let legend_w = (WIDTH - MARGIN_LEFT - self.left - RIGHT) as i32;
+        let legend_h = legend_height(&self.series, legend_w);
+        (LEGEND_Y + legend_h) as u32 + self.labels.rows() as u32 * faults::ROW_H as u32 + 8
+    }
+
+    fn key_height(&self) -> u32 {
+        let key = self.labels.key().len() as u32;
+        let zoom_note = u32::from(!self.zooms.is_empty());
+        (key + zoom_note) * (Style::NOTE + 6) + 16
     }
 }
 
-const FAULT_FILL: RGBColor = RGBColor(150, 150, 150);
+/// An instant of the run for labels: `30 min`, `27.4 min`, `4.5 h`.
+fn at_time(s: f64, unit: TimeUnit) -> String {
+    let v = s / unit.seconds;
+    let short = if unit.seconds >= 3600.0 { "h" } else { "min" };
+    let v = if (v - v.round()).abs() < 0.05 {
+        v.round()
+    } else {
+        (v * 10.0).round() / 10.0
+    };
+    format!("{} {short}", super::frame::trim(v))
+}
+
+/// Room for the axis labels, or for the longest strategy name beside its lane.
+fn label_area(scenario: &Scenario) -> u32 {
+    let widest = scenario
+        .strategies
+        .iter()
+        .map(|s| super::frame::text_width(&s.name, Style::NOTE))
+        .max()
+        .unwrap_or(0);
+    LEFT.max(widest as u32 + 24)
+}
 
 impl Plot for Availability {
     fn size(&self) -> (u32, u32) {
+        let lanes = lanes::height(&self.lanes);
+        let zooms = self.zoom_rows() * zoom::ROW_H;
         (
             WIDTH,
-            560 + self.lanes_height() + 40 * self.faults.len().min(3) as u32,
+            self.main_top() + MAIN_H + lanes + zooms + self.key_height(),
         )
     }
 
@@ -189,29 +224,55 @@ impl Plot for Availability {
     {
         root.fill(&WHITE)?;
         root.draw(&Text::new(self.title.clone(), (20, 14), Style::title()))?;
-        let note = "Operations by invoke time, all kinds pooled. Grey: faults. \
-                    Bars below: fault to writes open (light part: until a master is elected).";
+        let note = "Operations by invoke time, all kinds pooled, in 60 s bins. Grey: faults. Bars: fault to \
+                    writes open (light part: until a master is elected; +: not open by the end).";
         root.draw(&Text::new(note, (20, 44), Style::muted(Style::NOTE)))?;
-        let at = ((MARGIN_LEFT + self.left) as i32, 70);
-        let legend_h = legend(
+        let legend_x = (MARGIN_LEFT + self.left) as i32;
+        legend(
             root,
             &self.series,
-            at,
+            (legend_x, LEGEND_Y),
             (WIDTH - MARGIN_LEFT - self.left - RIGHT) as i32,
         )?;
-        let (_, h) = self.size();
-        let labels_h = self.fault_label_rows(root) * 20 + 8;
-        let top = 70 + legend_h as u32 + labels_h;
-        let lanes_top = h - self.lanes_height();
-        let (upper, lanes) = root.split_vertically(lanes_top);
-        let (_, main) = upper.split_vertically(top);
+        let top = self.main_top();
+        self.label_faults(
+            root,
+            top as i32 - self.labels.rows() as i32 * faults::ROW_H - 4,
+        )?;
+        let (_, rest) = root.split_vertically(top);
+        let (main, rest) = rest.split_vertically(MAIN_H);
+        let (lane_area, rest) = rest.split_vertically(lanes::height(&self.lanes));
+        let (zoom_area, key_area) = rest.split_vertically(self.zoom_rows() * zoom::ROW_H);
         let x_max = self.duration_s / self.unit.seconds;
-        let mut chart = ChartBuilder::on(&main)
+        self.draw_main(&main, x_max)?;
+        self.draw_lanes(&lane_area, x_max)?;
+        self.draw_zooms(&zoom_area)?;
+        self.draw_key(&key_area)
+    }
+}
+
+type Chart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+impl Availability {
+    fn draw_main<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        x_max: f64,
+    ) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let (y0, y1) = (self.y_low, 1.0 + (1.0 - self.y_low) * 0.04);
+        let mut chart = ChartBuilder::on(area)
             .margin_right(RIGHT)
             .margin_left(MARGIN_LEFT)
             .margin_bottom(6)
             .y_label_area_size(self.left)
-            .build_cartesian_2d(0f64..x_max, self.y_low..1.0 + (1.0 - self.y_low) * 0.04)?;
+            .build_cartesian_2d(0f64..x_max, y0..y1)?;
         chart
             .configure_mesh()
             .x_labels(13)
@@ -224,77 +285,19 @@ impl Plot for Availability {
             .bold_line_style(RGBColor(215, 215, 215))
             .light_line_style(TRANSPARENT)
             .draw()?;
-        let (y0, y1) = (self.y_low, 1.0 + (1.0 - self.y_low) * 0.04);
         self.shade_faults(&mut chart, y0, y1)?;
-        for (i, (s, bins)) in self.series.iter().zip(&self.bins).enumerate() {
-            // Earlier strategies drawn wider, so lines that coincide (all at 100%) still
-            // show every colour.
-            let width = (self.series.len() - i) as u32 + 1;
+        let n = self.series.len();
+        for (i, bins) in self.bins.iter().enumerate() {
             for run in bins.split(Option::is_none) {
-                let pts = run
+                let pts: Vec<(f64, f64)> = run
                     .iter()
                     .flatten()
-                    .map(|&(t, a)| (t / self.unit.seconds, a));
-                chart.draw_series(LineSeries::new(pts, s.color.stroke_width(width)))?;
+                    .map(|&(t, a)| (t / self.unit.seconds, a))
+                    .collect();
+                look::series(&chart, &pts, (i, n), 140.0)?;
             }
         }
-        self.label_faults(root, top as i32 - labels_h as i32)?;
-        self.draw_lanes(&lanes, x_max)
-    }
-}
-
-type Chart<'a, DB> = ChartContext<
-    'a,
-    DB,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
->;
-
-impl Availability {
-    /// Where each fault sits on the x axis, in pixels.
-    fn fault_xs(&self) -> Vec<i32> {
-        let plot_w = f64::from(WIDTH - MARGIN_LEFT - self.left - RIGHT);
-        self.faults
-            .iter()
-            .map(|f| {
-                (f64::from(MARGIN_LEFT + self.left) + f.at_s / self.duration_s * plot_w).round()
-                    as i32
-            })
-            .collect()
-    }
-
-    /// Rows of fault labels needed above the chart (labels that would overlap move down).
-    fn fault_label_rows<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> u32
-    where
-        DB::ErrorType: 'static,
-    {
-        let rows = self.label_rows(area, &self.fault_xs());
-        rows.into_iter().max().map_or(0, |r| r + 1)
-    }
-
-    /// The row of each fault label: the first row where it does not overlap another.
-    fn label_rows<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, xs: &[i32]) -> Vec<u32>
-    where
-        DB::ErrorType: 'static,
-    {
-        let mut ends: Vec<i32> = Vec::new();
-        self.faults
-            .iter()
-            .zip(xs)
-            .map(|(f, &x)| {
-                let w = text_width(area, &f.label, Style::NOTE);
-                let start = label_start(x, w);
-                let row = ends
-                    .iter()
-                    .position(|&end| end + 12 < start)
-                    .unwrap_or(ends.len());
-                if row == ends.len() {
-                    ends.push(start + w);
-                } else {
-                    ends[row] = start + w;
-                }
-                row as u32
-            })
-            .collect()
+        Ok(())
     }
 
     fn shade_faults<DB: DrawingBackend>(
@@ -328,32 +331,29 @@ impl Availability {
         Ok(())
     }
 
-    fn label_faults<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        y: i32,
-    ) -> anyhow::Result<()>
+    /// Under the plot: what the zoomed panels show, and the faults' key when the ticks
+    /// carry numbers.
+    fn draw_key<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
     where
         DB::ErrorType: 'static,
     {
-        let xs = self.fault_xs();
-        let rows = self.label_rows(root, &xs);
-        for ((f, &x), row) in self.faults.iter().zip(&xs).zip(rows) {
-            let w = text_width(root, &f.label, Style::NOTE);
-            let start = label_start(x, w);
-            let ty = y + row as i32 * 20;
-            root.draw(&PathElement::new(
-                vec![(x, ty + 2), (x, ty + 16)],
-                FAULT_FILL.stroke_width(2),
-            ))?;
-            root.draw(&Text::new(
-                f.label.clone(),
-                (start + 4, ty),
-                Style::text(Style::NOTE),
-            ))?;
+        let mut y = 8;
+        if !self.zooms.is_empty() {
+            let more = match self.zooms_left_out {
+                0 => String::new(),
+                n => format!(" ({n} later failovers not shown)"),
+            };
+            let text = format!(
+                "Panels: each failover up close, in {} bins; a line per strategy from the fault to where its writes opened (marker){more}.",
+                human_duration(FINE_BIN.as_secs_f64())
+            );
+            area.draw(&Text::new(text, (20, y), Style::muted(Style::NOTE)))?;
+            y += Style::NOTE as i32 + 6;
+        }
+        for line in self.labels.key() {
+            area.draw(&Text::new(line.clone(), (20, y), Style::muted(Style::NOTE)))?;
+            y += Style::NOTE as i32 + 6;
         }
         Ok(())
     }
 }
-
-mod lanes;

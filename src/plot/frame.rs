@@ -1,26 +1,9 @@
-//! What every plot shares: the colour-blind-safe palette, font sizes, the legend row
-//! drawn outside the data, and time axes in readable units.
+//! What every plot shares: font sizes, the legend row drawn outside the data, and time
+//! axes in readable units (each strategy's look is in [`super::look`]).
 
+use super::look::{Look, look};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-/// The Okabe–Ito palette, ordered so that the first colours stand out on white (its
-/// yellow last): distinguishable with every common colour-vision deficiency.
-const OKABE_ITO: [RGBColor; 8] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(0, 0, 0),
-    RGBColor(240, 228, 66),
-];
-
-/// The colour of series `i`.
-pub fn palette(i: usize) -> RGBColor {
-    OKABE_ITO[i % OKABE_ITO.len()]
-}
 
 /// Font sizes in pixels.
 pub struct Style;
@@ -30,7 +13,7 @@ impl Style {
     pub const LABEL: u32 = 17;
     pub const TICK: u32 = 15;
     pub const NOTE: u32 = 14;
-    pub const FAMILY: &'static str = "sans-serif";
+    pub const FAMILY: &'static str = super::text::FAMILY;
 
     pub fn title() -> TextStyle<'static> {
         (Self::FAMILY, Self::TITLE, FontStyle::Bold)
@@ -53,29 +36,30 @@ impl Style {
 #[derive(Clone, Debug)]
 pub struct Series {
     pub name: String,
-    pub color: RGBColor,
+    pub look: Look,
+    /// Whether the legend shows the look's marker (not for a dash-only entry).
+    pub marker: bool,
 }
 
-/// Width of `text` in pixels at `size`, as the embedded font lays it out.
-pub fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, size: u32) -> i32
-where
-    DB::ErrorType: 'static,
-{
-    area.estimate_text_size(text, &Style::text(size))
-        .map(|(w, _)| w as i32)
-        .unwrap_or((text.len() as u32 * size / 2) as i32)
+impl Series {
+    /// The series of strategy number `i`, named `name`.
+    pub fn strategy(i: usize, name: &str) -> Series {
+        Series {
+            name: name.to_string(),
+            look: look(i),
+            marker: true,
+        }
+    }
+}
+
+/// Width of `text` in pixels at `size`, as the embedded font lays it out (the same in
+/// the SVG and the PNG, so layout never depends on the backend).
+pub fn text_width(text: &str, size: u32) -> i32 {
+    super::text::Sized::new(size.into(), false).measure(text).0 as i32
 }
 
 /// `text` broken into lines no wider than `width` pixels at `size`, at spaces.
-pub fn wrap<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    size: u32,
-    width: i32,
-) -> Vec<String>
-where
-    DB::ErrorType: 'static,
-{
+pub fn wrap(text: &str, size: u32, width: i32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
@@ -83,7 +67,7 @@ where
             true => word.to_string(),
             false => format!("{line} {word}"),
         };
-        if !line.is_empty() && text_width(area, &candidate, size) > width {
+        if !line.is_empty() && text_width(&candidate, size) > width {
             lines.push(std::mem::replace(&mut line, word.to_string()));
         } else {
             line = candidate;
@@ -93,13 +77,36 @@ where
     lines
 }
 
+/// Where each legend entry goes when laid out from `(x, y)` and wrapped at `width`,
+/// and the height used.
+fn legend_layout(entries: &[Series], (x, y): (i32, i32), width: i32) -> (Vec<(i32, i32)>, i32) {
+    let row_h = Style::LABEL as i32 + 10;
+    let (mut cx, mut cy) = (x, y);
+    let mut at = Vec::new();
+    for e in entries {
+        let w = 50 + text_width(&e.name, Style::LABEL) + 26;
+        if cx > x && cx + w > x + width {
+            cx = x;
+            cy += row_h;
+        }
+        at.push((cx, cy));
+        cx += w;
+    }
+    (at, cy + row_h - y)
+}
+
+/// The height [`legend`] takes for `entries` wrapped at `width`.
+pub fn legend_height(entries: &[Series], width: i32) -> i32 {
+    legend_layout(entries, (0, 0), width).1
+}
+
 /// Draws `entries` left to right from `(x, y)`, wrapping at `width`, each a short
-/// line of its colour then its name; returns the height used. Drawn above the plot
-/// area, so it never hides data.
+/// line in its look (colour, dashes, marker) then its name; returns the height used.
+/// Drawn above the plot area, so it never hides data.
 pub fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[Series],
-    (x, y): (i32, i32),
+    at: (i32, i32),
     width: i32,
 ) -> anyhow::Result<i32>
 where
@@ -107,26 +114,25 @@ where
 {
     let size = Style::LABEL;
     let row_h = size as i32 + 10;
-    let (mut cx, mut cy) = (x, y);
-    for e in entries {
-        let w = 34 + text_width(area, &e.name, size) + 26;
-        if cx > x && cx + w > x + width {
-            cx = x;
-            cy += row_h;
-        }
+    let (places, height) = legend_layout(entries, at, width);
+    for (e, (cx, cy)) in entries.iter().zip(places) {
         let mid = cy + row_h / 2;
-        area.draw(&PathElement::new(
-            vec![(cx, mid), (cx + 26, mid)],
-            e.color.stroke_width(4),
-        ))?;
+        let sample = [
+            (f64::from(cx), f64::from(mid)),
+            (f64::from(cx + 42), f64::from(mid)),
+        ];
+        super::look::line(area, &sample, &e.look, 3)?;
+        if e.marker {
+            let at = (f64::from(cx + 21), f64::from(mid));
+            e.look.marker.draw(area, at, 4, e.look.color)?;
+        }
         area.draw(&Text::new(
             e.name.clone(),
-            (cx + 34, mid - size as i32 / 2 - 1),
+            (cx + 50, mid - size as i32 / 2 - 1),
             Style::text(size),
         ))?;
-        cx += w;
     }
-    Ok(cy + row_h - y)
+    Ok(height)
 }
 
 /// A time axis: seconds shown in minutes, or in hours for runs over three hours.

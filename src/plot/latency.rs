@@ -1,9 +1,14 @@
-//! `latency.{svg,png}`: the latency distribution of succeeded operations, one panel per
-//! kind (read, write, lock), one CDF per strategy on a log axis. Cache hits take no
-//! time; a log axis has no zero, so they are drawn at `FLOOR_MS` and the axis says so.
+//! `latency.{svg,png}`: the latency distribution of succeeded operations, a column per
+//! kind (read, write, lock): one CDF per strategy on a log axis, the tail under it, and
+//! at the bottom each strategy's percentiles on a row of its own ([`strips`]), where
+//! distributions that coincide in the CDFs stay apart. Cache hits take no time; a log
+//! axis has no zero, so they are drawn at `FLOOR_MS` and the axis says so.
+
+mod strips;
 
 use super::Plot;
-use super::frame::{Series, Style, legend, log_label, palette};
+use super::frame::{Series, Style, legend, log_label};
+use super::look;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
 use plotters::coord::Shift;
@@ -27,6 +32,8 @@ pub struct Latency {
     series: Vec<Series>,
     /// Per kind, per strategy: the CDF as (ms, cumulative fraction), and the count.
     cdfs: [Vec<Cdf>; 3],
+    /// Per kind, per strategy: p50, p99, p99.9.
+    strips: [Vec<strips::Percentiles>; 3],
     x_max: f64,
 }
 
@@ -38,6 +45,19 @@ impl Latency {
                 .map(|o| {
                     let l = &o.metrics.kinds[k].latency;
                     (l.cdf(), l.count())
+                })
+                .collect()
+        });
+        let strips = std::array::from_fn(|k| {
+            outcomes
+                .iter()
+                .map(|o| {
+                    let l = &o.metrics.kinds[k].latency;
+                    let q = strips::QUANTILES.map(|q| l.quantile_ms(q));
+                    match q {
+                        [Some(a), Some(b), Some(c)] => Some([a, b, c]),
+                        _ => None,
+                    }
                 })
                 .collect()
         });
@@ -55,12 +75,10 @@ impl Latency {
                 .strategies
                 .iter()
                 .enumerate()
-                .map(|(i, s)| Series {
-                    name: s.name.clone(),
-                    color: palette(i),
-                })
+                .map(|(i, s)| Series::strategy(i, &s.name))
                 .collect(),
             cdfs,
+            strips,
             x_max: 10f64.powf(slowest.log10().ceil()).max(10.0),
         }
     }
@@ -110,7 +128,7 @@ fn thin(
 
 impl Plot for Latency {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT)
+        (WIDTH, HEIGHT + self.strips_height())
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
@@ -124,6 +142,8 @@ impl Plot for Latency {
         root.draw(&Text::new(note, (20, 44), Style::muted(Style::NOTE)))?;
         let legend_h = legend(root, &self.series, (90, 70), WIDTH as i32 - 130)?;
         let (_, body) = root.split_vertically(70 + legend_h as u32 + 10);
+        let (body, strips) = body.split_vertically(body.dim_in_pixel().1 - self.strips_height());
+        self.draw_strips(&strips)?;
         let panels = body.split_evenly((2, 3));
         for (i, panel) in panels.iter().enumerate() {
             let k = i % 3;
@@ -163,13 +183,14 @@ impl Latency {
             }
             grid(&mut mesh).draw()?;
         }
-        for (i, s, cdf) in self.curves(k) {
+        let n = self.series.len();
+        for (i, _, cdf) in self.curves(k) {
             let pts = thin(
                 steps(cdf, self.x_max),
                 |(x, y)| (x.log10() * 50.0, y * 330.0),
                 3.0,
             );
-            chart.draw_series(LineSeries::new(pts, s.color.stroke_width(self.width(i))))?;
+            look::series(&chart, &pts, (i, n), 90.0)?;
         }
         Ok(())
     }
@@ -205,14 +226,15 @@ impl Latency {
             }
             grid(&mut mesh).draw()?;
         }
-        for (i, s, cdf) in self.curves(k) {
+        let n = self.series.len();
+        for (i, _, cdf) in self.curves(k) {
             let pts: Vec<(f64, f64)> = steps(cdf, self.x_max)
                 .into_iter()
                 .map(|(x, f)| (x, 1.0 - f))
                 .take_while(|&(_, t)| t > 1e-12)
                 .collect();
             let pts = thin(pts, |(x, y)| (x.log10() * 50.0, y.log10() * 60.0), 3.0);
-            chart.draw_series(LineSeries::new(pts, s.color.stroke_width(self.width(i))))?;
+            look::series(&chart, &pts, (i, n), 90.0)?;
         }
         Ok(())
     }
@@ -225,11 +247,6 @@ impl Latency {
             .enumerate()
             .filter(|(_, (_, (_, count)))| *count > 0)
             .map(|(i, (s, (cdf, _)))| (i, s, cdf))
-    }
-
-    /// Earlier strategies drawn wider, so curves that coincide still show every colour.
-    fn width(&self, i: usize) -> u32 {
-        (self.series.len() - i) as u32 + 1
     }
 }
 

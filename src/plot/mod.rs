@@ -6,11 +6,13 @@
 mod availability;
 mod frame;
 mod latency;
+pub mod look;
 pub mod png;
 pub mod sweep;
+pub mod text;
 
 pub use availability::Availability;
-pub use frame::{Series, Style, legend, palette};
+pub use frame::{Series, Style, human_duration, legend, trim};
 pub use latency::Latency;
 
 use crate::report::files::write_atomic;
@@ -35,8 +37,9 @@ pub struct Rendered {
     pub png: Vec<u8>,
 }
 
-/// plotters looks fonts up by family name; without system fonts, the embedded DejaVu
-/// Sans must be registered before anything draws text.
+/// plotters looks fonts up by family name when it builds a text style; without system
+/// fonts, the embedded DejaVu Sans must be registered under the family the plots name
+/// (text is measured and drawn by [`text::Typeset`]).
 fn register_fonts() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -45,7 +48,7 @@ fn register_fonts() {
             (FontStyle::Bold, dejavu::sans::bold()),
         ];
         for (style, bytes) in fonts {
-            if plotters::style::register_font("sans-serif", style, bytes).is_err() {
+            if plotters::style::register_font(text::FAMILY, style, bytes).is_err() {
                 unreachable!("the embedded DejaVu Sans is a valid font");
             }
         }
@@ -57,13 +60,15 @@ pub fn render(plot: &impl Plot) -> anyhow::Result<Rendered> {
     let (w, h) = plot.size();
     let mut svg = String::new();
     {
-        let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        let backend = text::Typeset::vector(SVGBackend::with_string(&mut svg, (w, h)));
+        let area = backend.into_drawing_area();
         plot.draw(&area)?;
         area.present()?;
     }
     let mut rgb = vec![255u8; w as usize * h as usize * 3];
     {
-        let area = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let backend = text::Typeset::bitmap(BitMapBackend::with_buffer(&mut rgb, (w, h)));
+        let area = backend.into_drawing_area();
         plot.draw(&area)?;
         area.present()?;
     }
@@ -73,28 +78,28 @@ pub fn render(plot: &impl Plot) -> anyhow::Result<Rendered> {
     })
 }
 
-/// Render `plot` and write `dir/stem.svg` and `dir/stem.png`, each atomically.
-pub fn write(dir: &Path, stem: &str, plot: &impl Plot) -> anyhow::Result<()> {
+/// Render `plot` and write `dir/stem.svg` and `dir/stem.png`, each atomically; the
+/// SVG back, for pages that show it inline.
+pub fn write(dir: &Path, stem: &str, plot: &impl Plot) -> anyhow::Result<String> {
     let r = render(plot)?;
     for (ext, bytes) in [("svg", r.svg.as_bytes()), ("png", &r.png[..])] {
         let path = dir.join(format!("{stem}.{ext}"));
         write_atomic(&path, bytes)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
-    Ok(())
+    Ok(r.svg)
 }
 
-/// The plots of `afsim run`: `availability.{svg,png}` and `latency.{svg,png}`.
+/// The plots of `afsim run`: `availability.{svg,png}` and `latency.{svg,png}`; their
+/// SVGs back, in that order.
 pub fn write_run_plots(
     dir: &Path,
     scenario: &Scenario,
     seed: u64,
     outcomes: &[Outcome],
-) -> anyhow::Result<()> {
-    write(
-        dir,
-        "availability",
-        &Availability::new(scenario, seed, outcomes),
-    )?;
-    write(dir, "latency", &Latency::new(scenario, seed, outcomes))
+) -> anyhow::Result<[String; 2]> {
+    let availability = Availability::new(scenario, seed, outcomes);
+    let availability = write(dir, "availability", &availability)?;
+    let latency = write(dir, "latency", &Latency::new(scenario, seed, outcomes))?;
+    Ok([availability, latency])
 }

@@ -8,6 +8,22 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Every file `afsim run` writes into a scenario's folder (`trace.json` and
+/// `history.jsonl` only when asked for).
+pub const RUN_FILES: [&str; 11] = [
+    "summary.json",
+    "scenario.json",
+    "perf.json",
+    "timeseries.csv",
+    "availability.svg",
+    "availability.png",
+    "latency.svg",
+    "latency.png",
+    "report.html",
+    "trace.json",
+    "history.jsonl",
+];
+
 /// Write `bytes` to `path` atomically, creating its folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -19,6 +35,54 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()?;
     drop(file);
     std::fs::rename(&tmp, path)
+}
+
+/// A file written in pieces over a long time (a trace as the run goes): it grows under
+/// a temporary name in its folder and is renamed into place by [`PendingFile::commit`];
+/// dropped uncommitted (a run stopped at a limit), the temporary file is removed.
+pub struct PendingFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl PendingFile {
+    /// Creates the temporary file (and the folder); the file to write to.
+    pub fn create(path: &Path) -> std::io::Result<(PendingFile, std::fs::File)> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+        let file = std::fs::File::create(&tmp)?;
+        let pending = PendingFile {
+            tmp,
+            path: path.to_path_buf(),
+            committed: false,
+        };
+        Ok((pending, file))
+    }
+
+    /// `file` (written through) is complete: sync it and rename it into place.
+    pub fn commit(self, file: std::fs::File) -> std::io::Result<()> {
+        file.sync_all()?;
+        drop(file);
+        self.rename_into_place()
+    }
+
+    /// The file is complete, written, flushed and closed: rename it into place.
+    pub fn rename_into_place(mut self) -> std::io::Result<()> {
+        std::fs::rename(&self.tmp, &self.path)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Pretty JSON with a final newline.
@@ -79,9 +143,13 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-/// `timeseries.csv`: one row per 60 s bin of `[0, duration_s)` per strategy.
+/// `timeseries.csv`: one row per 60 s bin of `[0, duration_s)` per strategy: the
+/// CONTRACT's columns first, then attempted and succeeded per kind.
 pub fn timeseries_csv(scenario: &Scenario, outcomes: &[Outcome]) -> String {
-    let mut out = String::from("strategy,t_s,attempted,succeeded,availability,messages\n");
+    let mut out = String::from(
+        "strategy,t_s,attempted,succeeded,availability,messages,read_attempted,\
+         read_succeeded,write_attempted,write_succeeded,lock_attempted,lock_succeeded\n",
+    );
     let bins = (scenario.duration_s / BIN.as_secs_f64()).ceil() as usize;
     for (s, o) in scenario.strategies.iter().zip(outcomes) {
         let name = csv_field(&s.name);
@@ -94,9 +162,13 @@ pub fn timeseries_csv(scenario: &Scenario, outcomes: &[Outcome]) -> String {
             };
             let t = i as u64 * BIN.as_micros() / 1_000_000;
             out.push_str(&format!(
-                "{name},{t},{},{},{avail},{}\n",
+                "{name},{t},{},{},{avail},{}",
                 b.attempted, b.succeeded, b.messages
             ));
+            for k in &b.kinds {
+                out.push_str(&format!(",{},{}", k.attempted, k.succeeded));
+            }
+            out.push('\n');
         }
     }
     out

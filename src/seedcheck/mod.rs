@@ -188,12 +188,27 @@ pub fn run_jobs(
     bar: &ProgressBar,
 ) -> Result<Vec<SeedRun>, JobError> {
     let first = settings.seeds.first;
+    // The bar shows how many seeds so far broke some invariant.
+    let flagged = std::sync::atomic::AtomicU64::new(0);
+    bar.set_message(crate::progress::violations_message(0));
+    bar.force_draw();
     batch::run(jobs, threads, bar, |&k| {
         let seed = first.checked_add(k).ok_or_else(|| JobError {
             seed: first,
             error: RunError::Fault(format!("seed {first} + {k} overflows")),
         })?;
-        run_seed(scenario, seed, settings.swarm, mutant)
+        let run = run_seed(scenario, seed, settings.swarm, mutant)?;
+        if run
+            .strategies
+            .iter()
+            .any(|s| s.violations.iter().any(|&n| n > 0))
+        {
+            let n = flagged.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            bar.set_message(crate::progress::violations_message(n));
+            // A new count is worth a redraw even within the bar's rate limit.
+            bar.force_draw();
+        }
+        Ok(run)
     })
 }
 

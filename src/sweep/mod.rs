@@ -1,5 +1,6 @@
 //! `afsim sweep`: a scenario over a grid of settings and many seeds, reduced to the mean
-//! and 95% confidence interval of a few metrics per point and strategy.
+//! and 95% interval (a bootstrap of the mean, see [`stats`]) of a few metrics per
+//! point and strategy.
 //!
 //! Every point runs the same seeds (common random numbers), so differences between
 //! points come from the setting, not from luckier draws. Each (point, seed) run is one

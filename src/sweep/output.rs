@@ -110,17 +110,57 @@ fn number(v: Option<f64>) -> String {
     v.map_or(String::new(), |x| x.to_string())
 }
 
+/// Words R does not take as column names.
+const RESERVED: [&str; 16] = [
+    "if", "else", "repeat", "while", "function", "for", "in", "next", "break", "TRUE", "FALSE",
+    "NULL", "Inf", "NaN", "NA", "T",
+];
+
+/// Column names that R's `read.csv` keeps as they are (its `make.names` rewrites
+/// `strategies.*.callback_lease_s` to `strategies...callback_lease_s`) and pandas does
+/// not rename: ASCII letters, digits and `_`, starting with a letter, no reserved word,
+/// each unique (a repeat gets `_2`, `_3`).
+pub fn column_names(raw: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in raw {
+        let mapped: String = r
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let mut name = mapped
+            .split('_')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            name = format!("x{}{name}", if name.is_empty() { "" } else { "_" });
+        }
+        if RESERVED.contains(&name.as_str()) {
+            name.push_str("_value");
+        }
+        let base = name.clone();
+        let mut k = 2;
+        while out.contains(&name) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
 /// `sweep.csv`: one row per point and strategy: the swept values, the strategy, then
-/// each metric's mean and 95% interval (empty where there is none).
+/// each metric's mean and 95% interval (empty where there is none). Column names are
+/// syntactic ([`column_names`]): a swept path's dots and stars become `_`.
 pub fn sweep_csv(sweep: &Sweep, cells: &[Vec<Cell>]) -> String {
-    let mut header: Vec<String> = sweep.specs.iter().map(|s| csv_field(&s.path)).collect();
+    let mut header: Vec<String> = sweep.specs.iter().map(|s| s.path.clone()).collect();
     header.push("strategy".into());
     for m in &METRICS {
         for part in ["mean", "ci_low", "ci_high"] {
             header.push(format!("{}_{part}", m.key));
         }
     }
-    let mut out = header.join(",") + "\n";
+    let mut out = column_names(&header).join(",") + "\n";
     for (p, row) in sweep.points.iter().zip(cells) {
         let values: Vec<String> = p.values(&sweep.specs).into_iter().map(csv_field).collect();
         for c in row {
@@ -184,4 +224,38 @@ pub fn table(sweep: &Sweep, cells: &[Vec<Cell>]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_names;
+
+    #[test]
+    fn column_names_are_syntactic_and_unique() {
+        let raw: Vec<String> = [
+            "strategies.*.callback_lease_s",
+            "network.loss",
+            "strategies.0.callback_lease_s",
+            "strategies.0.callback_lease_s ",
+            "strategy",
+            "2nd",
+            "if",
+            "availability_mean",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            column_names(&raw),
+            [
+                "strategies_callback_lease_s",
+                "network_loss",
+                "strategies_0_callback_lease_s",
+                "strategies_0_callback_lease_s_2",
+                "strategy",
+                "x_2nd",
+                "if_value",
+                "availability_mean",
+            ]
+        );
+    }
 }

@@ -30,3 +30,19 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// `afsim ARGS...` run in `dir` with its standard output a pipe whose reader has already
+/// gone away (as `afsim ... | head -1` once `head` has its line); stderr and the status.
+pub fn afsim_stdout_closed(dir: &Path, args: &[&str]) -> Output {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_afsim"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("afsim runs");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("afsim ends")
+}

@@ -180,7 +180,7 @@ impl Recording {
                     from + 1,
                 )
                 .with_args(json!({ "to": to }));
-                self.events.push(e);
+                self.out.push(e);
             }
         }
     }

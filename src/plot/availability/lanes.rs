@@ -1,21 +1,86 @@
-//! The lanes under the availability chart: one per strategy, a bar per outage.
+//! The lanes under the availability chart: one per strategy, a bar per outage from the
+//! fault to the moment writes open again (light until a master is elected), each with
+//! its own length as label, inside the bar where it fits and right of it otherwise,
+//! never left. Outages (with their labels) that would overlap go on separate rows of
+//! the lane, so no label can be read as another bar's.
 
 use super::super::frame::{Style, human_duration, text_width, trim};
-use super::Outage;
-use super::{Availability, MARGIN_LEFT, RIGHT, WIDTH};
+use super::{Availability, MARGIN_LEFT, Outage, RIGHT};
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-/// Where and how one outage is drawn.
-struct Lane {
-    y: f64,
-    color: RGBColor,
-    /// Pixels free for its label: after the previous label, before the next bar.
-    room: (i32, i32),
+/// Height of one row of a lane, and the gap between lanes.
+const ROW_H: u32 = 24;
+const LANE_GAP: u32 = 10;
+/// Room for the time axis under the lanes.
+pub const AXIS_H: u32 = 58;
+
+/// One outage as drawn: its row in its lane, its label and where the label goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub at_s: f64,
+    pub elected_s: f64,
+    pub end_s: f64,
+    pub label: String,
+    pub inside: bool,
+    pub row: usize,
 }
 
-type LaneChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+/// The bars of one lane: each outage with its row, chosen so that no two bars (each
+/// with its label) share pixels on a row. `px` maps seconds to pixels.
+pub fn bars(outages: &[Outage], duration_s: f64, px: &dyn Fn(f64) -> i32) -> Vec<Bar> {
+    let mut ends: Vec<i32> = Vec::new();
+    outages
+        .iter()
+        .map(|o| {
+            let end_s = o.open_s.unwrap_or(duration_s).min(duration_s);
+            let label = match o.open_s {
+                Some(open) => human_duration(open - o.at_s),
+                None => format!("{}+", human_duration(duration_s - o.at_s)),
+            };
+            let (a, b) = (px(o.at_s), px(end_s));
+            let w = text_width(&label, Style::NOTE);
+            let inside = b - a >= w + 10;
+            let right = if inside { b } else { b + 6 + w };
+            let row = ends.iter().position(|&e| e + 6 < a).unwrap_or(ends.len());
+            if row == ends.len() {
+                ends.push(right);
+            } else {
+                ends[row] = right;
+            }
+            Bar {
+                at_s: o.at_s,
+                elected_s: o.elected_s.unwrap_or(end_s).clamp(o.at_s, end_s),
+                end_s,
+                label,
+                inside,
+                row,
+            }
+        })
+        .collect()
+}
+
+/// Rows of a lane.
+pub fn rows(bars: &[Bar]) -> u32 {
+    bars.iter().map(|b| b.row as u32 + 1).max().unwrap_or(1)
+}
+
+/// Height of the lanes, the axis included.
+pub fn height(lanes: &[Vec<Bar>]) -> u32 {
+    lanes
+        .iter()
+        .map(|l| rows(l) * ROW_H + LANE_GAP)
+        .sum::<u32>()
+        + AXIS_H
+        + 8
+}
+
+/// Dark text on light colours, white on dark ones.
+fn ink_on(c: RGBColor) -> RGBColor {
+    let RGBColor(r, g, b) = c;
+    let light = 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);
+    if light > 150.0 { BLACK } else { WHITE }
+}
 
 impl Availability {
     pub(super) fn draw_lanes<DB: DrawingBackend>(
@@ -26,14 +91,15 @@ impl Availability {
     where
         DB::ErrorType: 'static,
     {
-        let n = self.series.len() as f64;
+        let total: u32 = self.lanes.iter().map(|l| rows(l) * ROW_H + LANE_GAP).sum();
+        let total = f64::from(total);
         let mut chart = ChartBuilder::on(area)
             .margin_right(RIGHT)
             .margin_left(MARGIN_LEFT)
-            .margin_top(6)
+            .margin_top(8)
             .y_label_area_size(self.left)
-            .x_label_area_size(58)
-            .build_cartesian_2d(0f64..x_max, 0f64..n)?;
+            .x_label_area_size(AXIS_H)
+            .build_cartesian_2d(0f64..x_max, 0f64..total)?;
         chart
             .configure_mesh()
             .x_labels(13)
@@ -46,81 +112,109 @@ impl Availability {
             .bold_line_style(RGBColor(215, 215, 215))
             .light_line_style(TRANSPARENT)
             .draw()?;
-        self.shade_faults(&mut chart, 0.0, n)?;
+        self.shade_faults(&mut chart, 0.0, total)?;
         let (bx, by) = area.get_base_pixel();
-        for (i, (s, outages)) in self.series.iter().zip(&self.outages).enumerate() {
-            let y = n - i as f64 - 0.5;
-            let (_, yc) = chart.backend_coord(&(0.0, y));
-            let w = text_width(area, &s.name, Style::NOTE);
+        let mut top = total;
+        for (s, bars) in self.series.iter().zip(&self.lanes) {
+            let h = f64::from(rows(bars) * ROW_H);
+            let (_, yc) = chart.backend_coord(&(0.0, top - f64::from(ROW_H) / 2.0));
+            let w = text_width(&s.name, Style::NOTE);
             let x = (MARGIN_LEFT + self.left) as i32 - 10 - w;
             let pos = (x, yc - by - Style::NOTE as i32 / 2 - 1);
             area.draw(&Text::new(s.name.clone(), pos, Style::text(Style::NOTE)))?;
-            let mut free_from = i32::MIN;
-            for (k, o) in outages.iter().enumerate() {
-                // A label must end before the next bar starts.
-                let next = outages.get(k + 1).map_or(i32::MAX, |n| {
-                    chart.backend_coord(&(n.at_s / self.unit.seconds, y)).0 - bx
-                });
-                let lane = Lane {
-                    y,
-                    color: s.color,
-                    room: (free_from, next),
-                };
-                free_from = self.draw_outage(area, &mut chart, &lane, o)?;
+            for bar in bars {
+                let y = top - f64::from(ROW_H) * (bar.row as f64 + 0.5);
+                self.draw_bar(area, &mut chart, bar, y, s.look.color, (bx, by))?;
             }
+            top -= h + f64::from(LANE_GAP);
         }
         Ok(())
     }
 
-    /// One outage's bar (light until a master is elected), and its length where it
-    /// fits in the lane's room; returns where the next label may start.
-    fn draw_outage<DB: DrawingBackend>(
+    fn draw_bar<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
-        chart: &mut LaneChart<'_, DB>,
-        lane: &Lane,
-        o: &Outage,
-    ) -> anyhow::Result<i32>
+        chart: &mut super::Chart<'_, DB>,
+        bar: &Bar,
+        y: f64,
+        color: RGBColor,
+        (bx, by): (i32, i32),
+    ) -> anyhow::Result<()>
     where
         DB::ErrorType: 'static,
     {
-        let (u, y) = (self.unit.seconds, lane.y);
-        let end = o.open_s.unwrap_or(self.duration_s).min(self.duration_s);
-        let elected = o.elected_s.unwrap_or(end).min(end);
-        let bars = [
-            (o.at_s, elected, lane.color.mix(0.4)),
-            (elected, end, lane.color.to_rgba()),
+        let (u, half) = (self.unit.seconds, f64::from(ROW_H) * 0.36);
+        let parts = [
+            (bar.at_s, bar.elected_s, color.mix(0.4)),
+            (bar.elected_s, bar.end_s, color.to_rgba()),
         ];
-        for (a, b, color) in bars.into_iter().filter(|(a, b, _)| b > a) {
+        for (a, b, c) in parts.into_iter().filter(|(a, b, _)| b > a) {
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(a / u, y - 0.3), (b / u, y + 0.3)],
-                color.filled(),
+                [(a / u, y - half), (b / u, y + half)],
+                c.filled(),
             )))?;
         }
-        let what = match o.open_s {
-            Some(open) => human_duration(open - o.at_s),
-            None => "not open by the end".to_string(),
-        };
-        let label = what;
-        // The chart places bars in absolute pixels; labels are drawn on `area`.
-        let (bx, by) = area.get_base_pixel();
-        let w = text_width(area, &label, Style::NOTE);
-        let (x_start, yc) = chart.backend_coord(&(o.at_s / u, y));
-        let x_end = chart.backend_coord(&(end / u, y)).0 - bx;
-        let (x_start, yc) = (x_start - bx, yc - by);
-        let right_edge = WIDTH as i32 - RIGHT as i32 - bx;
-        let (free_from, next_bar) = lane.room;
-        let x = if x_end + 8 + w <= right_edge.min(next_bar - 4) {
-            x_end + 8
-        } else {
-            x_start - 8 - w
-        };
-        let plot_left = (MARGIN_LEFT + self.left) as i32 + 2;
-        if x < free_from.max(plot_left) || x + w > next_bar - 4 {
-            return Ok(free_from.max(x_end));
+        // A bar too short to see still shows where it is.
+        let (xa, yc) = chart.backend_coord(&(bar.at_s / u, y));
+        let xb = chart.backend_coord(&(bar.end_s / u, y)).0;
+        if xb - xa < 2 {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(bar.at_s / u, y - half), (bar.at_s / u, y + half)],
+                color.stroke_width(2),
+            )))?;
         }
-        let pos = (x, yc - Style::NOTE as i32 / 2 - 1);
-        area.draw(&Text::new(label, pos, Style::text(Style::NOTE)))?;
-        Ok(x + w + 10)
+        let w = text_width(&bar.label, Style::NOTE);
+        let (x, ink) = match bar.inside {
+            true => (xb - bx - w - 5, ink_on(color)),
+            false => (xb.max(xa + 2) - bx + 6, BLACK),
+        };
+        let pos = (x, yc - by - Style::NOTE as i32 / 2 - 1);
+        area.draw(&Text::new(
+            bar.label.clone(),
+            pos,
+            Style::text(Style::NOTE).color(&ink),
+        ))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outage(at_s: f64, open_s: Option<f64>) -> Outage {
+        Outage {
+            at_s,
+            elected_s: Some(at_s + 10.0),
+            open_s,
+        }
+    }
+
+    #[test]
+    fn every_bar_has_its_own_label_inside_or_right_and_overlaps_take_rows() {
+        // 4 s = 1 px; two long outages, a short one that starts inside the second, an
+        // open one at the end.
+        let px = |s: f64| (s / 4.0) as i32;
+        let outages = [
+            outage(0.0, Some(1000.0)),
+            outage(1100.0, Some(2100.0)),
+            outage(1500.0, Some(1569.0)),
+            outage(3500.0, None),
+        ];
+        let bars = bars(&outages, 3600.0, &px);
+        let labels: Vec<&str> = bars.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(labels, ["16.7 min", "16.7 min", "69 s", "100 s+"]);
+        assert!(
+            bars[0].inside && bars[1].inside,
+            "long bars carry their label inside"
+        );
+        assert!(!bars[2].inside, "a short bar's label goes right of it");
+        assert_eq!(
+            (bars[0].row, bars[1].row, bars[2].row),
+            (0, 0, 1),
+            "the overlap takes a row of its own"
+        );
+        assert!(!bars[3].inside && bars[3].row == 0, "{:?}", bars[3]);
+        assert_eq!(rows(&bars), 2);
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing a sweep plot on linear or log axes.
 
 use super::super::frame::{Style, log_label, trim};
+use super::super::look::{self, Look};
 use super::{Mark, SweepPlot};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, Ranged, ValueFormatter};
@@ -39,8 +40,7 @@ impl SweepPlot {
             }
             None => log_label(*v),
         };
-        let (x_log, y_log) = (self.x_log, self.y_log);
-        let nonnegative = self.y_nonnegative;
+        let (y_log, nonnegative) = (self.y_log, self.y_nonnegative);
         let y_label = move |v: &f64| match (y_log, nonnegative && *v < 0.0) {
             (_, true) => String::new(),
             (true, _) => log_label(*v),
@@ -56,20 +56,30 @@ impl SweepPlot {
             .bold_line_style(RGBColor(215, 215, 215))
             .light_line_style(TRANSPARENT);
         if let Some(names) = &self.categories {
-            mesh.x_labels(names.len().max(2));
-        } else if !x_log {
+            mesh.x_labels(names.len().max(2)).disable_x_mesh();
+        } else if !self.x_log {
             mesh.x_labels(10);
         }
         mesh.draw()?;
-        self.draw_lines(&mut chart)
+        match self.categories.is_some() {
+            true => self.draw_categories(&chart),
+            false => self.draw_lines(&chart),
+        }
     }
-}
 
-impl SweepPlot {
-    /// Each line with its band, its points and their interval whiskers.
+    /// A log axis has no room for an interval reaching zero: where it is clipped.
+    fn floor(&self) -> f64 {
+        if self.y_log {
+            self.y_range().0
+        } else {
+            f64::MIN
+        }
+    }
+
+    /// Each line with its band, its markers at the points and their whiskers.
     fn draw_lines<DB, X, Y>(
         &self,
-        chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+        chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
     ) -> anyhow::Result<()>
     where
         DB: DrawingBackend,
@@ -77,39 +87,80 @@ impl SweepPlot {
         X: Ranged<ValueType = f64>,
         Y: Ranged<ValueType = f64>,
     {
-        // A log axis has no room for an interval reaching zero: clip it at the floor.
-        let floor = if self.y_log {
-            self.y_range().0
-        } else {
-            f64::MIN
-        };
-        let n = self.lines.len();
-        for (i, (s, marks)) in self.lines.iter().enumerate() {
-            // Earlier lines drawn wider, so lines that coincide still show every colour.
-            let wide = (n - 1 - i).min(4) as u32;
-            for band in bands(marks, floor) {
-                chart.draw_series(std::iter::once(Polygon::new(
-                    band,
-                    s.color.mix(0.15).filled(),
-                )))?;
+        let floor = self.floor();
+        let n = self.legend.iter().filter(|s| s.marker).count().max(1);
+        for line in &self.lines {
+            for band in bands(&line.marks, floor) {
+                let (area, px) = look::to_pixels(chart, &band);
+                let px: Vec<(i32, i32)> = px.iter().map(|p| (p.0 as i32, p.1 as i32)).collect();
+                area.draw(&Polygon::new(px, line.look.color.mix(0.12).filled()))?;
             }
-            let pts: Vec<(f64, f64)> = marks.iter().map(|m| (m.0, m.1)).collect();
-            chart.draw_series(LineSeries::new(pts.clone(), s.color.stroke_width(2 + wide)))?;
-            chart.draw_series(
-                pts.into_iter()
-                    .map(|p| Circle::new(p, 4 + wide, s.color.filled())),
-            )?;
-            for m in marks {
-                if let Some((lo, hi)) = m.2 {
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(m.0, lo.max(floor)), (m.0, hi)],
-                        s.color.stroke_width(2),
-                    )))?;
-                }
+        }
+        for line in &self.lines {
+            let pts: Vec<(f64, f64)> = line.marks.iter().map(|m| (m.0, m.1)).collect();
+            let (area, px) = look::to_pixels(chart, &pts);
+            look::line(&area, &px, &line.look, look::width(line.strategy, n))?;
+            // Points of strategies that coincide sit a few pixels apart, so each shows.
+            let shift = ((line.strategy as f64 - (n as f64 - 1.0) / 2.0) * 7.0).round() as i32;
+            for (m, p) in line.marks.iter().zip(&px) {
+                whisker(chart, m, floor, &line.look, (0.0, shift))?;
+                let at = (p.0 + f64::from(shift), p.1);
+                line.look.marker.draw(&area, at, 5, line.look.color)?;
             }
         }
         Ok(())
     }
+
+    /// Categories: each line's points side by side within its category, with whiskers,
+    /// and no line joining one category to the next.
+    fn draw_categories<DB, X, Y>(
+        &self,
+        chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    ) -> anyhow::Result<()>
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+        X: Ranged<ValueType = f64>,
+        Y: Ranged<ValueType = f64>,
+    {
+        let floor = self.floor();
+        let k = self.lines.len().max(1) as f64;
+        for (j, line) in self.lines.iter().enumerate() {
+            let dodge = (j as f64 - (k - 1.0) / 2.0) * (0.7 / k);
+            for m in &line.marks {
+                whisker(chart, m, floor, &line.look, (dodge, 0))?;
+                let (area, px) = look::to_pixels(chart, &[(m.0 + dodge, m.1)]);
+                line.look.marker.draw(&area, px[0], 6, line.look.color)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A point's interval as a vertical whisker with caps, `dodge` to the side (in x
+/// units) and `shift` pixels further.
+fn whisker<DB, X, Y>(
+    chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    m: &Mark,
+    floor: f64,
+    look: &Look,
+    (dodge, shift): (f64, i32),
+) -> anyhow::Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let Some((lo, hi)) = m.2 else { return Ok(()) };
+    let (area, px) = look::to_pixels(chart, &[(m.0 + dodge, lo.max(floor)), (m.0 + dodge, hi)]);
+    let (x, a, b) = (px[0].0 as i32 + shift, px[0].1 as i32, px[1].1 as i32);
+    let stroke = look.color.stroke_width(2);
+    area.draw(&PathElement::new(vec![(x, a), (x, b)], stroke))?;
+    for y in [a, b] {
+        area.draw(&PathElement::new(vec![(x - 5, y), (x + 5, y)], stroke))?;
+    }
+    Ok(())
 }
 
 /// `v` to `digits` significant digits, so axis labels do not show float noise.

@@ -1,0 +1,202 @@
+//! Who went through what in each recovery, client by client: refused by a master that
+//! was not serving, reasserting its tokens or replaying writes, reading stale data. The
+//! report draws them as lanes under each recovery's timeline.
+//!
+//! Fed from the run's records (a refusal delivered to a client; a reassertion or a
+//! write replay sent by one) and from the stale-read checker's count (a read that
+//! raised it). Memory stays small: marks are kept only while a recovery is on (from
+//! its fault until [`TAIL`] after writes open, at most [`CAP`]), per recovery only for
+//! clients with something to show, and per client an exact count but at most
+//! [`TIMES`] instants of each kind, spread over the recovery: when they are full, every
+//! other one goes and the next must come twice as long after the last.
+
+use super::Recovery;
+use crate::cell::msg::{ClientNo, Msg, Refusal};
+use crate::cell::{AfsNode, Who, who};
+use sim::{Duration, Instant, Record};
+use std::collections::BTreeMap;
+
+/// How long after writes open a recovery's lanes keep collecting: naive and async
+/// strategies show their stale reads right after they opened.
+pub const TAIL: Duration = Duration::from_secs(300);
+/// The longest a recovery's lanes collect, open or not (lease timeout waits hours).
+pub const CAP: Duration = Duration::from_secs(3600);
+/// Instants kept per client and kind.
+pub const TIMES: usize = 16;
+/// The least time between two kept instants, at first.
+const SPACING: Duration = Duration::from_millis(500);
+
+/// What a lane shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mark {
+    /// A master refused it: not master yet, or recovering.
+    Refused = 0,
+    /// It reasserted its tokens or replayed a write.
+    Reasserted = 1,
+    /// A read it invoked returned data older than an acknowledged write.
+    StaleRead = 2,
+}
+
+impl Mark {
+    pub const ALL: [Mark; 3] = [Mark::Refused, Mark::Reasserted, Mark::StaleRead];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mark::Refused => "refused",
+            Mark::Reasserted => "reasserted",
+            Mark::StaleRead => "read stale",
+        }
+    }
+}
+
+/// One client's marks in one recovery.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClientMarks {
+    /// By [`Mark`].
+    pub counts: [u64; 3],
+    /// At most [`TIMES`] instants of each kind, spread over the recovery.
+    pub times: [Vec<Instant>; 3],
+    /// Per kind, the least time from the last kept instant to the next.
+    spacing: [Duration; 3],
+}
+
+impl ClientMarks {
+    fn add(&mut self, k: usize, now: Instant) {
+        self.counts[k] += 1;
+        let times = &mut self.times[k];
+        if self.spacing[k] == Duration::ZERO {
+            self.spacing[k] = SPACING;
+        }
+        if times
+            .last()
+            .is_some_and(|&last| now < last + self.spacing[k])
+        {
+            return;
+        }
+        times.push(now);
+        if times.len() > TIMES {
+            let mut keep = false;
+            times.retain(|_| {
+                keep = !keep;
+                keep
+            });
+            self.spacing[k] = self.spacing[k] + self.spacing[k];
+        }
+    }
+}
+
+/// Per recovery (in the order of `Recoveries::list`), the clients with marks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lanes {
+    pub recoveries: Vec<BTreeMap<ClientNo, ClientMarks>>,
+}
+
+/// Whether `r`'s lanes are collecting at `now`.
+pub fn collecting(r: &Recovery, now: Instant) -> bool {
+    let until = match r.writes_open_at {
+        Some(open) => (open + TAIL).min(r.at + CAP),
+        None => r.at + CAP,
+    };
+    r.at <= now && now <= until
+}
+
+impl Lanes {
+    /// `client` did `mark` at `now`: noted in every recovery collecting then.
+    pub fn mark(&mut self, recoveries: &[Recovery], client: ClientNo, mark: Mark, now: Instant) {
+        for (i, r) in recoveries.iter().enumerate() {
+            if !collecting(r, now) {
+                continue;
+            }
+            if self.recoveries.len() <= i {
+                self.recoveries.resize_with(i + 1, BTreeMap::new);
+            }
+            self.recoveries[i]
+                .entry(client)
+                .or_default()
+                .add(mark as usize, now);
+        }
+    }
+
+    /// What a record says for the lanes, if anything: a refusal delivered to a client,
+    /// a reassertion or replay a client sent.
+    pub fn observe(
+        &mut self,
+        recoveries: &[Recovery],
+        now: Instant,
+        record: &Record<'_, AfsNode>,
+        servers: u32,
+    ) {
+        let (client, mark) = match record {
+            Record::Delivered {
+                to,
+                msg:
+                    Msg::Refused {
+                        why: Refusal::NotMaster(_) | Refusal::Recovering,
+                        ..
+                    },
+                ..
+            } => (*to, Mark::Refused),
+            Record::Sent {
+                from,
+                msg:
+                    Msg::Reassert { .. }
+                    | Msg::Store {
+                        replay: Some(_), ..
+                    },
+                ..
+            } => (*from, Mark::Reasserted),
+            _ => return,
+        };
+        if let Who::Client(c) = who(client, servers) {
+            self.mark(recoveries, c, mark, now);
+        }
+    }
+
+    /// The lanes of recovery `i` (empty if nothing happened in it).
+    pub fn of(&self, i: usize) -> Option<&BTreeMap<ClientNo, ClientMarks>> {
+        self.recoveries.get(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::Recoveries;
+
+    #[test]
+    fn marks_are_kept_only_while_a_recovery_is_on_and_bounded() {
+        let mut list = Recoveries::new(3);
+        list.fault("crash fs0".into(), Instant::from_secs(100));
+        let mut lanes = Lanes::default();
+        lanes.mark(&list.list, 3, Mark::Refused, Instant::from_secs(50));
+        assert!(lanes.recoveries.is_empty(), "before the fault: nothing");
+        for s in 0..200 {
+            lanes.mark(
+                &list.list,
+                3,
+                Mark::Refused,
+                Instant::from_secs(100 + s * 10),
+            );
+        }
+        lanes.mark(&list.list, 5, Mark::StaleRead, Instant::from_secs(200));
+        lanes.mark(
+            &list.list,
+            5,
+            Mark::StaleRead,
+            Instant::from_secs(100 + 3601),
+        );
+        let r = lanes.of(0).unwrap();
+        assert_eq!(r[&3].counts, [200, 0, 0]);
+        let times = &r[&3].times[0];
+        assert!(
+            times.len() <= TIMES && times.len() >= TIMES / 2,
+            "{times:?}"
+        );
+        let last = times.last().unwrap().as_micros() / 1_000_000;
+        assert!(
+            last > 1500,
+            "the kept instants span the recovery, not its start: {last}"
+        );
+        assert_eq!(r[&5].counts, [0, 0, 1], "after the cap: not kept");
+    }
+}
