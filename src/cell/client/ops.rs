@@ -148,15 +148,7 @@ impl Client {
                 ctx.output(done(OpResult::Lock));
                 return;
             }
-            OpKind::Write => {
-                // The master keeps a writer's callback through its write: once the write
-                // may have taken effect, the cached copy is older than the file, and an
-                // acknowledgement that never arrives would leave it trusted.
-                if self.params.mutant != Some(Mutant::WriterCallbackKept) {
-                    v.cache.remove(&file);
-                }
-            }
-            OpKind::Lock => {}
+            OpKind::Lock | OpKind::Write => {}
         }
         let lock = (q.kind == OpKind::Lock).then(|| {
             self.next_lock += 1;
@@ -270,6 +262,13 @@ impl Client {
         } else {
             OpResult::Failed
         };
+        // The master keeps a writer's callback through its write: a write that may have
+        // taken effect without its acknowledgement arriving leaves the cached copy older
+        // than the file, under a callback nobody will break.
+        let mutant = self.params.mutant == Some(Mutant::WriterCallbackKept);
+        if uncertain && op.q.kind == OpKind::Write && !mutant {
+            v.cache.remove(&file);
+        }
         self.complete(v, file, result, ctx);
         if let (Some(lock), Some(master)) = (abandoned, v.master) {
             ctx.send(server_node(master), Msg::Unlock { file, lock });
