@@ -70,9 +70,15 @@ fn the_table_shows_the_longest_outage_with_units_in_its_headers() {
         let mean = outages.iter().sum::<f64>() / outages.len() as f64;
         let name = st["name"].as_str().unwrap();
         let line = row(&format!("{name} "));
-        assert!(line.contains(&format!(" {longest:.1} ")), "longest {longest:.1}: {line}");
+        assert!(
+            line.contains(&format!(" {longest:.1} ")),
+            "longest {longest:.1}: {line}"
+        );
         if format!("{mean:.1}") != format!("{longest:.1}") {
-            assert!(!line.contains(&format!(" {mean:.1} ")), "not the mean: {line}");
+            assert!(
+                !line.contains(&format!(" {mean:.1} ")),
+                "not the mean: {line}"
+            );
         }
     }
     let one = TWO_OUTAGES.replace(
