@@ -233,3 +233,22 @@ fn a_grid_keeps_each_strategy_s_colour_and_intervals_stay_in_range() {
         }
     }
 }
+
+#[test]
+fn a_kind_nobody_completed_still_gets_its_plot() {
+    // No lock operations at all: the lock strip has nothing to show, and must not stall
+    // the plot (an empty range once made the log axis loop for ever).
+    let dir = workdir("no-locks");
+    let doc = TINY
+        .replace(
+            r#""workload": { "ops_per_client_s": 1 }"#,
+            r#""workload": { "ops_per_client_s": 1, "mix": { "read": 0.6, "write": 0.4, "lock": 0 } }"#,
+        )
+        .replace(r#""duration_s": 600"#, r#""duration_s": 120"#);
+    std::fs::write(dir.join("tiny.json"), doc).unwrap();
+    let o = afsim(&dir, &["run", "tiny.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = read(&dir.join("results/tiny/latency.svg"));
+    assert!(texts(&svg).iter().any(|t| t.contains("locks")), "the lock strip is drawn");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -273,7 +273,8 @@ impl SweepPlot {
         if self.y_log {
             let means = self.lines.iter().flat_map(|l| l.marks.iter().map(|m| m.1));
             let lowest_mean = means.fold(f64::MAX, f64::min);
-            return (lo.max(lowest_mean / 3.0) / 1.5, hi * 1.5);
+            let floor = if lowest_mean < f64::MAX { lowest_mean / 3.0 } else { lo };
+            return (lo.max(floor).min(hi) / 1.5, hi * 1.5);
         }
         // Padded on both sides, so a line at zero does not hide in the axis; never
         // below zero for a metric that cannot be negative.

@@ -69,16 +69,16 @@ impl Latency {
         DB::ErrorType: 'static,
     {
         let known: Vec<[f64; 3]> = self.strips[k].iter().flatten().copied().collect();
-        let lo = known
-            .iter()
-            .map(|p| p[0])
-            .fold(f64::MAX, f64::min)
-            .max(super::FLOOR_MS);
-        let hi = known
-            .iter()
-            .map(|p| p[2])
-            .fold(0.0, f64::max)
-            .max(lo * 10.0);
+        // A kind nobody completed (a workload without locks) still gets its axis.
+        let (lo, hi) = match known.is_empty() {
+            true => (1.0, 1000.0),
+            false => (
+                known.iter().map(|p| p[0]).fold(f64::MAX, f64::min),
+                known.iter().map(|p| p[2]).fold(0.0, f64::max),
+            ),
+        };
+        let lo = lo.max(super::FLOOR_MS);
+        let hi = hi.max(lo * 10.0);
         let (x0, x1) = (
             10f64.powf((lo / 1.5).log10().floor()),
             10f64.powf((hi * 1.5).log10().ceil()),
