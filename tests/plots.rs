@@ -249,6 +249,9 @@ fn a_kind_nobody_completed_still_gets_its_plot() {
     let o = afsim(&dir, &["run", "tiny.json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let svg = read(&dir.join("results/tiny/latency.svg"));
-    assert!(texts(&svg).iter().any(|t| t.contains("locks")), "the lock strip is drawn");
+    assert!(
+        texts(&svg).iter().any(|t| t.contains("locks")),
+        "the lock strip is drawn"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,9 +1,10 @@
 //! Everything a node of one strategy's run needs to know, in engine units.
 
 use super::grants::CallbackRule;
-use crate::scenario::{CallbackLease, Durability, Recovery, Scenario, StrategySpec};
-use crate::strategy::Mutant;
+use crate::scenario::{CallbackLease, Durability, Scenario, StrategySpec};
+use crate::strategy::{Mutant, Protocol};
 use sim::Duration;
+use std::rc::Rc;
 
 /// How long a server waits for an answer (a callback break, a sync) before it retries.
 pub const RPC_TIMEOUT: Duration = Duration::from_secs(1);
@@ -41,14 +42,13 @@ pub struct Params {
     pub beacon: Duration,
     pub master_lease: Duration,
     pub vote_wait: Duration,
-    pub recovery: Recovery,
+    /// The recovery strategy, with its own knobs.
+    pub strategy: Rc<dyn Protocol>,
     pub callback: CallbackRule,
     pub lock_lease: Duration,
     pub lock_renew: Duration,
     pub client_probe: Duration,
     pub skew_allowance: Duration,
-    pub recovery_window: Duration,
-    pub end_window_when_all_reasserted: bool,
     pub durability: Durability,
     pub client_keeps_until_durable: bool,
     pub workload: Workload,
@@ -87,7 +87,7 @@ impl Params {
             beacon: secs(election.beacon_s),
             master_lease: secs(election.master_lease_s),
             vote_wait: secs(election.vote_wait_s),
-            recovery: strategy.recovery,
+            strategy: strategy.recovery.protocol(strategy),
             callback: match strategy.callback_lease_s {
                 CallbackLease::Afs => CallbackRule::Afs,
                 CallbackLease::Seconds(s) => CallbackRule::Fixed(secs(s)),
@@ -96,8 +96,6 @@ impl Params {
             lock_renew: secs(strategy.lock_renew_s),
             client_probe: secs(strategy.client_probe_s),
             skew_allowance: secs(strategy.clock_skew_allowance_s),
-            recovery_window: secs(strategy.recovery_window_s()),
-            end_window_when_all_reasserted: strategy.end_window_when_all_reasserted(),
             durability: strategy.durability,
             client_keeps_until_durable: strategy.client_keeps_until_durable,
             workload: Workload {
@@ -130,15 +128,6 @@ impl Params {
     /// A majority of the servers.
     pub fn majority(&self) -> usize {
         self.servers as usize / 2 + 1
-    }
-
-    /// How long, after the last instant the old master could grant, until every grant it
-    /// could have made has expired: (writes, locks).
-    pub fn grant_horizon(&self) -> (Duration, Duration) {
-        (
-            self.callback.longest_client_lifetime() + self.skew_allowance,
-            self.lock_lease + self.skew_allowance,
-        )
     }
 }
 

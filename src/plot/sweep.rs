@@ -273,7 +273,11 @@ impl SweepPlot {
         if self.y_log {
             let means = self.lines.iter().flat_map(|l| l.marks.iter().map(|m| m.1));
             let lowest_mean = means.fold(f64::MAX, f64::min);
-            let floor = if lowest_mean < f64::MAX { lowest_mean / 3.0 } else { lo };
+            let floor = if lowest_mean < f64::MAX {
+                lowest_mean / 3.0
+            } else {
+                lo
+            };
             return (lo.max(floor).min(hi) / 1.5, hi * 1.5);
         }
         // Padded on both sides, so a line at zero does not hide in the axis; never

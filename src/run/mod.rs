@@ -11,7 +11,7 @@ use crate::check::{FinalVolume, Verdict};
 use crate::history::{HistoryLog, Recorder};
 use crate::metrics::Metrics;
 use crate::scenario::{FaultSpec, Scenario, StrategySpec};
-use crate::strategy::{self, Mutant};
+use crate::strategy::Mutant;
 use faults::{CellSim, Skipped, current_master, has_majority, resolve};
 pub use random::draw_random_faults;
 use sim::{Clock, Duration, Fault, Instant, NodeId, Observer, Prng, RuleId, Sim, SimConfig};
@@ -124,7 +124,7 @@ pub fn liveness_phase(params: &Params) -> Duration {
     let locks = w.op_deadline + w.lock_hold.max(params.lock_lease + params.skew_allowance);
     election
         + params.skew_allowance
-        + strategy::longest_wait(params)
+        + params.strategy.longest_wait(params)
         + locks
         + w.op_deadline
         + crate::cell::params::BACKOFF_MAX

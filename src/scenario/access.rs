@@ -1,12 +1,7 @@
 //! What the model asks of a scenario: each strategy's effective settings, and the
 //! scenario written back out with every default in place.
 
-use super::types::{ElectionSpec, NetworkSpec, Recovery, Scenario, StrategySpec, WorkloadSpec};
-
-/// Default length of a token-recovery window, in seconds.
-pub const DEFAULT_RECOVERY_WINDOW_S: f64 = 200.0;
-/// By default a token-recovery window runs its full length.
-pub const DEFAULT_END_WINDOW_WHEN_ALL_REASSERTED: bool = false;
+use super::types::{ElectionSpec, NetworkSpec, Scenario, StrategySpec, WorkloadSpec};
 
 impl Scenario {
     /// The election `s` runs: its own override, or the scenario's.
@@ -30,16 +25,12 @@ impl Scenario {
     }
 
     /// The scenario with every default written out, so that `scenario.json` shows what
-    /// ran: token-recovery strategies get their window fields. Fields that are absent on
-    /// purpose stay absent (a strategy without its own `network` uses the top-level one).
+    /// ran: each strategy gets its own fields. Fields that are absent on purpose stay
+    /// absent (a strategy without its own `network` uses the top-level one).
     pub fn with_defaults_filled(&self) -> Scenario {
         let mut filled = self.clone();
         for s in &mut filled.strategies {
-            if s.recovery == Recovery::TokenRecovery {
-                s.recovery_window_s.get_or_insert(DEFAULT_RECOVERY_WINDOW_S);
-                s.end_window_when_all_reasserted
-                    .get_or_insert(DEFAULT_END_WINDOW_WHEN_ALL_REASSERTED);
-            }
+            s.fill_own_defaults();
         }
         filled
     }
@@ -51,19 +42,5 @@ impl Scenario {
         let mut text = serde_json::to_string_pretty(self).expect("a scenario serialises");
         text.push('\n');
         text
-    }
-}
-
-impl StrategySpec {
-    /// Seconds of the recovery window (meaningful for token-recovery; default 200).
-    pub fn recovery_window_s(&self) -> f64 {
-        self.recovery_window_s.unwrap_or(DEFAULT_RECOVERY_WINDOW_S)
-    }
-
-    /// Whether the window ends once every client has reasserted (token-recovery;
-    /// default false).
-    pub fn end_window_when_all_reasserted(&self) -> bool {
-        self.end_window_when_all_reasserted
-            .unwrap_or(DEFAULT_END_WINDOW_WHEN_ALL_REASSERTED)
     }
 }

@@ -114,7 +114,7 @@ fn wrong_type_as_field(error: ScenarioError, text: &str) -> ScenarioError {
     }
     let allowed = last_field(path)
         .and_then(enum_values)
-        .unwrap_or("a value of another type");
+        .unwrap_or_else(|| "a value of another type".into());
     field(
         file,
         path,

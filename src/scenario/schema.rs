@@ -6,8 +6,9 @@
 //! optional fields (absent means `null`, or the value the model uses), the ranges the
 //! loader enforces where they are simple, and the form of fault targets.
 
-use super::access::{DEFAULT_END_WINDOW_WHEN_ALL_REASSERTED, DEFAULT_RECOVERY_WINDOW_S};
+use super::own_fields::default_of;
 use super::types::Scenario;
+use crate::strategy::{FieldDefault, Recovery};
 use serde_json::{Map, Value, json};
 
 /// The JSON Schema (draft 2020-12) of a scenario file, pretty-printed, ending in a
@@ -80,9 +81,13 @@ fn annotate_properties(props: &mut Map<String, Value>, required: &[String]) {
 
 /// What an absent optional field means.
 fn optional_default(name: &str) -> Value {
+    if Recovery::owner_of(name).is_some() {
+        return match default_of(name) {
+            FieldDefault::Number(v) => json!(v),
+            FieldDefault::Bool(v) => json!(v),
+        };
+    }
     match name {
-        "recovery_window_s" => json!(DEFAULT_RECOVERY_WINDOW_S),
-        "end_window_when_all_reasserted" => json!(DEFAULT_END_WINDOW_WHEN_ALL_REASSERTED),
         "one_way" => json!(false),
         _ => Value::Null,
     }

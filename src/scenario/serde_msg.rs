@@ -125,12 +125,21 @@ fn allowed(expected: &str, field: Option<&str>) -> String {
 }
 
 /// What an enum field allows, by the field's name.
-pub(crate) fn enum_values(field: &str) -> Option<&'static str> {
+pub(crate) fn enum_values(field: &str) -> Option<String> {
     match field {
-        "recovery" => Some("one of lease-timeout, token-recovery, quorum, naive"),
-        "durability" => Some("one of quorum, async"),
+        "recovery" => Some(recovery_names()),
+        "durability" => Some("one of quorum, async".into()),
         _ => None,
     }
+}
+
+/// `one of lease-timeout, token-recovery, …`: every strategy of the list.
+fn recovery_names() -> String {
+    let names: Vec<&str> = crate::strategy::Recovery::ALL
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    format!("one of {}", names.join(", "))
 }
 
 /// serde's `expected` clause in JSON terms.
@@ -144,7 +153,7 @@ fn expected_text(expected: &str) -> String {
         "a boolean" | "bool" => "true or false",
         "a string" => "a string",
         "a sequence" => "a list",
-        "enum Recovery" => "one of lease-timeout, token-recovery, quorum, naive",
+        "enum Recovery" => return recovery_names(),
         "enum Durability" => "one of quorum, async",
         _ => "",
     };

@@ -5,6 +5,7 @@
 //! what serde cannot: ranges, sums, names, times, and exactly one kind per fault.
 
 use super::defaults::d;
+pub use crate::strategy::Recovery;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -194,34 +195,6 @@ pub struct MixSpec {
     /// Share of lock operations (default 0.1).
     #[serde(default = "d::mix_lock")]
     pub lock: f64,
-}
-
-/// How a master that does not know the grant table handles callbacks and locks.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Recovery {
-    /// Refuse writes and locks until every grant the old master could have made has
-    /// expired (Sprite, DFS, NQNFS).
-    LeaseTimeout,
-    /// A recovery window in which clients reassert their tokens (DCE DFS).
-    TokenRecovery,
-    /// Replicate every grant to a majority before it takes effect (Ubik).
-    Quorum,
-    /// Serve everything at once, knowing nothing (unsafe; the checkers' own test).
-    Naive,
-}
-
-impl Recovery {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Recovery::LeaseTimeout => "lease-timeout",
-            Recovery::TokenRecovery => "token-recovery",
-            Recovery::Quorum => "quorum",
-            Recovery::Naive => "naive",
-        }
-    }
 }
 
 /// When the master acknowledges a data write.

@@ -2,9 +2,7 @@
 //! which fields go together). Each check names the field path of the first problem.
 
 use super::error::Invalid;
-use super::types::{
-    CallbackLease, CellSpec, LimitsSpec, RandomFaultsSpec, Recovery, Scenario, StrategySpec,
-};
+use super::types::{CallbackLease, CellSpec, LimitsSpec, RandomFaultsSpec, Scenario, StrategySpec};
 use super::validate_faults::fault;
 use super::validate_settings::{election, network, workload};
 use std::collections::BTreeMap;
@@ -210,7 +208,7 @@ fn strategy(p: &str, s: &StrategySpec) -> Check {
     }
     positive_time(&join(p, "client_probe_s"), s.client_probe_s)?;
     time(&join(p, "clock_skew_allowance_s"), s.clock_skew_allowance_s)?;
-    token_recovery_fields(p, s)?;
+    super::own_fields::check(p, s)?;
     if let Some(e) = &s.election {
         election(&join(p, "election"), e)?;
     }
@@ -219,33 +217,6 @@ fn strategy(p: &str, s: &StrategySpec) -> Check {
     }
     if let Some(w) = &s.workload {
         workload(&join(p, "workload"), w)?;
-    }
-    Ok(())
-}
-
-/// The window's fields mean nothing to other strategies; given there, they would be
-/// silently ignored, so they are errors.
-fn token_recovery_fields(p: &str, s: &StrategySpec) -> Check {
-    let given = [
-        ("recovery_window_s", s.recovery_window_s.is_some()),
-        (
-            "end_window_when_all_reasserted",
-            s.end_window_when_all_reasserted.is_some(),
-        ),
-    ];
-    if s.recovery != Recovery::TokenRecovery
-        && let Some((field, _)) = given.iter().find(|(_, given)| *given)
-    {
-        return Err(Invalid::new(
-            join(p, field),
-            format!(
-                "only allowed with recovery \"token-recovery\"; this strategy is \"{}\"",
-                s.recovery.as_str()
-            ),
-        ));
-    }
-    if let Some(w) = s.recovery_window_s {
-        time(&join(p, "recovery_window_s"), w)?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! `warning:` line for each (CONTRACT.md), and `run`, `check` and `sweep` repeat them on
 //! standard error, so a scenario that cannot show what it claims says so.
 
-use super::types::{Recovery, Scenario};
+use super::types::Scenario;
 use super::validate::show;
 
 /// One warning per setting that defeats its strategy, naming the strategy's path.
@@ -10,19 +10,12 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
     for (i, st) in s.strategies.iter().enumerate() {
         let at = format!("strategies[{i}] ({})", st.name);
-        let window = st.recovery_window_s();
-        if st.recovery == Recovery::TokenRecovery && window <= st.client_probe_s {
-            out.push(format!(
-                "{at}: recovery_window_s ({} s) is no longer than client_probe_s ({} s): an \
-                 idle client can miss the whole window and go on trusting callbacks the new \
-                 master never heard of (stale reads)",
-                show(window),
-                show(st.client_probe_s)
-            ));
-        }
+        let own = st.recovery.protocol(st).warnings(s, st);
+        out.extend(own.into_iter().map(|w| format!("{at}: {w}")));
         let e = s.election_for(st);
         let gap = e.vote_wait_s - e.master_lease_s;
-        if st.recovery != Recovery::Naive && gap <= st.clock_skew_allowance_s {
+        let honours = st.recovery.protocol(st).honours_old_lease();
+        if honours && gap <= st.clock_skew_allowance_s {
             out.push(format!(
                 "{at}: vote_wait_s - master_lease_s ({} s) is no greater than \
                  clock_skew_allowance_s ({} s): a new master can be elected before the old \

@@ -13,7 +13,7 @@ pub mod swarm;
 use crate::batch;
 use crate::check::Kind;
 use crate::run::{RunError, RunSpec, fault_schedule, run_strategy, scenario_as_run};
-use crate::scenario::{FaultSpec, Recovery, Scenario, StrategySpec};
+use crate::scenario::{FaultSpec, Scenario, StrategySpec};
 use crate::shrink::{self, Shrunk};
 use crate::strategy::Mutant;
 use indicatif::ProgressBar;
@@ -97,8 +97,9 @@ pub struct Plan {
     pub draw: Option<SwarmDraw>,
     /// Every fault in time order, random ones drawn.
     faults: Vec<FaultSpec>,
-    /// Token recovery's faults when they differ (swarm: no loss bursts).
-    token_faults: Option<Vec<FaultSpec>>,
+    /// The faults of a strategy that does not claim to protect a client cut off through
+    /// its recovery period, when they differ (swarm: no loss bursts).
+    uncut_faults: Option<Vec<FaultSpec>>,
 }
 
 impl Plan {
@@ -110,24 +111,28 @@ impl Plan {
                 scenario: base.clone(),
                 draw: None,
                 faults: fault_schedule(base, seed),
-                token_faults: None,
+                uncut_faults: None,
             });
         }
         let (scenario, draw) = swarm::draw(base, seed)?;
         let faults = fault_schedule(&scenario, seed);
-        let token_faults = Some(swarm::token_recovery_faults(&faults));
+        let uncut_faults = Some(swarm::without_loss_bursts(&faults));
         Ok(Plan {
             scenario,
             draw: Some(draw),
             faults,
-            token_faults,
+            uncut_faults,
         })
     }
 
     /// The faults `strategy` faces on this seed.
     pub fn faults_for(&self, strategy: &StrategySpec) -> &[FaultSpec] {
-        match (&self.token_faults, strategy.recovery) {
-            (Some(token), Recovery::TokenRecovery) => token,
+        let protects = || {
+            let s = strategy.recovery.protocol(strategy);
+            s.protects_cut_off_clients()
+        };
+        match &self.uncut_faults {
+            Some(uncut) if !protects() => uncut,
             _ => &self.faults,
         }
     }

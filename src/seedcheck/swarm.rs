@@ -189,8 +189,9 @@ fn partition(rng: &mut Prng, servers: u32) -> Vec<Vec<Target>> {
     vec![vec![server(cut)], rest]
 }
 
-/// `faults` without loss bursts: what token recovery faces (see the module's doc).
-pub fn token_recovery_faults(faults: &[FaultSpec]) -> Vec<FaultSpec> {
+/// `faults` without loss bursts: what a strategy that does not claim to protect a client
+/// cut off through its recovery period faces (see the module's doc).
+pub fn without_loss_bursts(faults: &[FaultSpec]) -> Vec<FaultSpec> {
     faults
         .iter()
         .filter(|f| f.loss.is_none())
@@ -252,7 +253,7 @@ mod tests {
             .map(|seed| draw(&b, seed).unwrap().0.faults)
             .find(|f| f.iter().any(|f| f.loss.is_some()))
             .expect("some seed draws a loss burst");
-        let token = token_recovery_faults(&with_bursts);
+        let token = without_loss_bursts(&with_bursts);
         assert!(token.len() < with_bursts.len());
         assert!(token.iter().all(|f| f.loss.is_none()));
     }

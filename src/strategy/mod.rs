@@ -1,139 +1,139 @@
 //! Recovery strategies: what a master that does not know the grant table (a new master,
-//! or the old one restarted, since grants are volatile) does about it.
+//! or the old one restarted, since grants are volatile) does about it, and what its
+//! clients do for it.
 //!
-//! Every strategy shares the election, the Ubik sync of the volume and the data path;
-//! they differ only in when a new master opens reads, writes and locks, whether clients
-//! reassert their tokens, and whether grants are replicated before they take effect.
-//! A new strategy is one more file here and one more arm in each `match`.
+//! Every strategy shares the election, the Ubik sync of the volume and the data path.
+//! Each is one file here holding its knobs, its protocol comment and the hooks of
+//! [`Protocol`] the cell calls: when a new master opens, where grants live, what a
+//! client owes a new master, how long it may wait. The cell never asks which strategy
+//! it runs. Adding one is a file and a line in the list below.
 
-mod lease_timeout;
 mod mutant;
-mod naive;
-mod quorum;
-mod token_recovery;
+mod protocol;
+
+pub use mutant::Mutant;
+pub use protocol::{Home, Homes, Opening, Owed, Protocol, Takeover};
 
 use crate::cell::params::Params;
-pub use crate::scenario::Recovery;
-pub use mutant::Mutant;
-use sim::Instant;
+use crate::scenario::StrategySpec;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
-/// When a new master serves each kind of request, on its own clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Opening {
-    /// Fetches are answered from here on...
-    pub reads: Instant,
-    /// ...and grant a callback from here on (before, the answer carries none).
-    pub callbacks: Instant,
-    pub writes: Instant,
-    pub locks: Instant,
-    /// The end of a recovery window in which only reassertions and replays are served.
-    pub window_until: Option<Instant>,
+/// Declares the list of strategies: each line names a variant (its doc comment is what
+/// `afsim schema` says of it) and the file that implements it. A file provides `NAME`
+/// (as scenarios spell it), `FIELDS` (the scenario fields only it reads, with their
+/// defaults) and `build` (its knobs from a strategy's settings).
+macro_rules! strategies {
+    ($( $(#[$doc:meta])* $variant:ident => $module:ident, )*) => {
+        $( mod $module; )*
+
+        /// How a master that does not know the grant table handles callbacks and locks.
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize,
+            JsonSchema,
+        )]
+        #[serde(rename_all = "kebab-case")]
+        pub enum Recovery {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Recovery {
+            /// Every strategy, in the list's order.
+            pub const ALL: &[Recovery] = &[$(Recovery::$variant),*];
+
+            /// The name scenarios use.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Recovery::$variant => $module::NAME, )* }
+            }
+
+            /// The scenario fields only this strategy reads, with their defaults.
+            pub fn own_fields(self) -> &'static [OwnField] {
+                match self { $( Recovery::$variant => $module::FIELDS, )* }
+            }
+
+            /// The strategy with the knobs `spec` gives it.
+            pub fn protocol(self, spec: &StrategySpec) -> Rc<dyn Protocol> {
+                match self { $( Recovery::$variant => Rc::new($module::build(spec)), )* }
+            }
+        }
+    };
 }
 
-impl Opening {
-    /// Everything served from `at`, with no recovery window.
-    pub fn all_at(at: Instant) -> Opening {
-        Opening {
-            reads: at,
-            callbacks: at,
-            writes: at,
-            locks: at,
-            window_until: None,
-        }
-    }
+strategies! {
+    /// Refuse writes and locks until every grant the old master could have made has
+    /// expired (Sprite, DFS, NQNFS).
+    LeaseTimeout => lease_timeout,
+    /// A recovery window in which clients reassert their tokens (DCE DFS).
+    TokenRecovery => token_recovery,
+    /// Replicate every grant to a majority before it takes effect (Ubik).
+    Quorum => quorum,
+    /// Serve everything at once, knowing nothing (unsafe; the checkers' own test).
+    Naive => naive,
+}
 
-    /// The same, but granting nothing (callbacks, writes, locks, the window's end) before
-    /// `floor`: the instant the old master's lease has run out on every clock.
-    pub fn not_before(self, floor: Instant) -> Opening {
-        Opening {
-            reads: self.reads,
-            callbacks: self.callbacks.max(floor),
-            writes: self.writes.max(floor),
-            locks: self.locks.max(floor),
-            window_until: self.window_until.map(|end| end.max(floor)),
-        }
-    }
+/// A field of the scenario format that only one strategy reads, and its default.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OwnField {
+    pub name: &'static str,
+    pub default: FieldDefault,
+}
 
-    /// What was still to come at `from` comes `by` later (a recovery window the master
-    /// could not serve through, because its lease lapsed).
-    pub fn postponed(self, from: Instant, by: sim::Duration) -> Opening {
-        let later = |t: Instant| if t > from { t + by } else { t };
-        Opening {
-            reads: later(self.reads),
-            callbacks: later(self.callbacks),
-            writes: later(self.writes),
-            locks: later(self.locks),
-            window_until: self.window_until.map(later),
-        }
-    }
+/// The value an absent own field takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FieldDefault {
+    Number(f64),
+    Bool(bool),
+}
 
-    /// Whether nothing is granted before `floor`.
-    pub fn grants_nothing_before(&self, floor: Instant) -> bool {
-        self.not_before(floor) == *self
+impl Recovery {
+    /// The strategy that owns scenario field `name`, if one does.
+    pub fn owner_of(name: &str) -> Option<Recovery> {
+        Recovery::ALL
+            .iter()
+            .copied()
+            .find(|r| r.own_fields().iter().any(|f| f.name == name))
     }
 }
 
-/// What a new master knows when it opens for business.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Takeover {
-    /// The end of its Ubik sync: the election is complete.
-    pub synced_at: Instant,
-    /// `T`: the last instant a previous master could still have granted anything, or its
-    /// own restart time if later.
-    pub last_foreign_grant: Instant,
-}
-
-/// The opening times of `params.recovery` for a master taking over: the strategy's own,
-/// granting nothing before `T` + the allowance (naive alone knows nothing of `T`).
+/// The opening times of `params.strategy` for a master taking over: its own, granting
+/// nothing before `T` + the allowance unless it knows nothing of the old master (naive).
 pub fn opening(params: &Params, takeover: Takeover) -> Opening {
-    let own = own_opening(params, takeover);
-    if params.recovery == Recovery::Naive || params.mutant == Some(Mutant::OpensBeforeOldLeaseEnds)
-    {
+    let own = params.strategy.opening(params, takeover);
+    if ignores_old_lease(params) {
         return own;
     }
     own.not_before(takeover.last_foreign_grant + params.skew_allowance)
 }
 
-fn own_opening(params: &Params, takeover: Takeover) -> Opening {
-    match params.recovery {
-        Recovery::Naive => naive::opening(takeover),
-        Recovery::LeaseTimeout => {
-            let mut opening = lease_timeout::opening(params, takeover);
-            if params.mutant == Some(Mutant::LeaseIgnoresLocks) {
-                opening.locks = takeover.synced_at;
+/// Whether this run's new masters may grant before `T` + the allowance: `naive`, and the
+/// mutants that break that rule on purpose.
+pub fn ignores_old_lease(params: &Params) -> bool {
+    !params.strategy.honours_old_lease()
+        || matches!(
+            params.mutant,
+            Some(Mutant::OpensBeforeOldLeaseEnds | Mutant::TokenGrantsInWindow)
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_strategy_s_name_is_its_serde_name() {
+        for &r in Recovery::ALL {
+            let json = serde_json::to_value(r).unwrap();
+            assert_eq!(json, serde_json::json!(r.as_str()));
+        }
+    }
+
+    #[test]
+    fn every_own_field_has_one_owner() {
+        for &r in Recovery::ALL {
+            for f in r.own_fields() {
+                assert_eq!(Recovery::owner_of(f.name), Some(r), "{}", f.name);
             }
-            opening
         }
-        Recovery::TokenRecovery => token_recovery::opening(params, takeover),
-        Recovery::Quorum => quorum::opening(takeover),
-    }
-}
-
-/// Whether callback and lock grants take effect only once a majority holds them.
-pub fn replicates_grants(recovery: Recovery) -> bool {
-    match recovery {
-        Recovery::Quorum => quorum::REPLICATES_GRANTS,
-        Recovery::Naive | Recovery::LeaseTimeout | Recovery::TokenRecovery => false,
-    }
-}
-
-/// Whether clients reassert their callbacks and locks to a new master.
-pub fn clients_reassert(recovery: Recovery) -> bool {
-    match recovery {
-        Recovery::TokenRecovery => token_recovery::CLIENTS_REASSERT,
-        Recovery::Naive | Recovery::LeaseTimeout | Recovery::Quorum => false,
-    }
-}
-
-/// How long after its election (sync included) a new master may wait before it accepts
-/// writes and locks, at most: the liveness phase leaves room for it.
-pub fn longest_wait(params: &Params) -> sim::Duration {
-    match params.recovery {
-        Recovery::Naive | Recovery::Quorum => sim::Duration::ZERO,
-        Recovery::LeaseTimeout => {
-            let (writes, locks) = params.grant_horizon();
-            writes.max(locks)
-        }
-        Recovery::TokenRecovery => params.recovery_window,
     }
 }

@@ -1,34 +1,99 @@
 //! `token-recovery`: clients reassert the tokens they hold in a recovery window (DCE DFS
-//! token state recovery; NFSv4 grace periods with reclaim work the same way).
+//! token state recovery; NFSv4 grace periods with reclaim work much the same way).
 //!
 //! For `recovery_window_s` from its election (sync included), on its own clock, the new
-//! master serves only reassertions and replays of un-durable writes. A client that learns
-//! of the new master sends one `reassert` message listing every callback and lock it
-//! holds (a batch, as DFS's token-state recovery RPC does) and replays its writes; the
-//! master rebuilds its grant table from them, accepting a callback only on the version it
-//! now holds. Every client sends one reassertion to a new master, an empty one if it
-//! holds nothing, and only after its replays are acknowledged; with
-//! `end_window_when_all_reasserted` the window closes early once every client of the cell
-//! has reasserted (NFSv4.1 `RECLAIM_COMPLETE`): a refused request or a probe does not
+//! master serves only reassertions and replays of un-durable writes. A client that
+//! learns of the new master replays its writes, then sends one `reassert` message listing
+//! every callback and lock it holds (a batch, as DFS's token-state recovery RPC does; an
+//! empty one if it holds nothing); the master rebuilds its grant table from them,
+//! accepting a callback only on the write it now holds. With
+//! `end_window_when_all_reasserted` the window closes early once every client of the
+//! cell has reasserted (NFSv4.1 `RECLAIM_COMPLETE`): a refused request or a probe does not
 //! count. A client that reasserts too late loses its tokens and must revalidate. The
 //! costs: a window of reduced service, a reassertion storm, and stale reads at a client
 //! that cannot reach the new master during the whole window (partitioned, its messages
 //! lost, or probing less often than the window is long): it trusts its callbacks until
 //! they expire, as AFS clients do.
 
-use super::{Opening, Takeover};
+use super::{FieldDefault, Mutant, Opening, Owed, OwnField, Protocol, Takeover};
 use crate::cell::params::Params;
+use crate::scenario::{Scenario, StrategySpec, show};
+use sim::Duration;
 
-/// Clients of this strategy reassert their tokens to a new master.
-pub(super) const CLIENTS_REASSERT: bool = true;
+pub(super) const NAME: &str = "token-recovery";
+/// Seconds of the window, by default.
+pub const DEFAULT_WINDOW_S: f64 = 200.0;
+pub(super) const FIELDS: &[OwnField] = &[
+    OwnField {
+        name: "recovery_window_s",
+        default: FieldDefault::Number(DEFAULT_WINDOW_S),
+    },
+    OwnField {
+        name: "end_window_when_all_reasserted",
+        default: FieldDefault::Bool(false),
+    },
+];
 
-pub(super) fn opening(params: &Params, takeover: Takeover) -> Opening {
-    let end = takeover.synced_at + params.recovery_window;
-    Opening {
-        reads: end,
-        callbacks: end,
-        writes: end,
-        locks: end,
-        window_until: Some(end),
+#[derive(Debug)]
+pub(super) struct TokenRecovery {
+    window: Duration,
+    early_end: bool,
+}
+
+pub(super) fn build(spec: &StrategySpec) -> TokenRecovery {
+    TokenRecovery {
+        window: Duration::from_secs_f64(spec.recovery_window_s.unwrap_or(DEFAULT_WINDOW_S)),
+        early_end: spec.end_window_when_all_reasserted.unwrap_or(false),
+    }
+}
+
+impl Protocol for TokenRecovery {
+    fn opening(&self, params: &Params, takeover: Takeover) -> Opening {
+        let synced = takeover.synced_at;
+        let end = synced + self.window;
+        match params.mutant {
+            // Serves fetches and locks in the window, before old holders reasserted (and
+            // before the old master's lease has run out everywhere); callbacks, writes and
+            // the window's end still wait for both.
+            Some(Mutant::TokenGrantsInWindow) => {
+                let floor = takeover.last_foreign_grant + params.skew_allowance;
+                Opening {
+                    reads: synced,
+                    locks: synced,
+                    ..Opening::window_until(end).not_before(floor)
+                }
+            }
+            _ => Opening::window_until(end),
+        }
+    }
+
+    fn owed(&self) -> Owed {
+        Owed::Reassertion
+    }
+
+    fn ends_early(&self) -> bool {
+        self.early_end
+    }
+
+    fn longest_wait(&self, _: &Params) -> Duration {
+        self.window
+    }
+
+    fn protects_cut_off_clients(&self) -> bool {
+        false
+    }
+
+    fn warnings(&self, _: &Scenario, spec: &StrategySpec) -> Vec<String> {
+        let window = self.window.as_secs_f64();
+        if window > spec.client_probe_s {
+            return Vec::new();
+        }
+        vec![format!(
+            "recovery_window_s ({} s) is no longer than client_probe_s ({} s): an idle \
+             client can miss the whole window and go on trusting callbacks the new master \
+             never heard of (stale reads)",
+            show(window),
+            show(spec.client_probe_s)
+        )]
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose};
 use crate::cell::msg::{FileNo, OpKind, OpResult, Pos, Refusal, Req, Term, WriteId};
-use crate::strategy::{self, Mutant};
+use crate::strategy::{Mutant, Owed};
 use sim::{Duration, Instant};
 
 impl Client {
@@ -176,7 +176,7 @@ impl Client {
             return;
         }
         v.term = Some(term);
-        if strategy::clients_reassert(self.params.recovery) {
+        if self.params.strategy.owed() == Owed::Reassertion {
             v.reassert_to = Some(term);
         }
         v.replays = self.undurable.iter().copied().collect();

@@ -12,7 +12,7 @@ use crate::cell::msg::{ClientNo, Msg, Output, Pos, ServerNo, Term, Timer};
 use crate::cell::params::{CATCH_UP_EVERY, RPC_TIMEOUT};
 use crate::cell::server_node;
 use crate::cell::volume::{Snapshot, Update, Volume};
-use crate::strategy::{self, Mutant, Opening, Recovery, Takeover};
+use crate::strategy::{self, Mutant, Opening, Takeover};
 use sim::Instant;
 
 /// The read-write site's state, from its election until it loses the lease.
@@ -272,8 +272,7 @@ impl Server {
         };
         let opening = strategy::opening(&self.params, takeover);
         let floor = takeover.last_foreign_grant + self.params.skew_allowance;
-        let exempt = self.params.recovery == Recovery::Naive
-            || self.params.mutant == Some(Mutant::OpensBeforeOldLeaseEnds);
+        let exempt = strategy::ignores_old_lease(&self.params);
         assert!(
             exempt || opening.grants_nothing_before(floor),
             "a new master opens before T + the allowance: {opening:?}, T + A = {floor}"
@@ -344,9 +343,5 @@ impl Server {
         if let Some(at) = next {
             ctx.set_timer_at(at, Timer::Reopen);
         }
-    }
-
-    pub(super) fn recovery(&self) -> Recovery {
-        self.params.recovery
     }
 }

@@ -12,7 +12,7 @@ use super::msg::{Msg, Output, ServerNo, Term, Timer};
 use super::params::Params;
 use super::volume::{Update, Volume};
 use super::{AfsNode, Who, server_node, who};
-use crate::strategy::{self, Mutant};
+use crate::strategy::{Home, Mutant};
 pub use master::Master;
 use sim::{Ctx, Duration, Instant, NodeId, Prng};
 use std::collections::BTreeMap;
@@ -269,13 +269,32 @@ impl Server {
         vol.master.is_some() && vol.election.is_master(now)
     }
 
-    /// The grant table the master consults: replicated for quorum, its own otherwise.
-    pub(super) fn table<'a>(&'a mut self, vol: &'a mut ServerVol) -> &'a mut Grants {
-        let m = vol.master.as_mut().expect("master");
-        if strategy::replicates_grants(self.params.recovery) {
-            &mut self.volume.grants
-        } else {
-            &mut m.grants
+    /// Where the master keeps grants of `home`: the replicated volume's table, or its
+    /// own.
+    fn table<'a>(&'a mut self, vol: &'a mut ServerVol, home: Home) -> &'a mut Grants {
+        match home {
+            Home::Replicated => &mut self.volume.grants,
+            Home::Master => &mut vol.master.as_mut().expect("master").grants,
         }
+    }
+
+    /// The table of callback grants the strategy keeps.
+    pub(super) fn callbacks<'a>(&'a mut self, vol: &'a mut ServerVol) -> &'a mut Grants {
+        let home = self.params.strategy.homes().callbacks;
+        self.table(vol, home)
+    }
+
+    /// The table of lock grants the strategy keeps.
+    pub(super) fn locks<'a>(&'a mut self, vol: &'a mut ServerVol) -> &'a mut Grants {
+        let home = self.params.strategy.homes().locks;
+        self.table(vol, home)
+    }
+
+    /// Whether callback (`Some(true)`: lock) grants take effect only once a majority
+    /// holds them.
+    pub(super) fn replicated(&self, locks: bool) -> bool {
+        let homes = self.params.strategy.homes();
+        let home = if locks { homes.locks } else { homes.callbacks };
+        home == Home::Replicated
     }
 }

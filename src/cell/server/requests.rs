@@ -9,7 +9,7 @@ use crate::cell::msg::{
     Asked, ClientNo, FileNo, LockId, LockMode, Msg, Pos, Refusal, Req, Token, WriteId,
 };
 use crate::cell::volume::Update;
-use crate::strategy::{self, Mutant};
+use crate::strategy::Mutant;
 use sim::Duration;
 
 impl Server {
@@ -108,12 +108,9 @@ impl Server {
         }
         self.note_contact_mutant(vol, client, ctx);
         let m = vol.master.as_ref().expect("serving master");
-        let granting = matches!(asked, Asked::Fetch | Asked::Lock);
-        let mutant_grants = self.params.mutant == Some(Mutant::TokenGrantsInWindow) && granting;
         let open = match (m.opening, asked) {
             (None, _) => false,
             (Some(_), Asked::Replay | Asked::Reassert) => true,
-            (Some(_), _) if mutant_grants => true,
             (Some(o), Asked::Fetch) => now >= o.reads,
             (Some(o), Asked::Store) => now >= o.writes,
             (Some(o), Asked::Lock) => now >= o.locks,
@@ -136,7 +133,7 @@ impl Server {
     /// window ends once every client has (never before `T` + the allowance).
     fn note_reassertion(&mut self, vol: &mut ServerVol, client: ClientNo, ctx: &mut SCtx) {
         let now = ctx.now();
-        if !self.params.end_window_when_all_reasserted || !self.serving_master(vol, now) {
+        if !self.params.strategy.ends_early() || !self.serving_master(vol, now) {
             return;
         }
         let floor = self.params.skew_allowance;
@@ -161,12 +158,12 @@ impl Server {
         let m = vol.master.as_ref().expect("master");
         let term = m.term;
         let granting = m.opening.is_some_and(|o| now >= o.callbacks);
-        let replicated = strategy::replicates_grants(self.recovery());
+        let replicated = self.replicated(false);
         let margin = self.params.callback_margin();
-        let holders = self.table(vol).count_others(file, client, now);
+        let holders = self.callbacks(vol).count_others(file, client, now);
         let grant = self.params.callback.grant(now, holders, margin);
         if granting && !replicated {
-            self.table(vol)
+            self.callbacks(vol)
                 .add_callback(file, client, grant.server_expiry, req);
         }
         let write = self.volume.files[file as usize].current.write;
@@ -216,8 +213,8 @@ impl Server {
         let left = self.params.lock_lease + self.params.skew_allowance;
         let to = client_node(client, self.params.servers);
         let term = vol.master.as_ref().expect("master").term;
-        let allowed = self.table(vol).lock_allowed(file, lock, mode, now);
-        let replicated = strategy::replicates_grants(self.recovery());
+        let allowed = self.locks(vol).lock_allowed(file, lock, mode, now);
+        let replicated = self.replicated(true);
         if !allowed {
             let refused = Msg::Refused {
                 req,
@@ -239,7 +236,7 @@ impl Server {
             let msg = Msg::LockOk { req, term };
             self.reply_when_committed(vol, pos.seq, client, msg, ctx);
         } else {
-            self.table(vol).set_lock(file, lock, mode, now + left);
+            self.locks(vol).set_lock(file, lock, mode, now + left);
             ctx.send(to, Msg::LockOk { req, term });
         }
     }
@@ -249,11 +246,11 @@ impl Server {
         if !self.serving_master(vol, now) || !vol.master.as_ref().is_some_and(|m| m.synced()) {
             return;
         }
-        if strategy::replicates_grants(self.recovery()) {
+        if self.replicated(true) {
             let pos = self.next_pos(vol);
             self.append(vol, Update::Unlock { pos, file, lock }, true, ctx);
         } else {
-            self.table(vol).unlock(file, lock);
+            self.locks(vol).unlock(file, lock);
         }
     }
 
@@ -277,7 +274,7 @@ impl Server {
             match *token {
                 Token::Callback { file, write, left } => {
                     if self.volume.files[file as usize].current.write == write {
-                        self.table(vol)
+                        self.callbacks(vol)
                             .add_callback(file, client, now + left + skew, req);
                     } else {
                         rejected.push(file);
@@ -290,7 +287,7 @@ impl Server {
                     lock,
                 } => {
                     debug_assert_eq!(lock.client, client);
-                    self.table(vol)
+                    self.locks(vol)
                         .set_lock(file, lock, mode, now + left + skew);
                 }
             }

@@ -17,7 +17,7 @@ use crate::cell::msg::{ClientNo, FileNo, Msg, Pos, Req, Timer, WriteId};
 use crate::cell::params::{ABANDONED_AFTER, BREAK_RETRY};
 use crate::cell::volume::Update;
 use crate::scenario::Durability;
-use crate::strategy::{self, Mutant};
+use crate::strategy::Mutant;
 use sim::{Duration, Instant, TimerId};
 use std::collections::VecDeque;
 
@@ -158,7 +158,7 @@ impl Server {
             (None, _) => Some((client, req)),
         };
         let holders = if leads {
-            self.table(vol).to_break(file, writer, now)
+            self.callbacks(vol).to_break(file, writer, now)
         } else {
             Vec::new()
         };
@@ -235,7 +235,7 @@ impl Server {
             return;
         }
         holders.retain(|&(c, _)| c != client);
-        self.table(vol).remove_callback(file, client);
+        self.callbacks(vol).remove_callback(file, client);
         self.maybe_apply(vol, file, ctx);
     }
 
@@ -305,12 +305,12 @@ impl Server {
     ) {
         let now = ctx.now();
         let file = write.file;
-        let quorum_grants = strategy::replicates_grants(self.recovery());
+        let quorum_grants = self.replicated(false);
         let durable_now = self.params.durability == Durability::Quorum;
         let pos = self.next_pos(vol);
         let place = replay.unwrap_or(pos);
         let leads = self.volume.would_lead(file, place);
-        let holders = self.table(vol).holders(file, now);
+        let holders = self.callbacks(vol).holders(file, now);
         let grant = self
             .params
             .callback
@@ -328,7 +328,7 @@ impl Server {
         };
         self.append(vol, update, false, ctx);
         if !quorum_grants && leads {
-            let table = self.table(vol);
+            let table = self.callbacks(vol);
             table.clear_callbacks(file);
             if let Some(g) = callback {
                 table.add_callback(file, client, g.server_expiry, req);

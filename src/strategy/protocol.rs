@@ -1,0 +1,155 @@
+//! The hooks a strategy gives the cell, and the small types they speak in.
+
+use crate::cell::params::Params;
+use crate::scenario::{Scenario, StrategySpec};
+use sim::{Duration, Instant};
+use std::fmt::Debug;
+
+/// What the cell asks of a recovery strategy. Every hook has the answer of a strategy
+/// that adds nothing to the shared cell, so a strategy states only where it differs.
+pub trait Protocol: Debug {
+    /// When a master taking over serves each kind of request, on its own clock (before
+    /// the rule every strategy but naive follows: nothing granted before `T` + the
+    /// allowance).
+    fn opening(&self, params: &Params, takeover: Takeover) -> Opening;
+
+    /// Whether a new master waits until the old master's lease has run out on every
+    /// clock (`T` + the allowance) before it grants anything. Only naive does not.
+    fn honours_old_lease(&self) -> bool {
+        true
+    }
+
+    /// Where callback and lock grants live.
+    fn homes(&self) -> Homes {
+        Homes::default()
+    }
+
+    /// What a client owes a new master, after replaying its un-durable writes.
+    fn owed(&self) -> Owed {
+        Owed::Nothing
+    }
+
+    /// Whether the recovery period ends early once every client of the cell has sent
+    /// what it owes.
+    fn ends_early(&self) -> bool {
+        false
+    }
+
+    /// The longest a new master may wait after its election (sync included) before it
+    /// serves everything: the liveness phase leaves room for it.
+    fn longest_wait(&self, params: &Params) -> Duration;
+
+    /// Whether the strategy claims to protect a client cut off from the new master
+    /// through its whole recovery period (token recovery does not: its known weakness).
+    fn protects_cut_off_clients(&self) -> bool {
+        true
+    }
+
+    /// Settings that are legal but defeat the strategy, as `afsim validate` words them
+    /// after `strategies[i] (name): `.
+    fn warnings(&self, scenario: &Scenario, spec: &StrategySpec) -> Vec<String> {
+        let _ = (scenario, spec);
+        Vec::new()
+    }
+}
+
+/// When a new master serves each kind of request, on its own clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Opening {
+    /// Fetches are answered from here on...
+    pub reads: Instant,
+    /// ...and grant a callback from here on (before, the answer carries none).
+    pub callbacks: Instant,
+    pub writes: Instant,
+    pub locks: Instant,
+    /// The end of a recovery period in which only what clients owe and replays are
+    /// served.
+    pub window_until: Option<Instant>,
+}
+
+impl Opening {
+    /// Everything served from `at`, with no recovery window.
+    pub fn all_at(at: Instant) -> Opening {
+        Opening {
+            reads: at,
+            callbacks: at,
+            writes: at,
+            locks: at,
+            window_until: None,
+        }
+    }
+
+    /// A recovery window ending at `end`, everything served from then on.
+    pub fn window_until(end: Instant) -> Opening {
+        Opening {
+            window_until: Some(end),
+            ..Opening::all_at(end)
+        }
+    }
+
+    /// The same, but granting nothing (callbacks, writes, locks, the window's end) before
+    /// `floor`: the instant the old master's lease has run out on every clock.
+    pub fn not_before(self, floor: Instant) -> Opening {
+        Opening {
+            reads: self.reads,
+            callbacks: self.callbacks.max(floor),
+            writes: self.writes.max(floor),
+            locks: self.locks.max(floor),
+            window_until: self.window_until.map(|end| end.max(floor)),
+        }
+    }
+
+    /// What was still to come at `from` comes `by` later (a recovery window the master
+    /// could not serve through, because its lease lapsed).
+    pub fn postponed(self, from: Instant, by: Duration) -> Opening {
+        let later = |t: Instant| if t > from { t + by } else { t };
+        Opening {
+            reads: later(self.reads),
+            callbacks: later(self.callbacks),
+            writes: later(self.writes),
+            locks: later(self.locks),
+            window_until: self.window_until.map(later),
+        }
+    }
+
+    /// Whether nothing is granted before `floor`.
+    pub fn grants_nothing_before(&self, floor: Instant) -> bool {
+        self.not_before(floor) == *self
+    }
+}
+
+/// What a new master knows when it opens for business.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Takeover {
+    /// The end of its Ubik sync: the election is complete.
+    pub synced_at: Instant,
+    /// `T`: the last instant a previous master could still have granted anything, or its
+    /// own restart time if later.
+    pub last_foreign_grant: Instant,
+}
+
+/// Where grants of one kind live.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Home {
+    /// In the master's memory: a new master does not know them.
+    #[default]
+    Master,
+    /// In the replicated volume: a grant takes effect once a majority holds it.
+    Replicated,
+}
+
+/// Where callback and lock grants live.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Homes {
+    pub callbacks: Home,
+    pub locks: Home,
+}
+
+/// What a client owes a new master once its replays are acknowledged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owed {
+    Nothing,
+    /// One message listing every callback and lock it holds (an empty one if it holds
+    /// nothing): its reassertion.
+    Reassertion,
+}
