@@ -52,10 +52,19 @@ pub enum Mutant {
     /// A recovery window runs on through a lease lapse of its master, so clients that
     /// could not be served then never get to reassert.
     WindowRunsThroughLapse,
+    /// OpenAFS never resets a client with `InitCallBackState`: neither a delayed holder
+    /// nor the clients of a new master, so a client that has talked to the master since
+    /// goes on reading a copy a write replaced.
+    AfsSkipsReset,
+    /// An NFSv4 client goes on trusting its delegations (callbacks) and locks after its
+    /// lease ran out, as token recovery's clients do.
+    ClientLeaseIgnored,
+    /// A Chubby client keeps its cache when it sees a new epoch.
+    EpochKeepsCache,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 16] = [
+    pub const ALL: [Mutant; 19] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -72,5 +81,8 @@ impl Mutant {
         Mutant::LapseForgetsGrants,
         Mutant::WriterCallbackKept,
         Mutant::WindowRunsThroughLapse,
+        Mutant::AfsSkipsReset,
+        Mutant::ClientLeaseIgnored,
+        Mutant::EpochKeepsCache,
     ];
 }

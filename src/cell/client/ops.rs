@@ -134,8 +134,9 @@ impl Client {
         }
         match q.kind {
             OpKind::Read => {
-                if let Some(&Cached { write, expiry }) = v.cache.get(&file)
+                if let Some(&Cached { write, expiry, .. }) = v.cache.get(&file)
                     && expiry > now
+                    && self.lease_holds(v, now)
                 {
                     ctx.output(done(OpResult::Read {
                         write,

@@ -5,7 +5,7 @@
 //! Replies and follow-ups that must wait for that are parked as `Waiter`s by sequence.
 
 use super::{SCtx, Server, ServerVol};
-use crate::cell::msg::{ClientNo, FileNo, Msg, Pos, ServerNo, Term, Timer, WriteId};
+use crate::cell::msg::{ClientNo, Extended, FileNo, Msg, Pos, ServerNo, Term, Timer, WriteId};
 use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY, SNAPSHOT_WAIT_MIN};
 use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::cell::{client_node, server_node};
@@ -25,6 +25,14 @@ pub enum Waiter {
     Durable { client: ClientNo, write: WriteId },
     /// Let the next request on the file proceed.
     FileDone(FileNo),
+    /// Extend a grant from the log's tail lease to its full lease (on our clock, until
+    /// `until`) and tell its client, if it still holds it.
+    Extend {
+        client: ClientNo,
+        grant: Extended,
+        until: Instant,
+        lifetime: Duration,
+    },
 }
 
 /// The master's side of replication.
@@ -84,6 +92,15 @@ impl Server {
         urgent: bool,
         ctx: &mut SCtx,
     ) {
+        self.record(vol, update, ctx);
+        if urgent || self.params.durability == Durability::Quorum {
+            self.ship(vol, ctx);
+        }
+        self.advance_commit(vol, ctx);
+    }
+
+    /// Apply an update to our replica and keep it for shipping.
+    fn record(&mut self, vol: &mut ServerVol, update: Update, ctx: &mut SCtx) {
         self.volume.apply(&update, ctx.now());
         let m = vol.master.as_mut().expect("only a master appends");
         if m.repl.log.len() == LOG_KEPT {
@@ -91,10 +108,35 @@ impl Server {
         }
         m.repl.log.push_back(update.clone());
         m.repl.unsent.push(update);
-        if urgent || self.params.durability == Durability::Quorum {
+    }
+
+    /// Append a grant to the grant log: applied here at once, shipped with the next
+    /// batch, `sync_every` after the first grant of the batch.
+    pub(super) fn append_logged(
+        &mut self,
+        vol: &mut ServerVol,
+        update: Update,
+        sync_every: Duration,
+        ctx: &mut SCtx,
+    ) {
+        self.record(vol, update, ctx);
+        let m = vol.master.as_mut().expect("master");
+        if !m.grant_ship_pending {
+            m.grant_ship_pending = true;
+            let term = m.term;
+            ctx.set_timer(sync_every, Timer::GrantShip { term });
+        }
+    }
+
+    /// The grant log's batch is due: ship everything not yet shipped.
+    pub(super) fn ship_grant_batch(&mut self, vol: &mut ServerVol, term: Term, ctx: &mut SCtx) {
+        let Some(m) = vol.master.as_mut().filter(|m| m.term == term) else {
+            return;
+        };
+        m.grant_ship_pending = false;
+        if self.serving_master(vol, ctx.now()) {
             self.ship(vol, ctx);
         }
-        self.advance_commit(vol, ctx);
     }
 
     /// The next free position in our history.
@@ -192,7 +234,62 @@ impl Server {
                     ctx.send(client_node(client, self.params.servers), msg);
                 }
                 Waiter::FileDone(file) => self.file_done(vol, file, ctx),
+                Waiter::Extend {
+                    client,
+                    grant,
+                    until,
+                    lifetime,
+                } => self.extend(vol, client, grant, (until, lifetime)),
             }
+        }
+        self.send_notices(vol, ctx);
+    }
+
+    /// A logged grant is held by a majority: if its client still holds it, it now lasts
+    /// its full lease, and the client is told with the batch's notice.
+    fn extend(
+        &mut self,
+        vol: &mut ServerVol,
+        client: ClientNo,
+        grant: Extended,
+        (until, lifetime): (Instant, Duration),
+    ) {
+        let table = &mut self.volume.grants;
+        let held = match grant {
+            Extended::Callback { file, req, .. } => {
+                let held = table.has_callback(file, client, req);
+                if held {
+                    table.set_callback(file, client, until, req);
+                }
+                held
+            }
+            Extended::Lock { file, lock, .. } => match table.held_lock(file, lock) {
+                Some(l) => {
+                    let mode = l.mode;
+                    let expiry = l.expiry.max(until);
+                    table.set_lock(file, lock, mode, expiry);
+                    true
+                }
+                None => false,
+            },
+        };
+        if held {
+            let m = vol.master.as_mut().expect("master");
+            let grant = grant.with_lifetime(lifetime);
+            m.notices.entry(client).or_default().push(grant);
+        }
+    }
+
+    /// One notice per client for the grants a commit extended.
+    fn send_notices(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let Some(m) = vol.master.as_mut() else { return };
+        if m.notices.is_empty() {
+            return;
+        }
+        let term = m.term;
+        for (client, grants) in std::mem::take(&mut m.notices) {
+            let msg = Msg::Extend { term, grants };
+            ctx.send(client_node(client, self.params.servers), msg);
         }
     }
 
