@@ -1,4 +1,4 @@
-//! The strategies the field runs (`afs`, `nfs4-grace`, `chubby`) open when
+//! The strategies the field runs (`afs`, `nfs4-grace`, `chubby`, `grant-log`) open when
 //! DESIGN.md's second table says, and `afs` breaks its promises only as far as DESIGN.md
 //! says it does.
 mod support;
@@ -66,6 +66,15 @@ fn afs_serves_everything_at_t_plus_the_allowance() {
     assert!(elected < t + SKEW, "elected at {elected}, T = {t}");
     assert_eq!(us(writes), us(t + SKEW));
     assert_eq!(us(locks), us(t + SKEW));
+}
+
+#[test]
+fn grant_log_waits_out_only_the_tail() {
+    let s = strategy("grant-log", json!({ "tail_lease_s": 10 }));
+    let (_, writes, locks) = crash(s, false);
+    let t = t_of_crash_at_100_5();
+    assert_eq!(us(writes), us(t + 10.0 + SKEW));
+    assert_eq!(us(locks), us(t + 10.0 + SKEW));
 }
 
 #[test]

@@ -141,6 +141,14 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
         Mutant::WindowRunsThroughLapse => {
             return Some(corpus("window-through-lapse.json", "token recovery"));
         }
+        // Grants made in the last batch before the crash are known to no replica: a new
+        // master that does not wait out their tail grants them again.
+        Mutant::LogSkipsTail => {
+            let s = json!({ "name": "grant log", "recovery": "grant-log", "callback_lease_s": 30,
+                            "lock_lease_s": 30, "lock_renew_s": 5, "clock_skew_allowance_s": 1,
+                            "tail_lease_s": 10, "grant_sync_ms": 500 });
+            locks_across(s, crash(20.0), 20.0)
+        }
         // A client cut off from the master for longer than its lease: a write gives up on
         // its callback when the lease has run out, which the broken client ignores.
         Mutant::ClientLeaseIgnored => {

@@ -26,6 +26,8 @@ impl StrategySpec {
             "grace_s" => OwnValue::Number(&mut self.grace_s),
             "session_lease_s" => OwnValue::Number(&mut self.session_lease_s),
             "jeopardy_s" => OwnValue::Number(&mut self.jeopardy_s),
+            "tail_lease_s" => OwnValue::Number(&mut self.tail_lease_s),
+            "grant_sync_ms" => OwnValue::Number(&mut self.grant_sync_ms),
             other => unreachable!("no strategy field {other}"),
         }
     }

@@ -224,8 +224,8 @@ pub struct StrategySpec {
     /// Unique within the scenario; names the strategy in tables and plots.
     pub name: String,
     /// How a new master learns (or avoids needing) the grants of the old one:
-    /// "lease-timeout", "token-recovery", "quorum", "naive", "afs", "nfs4-grace" or
-    /// "chubby".
+    /// "lease-timeout", "token-recovery", "quorum", "naive", "afs", "nfs4-grace",
+    /// "chubby" or "grant-log".
     pub recovery: Recovery,
     /// Callback lifetime: seconds, or "afs" (default "afs").
     #[serde(default)]
@@ -265,6 +265,13 @@ pub struct StrategySpec {
     /// Seconds a client in jeopardy waits for a master (chubby only; default 45).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jeopardy_s: Option<f64>,
+    /// Seconds a grant lasts before the log's notice extends it (grant-log only; default
+    /// 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_lease_s: Option<f64>,
+    /// Milliseconds between the grant log's batches (grant-log only; default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_sync_ms: Option<f64>,
     /// When data writes are acknowledged: "quorum" or "async" (default "quorum").
     #[serde(default)]
     pub durability: Durability,

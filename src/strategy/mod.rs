@@ -78,6 +78,9 @@ strategies! {
     /// Chubby: sessions with KeepAlives and jeopardy, a new epoch acknowledged by every
     /// client, locks in the replicated database.
     Chubby => chubby,
+    /// Grants take effect for a short tail lease, are logged to a majority in batches
+    /// and then extended; a new master waits out only the tail.
+    GrantLog => grant_log,
 }
 
 /// A field of the scenario format that only one strategy reads, and its default.

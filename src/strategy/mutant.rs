@@ -61,10 +61,13 @@ pub enum Mutant {
     ClientLeaseIgnored,
     /// A Chubby client keeps its cache when it sees a new epoch.
     EpochKeepsCache,
+    /// A grant log's new master opens at `T` + the allowance without waiting out the
+    /// unshipped tail.
+    LogSkipsTail,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 19] = [
+    pub const ALL: [Mutant; 20] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -84,5 +87,6 @@ impl Mutant {
         Mutant::AfsSkipsReset,
         Mutant::ClientLeaseIgnored,
         Mutant::EpochKeepsCache,
+        Mutant::LogSkipsTail,
     ];
 }
