@@ -210,13 +210,6 @@ impl Grants {
         })
     }
 
-    /// Set `client`'s callback on `file`, established by request `since`, to expire at
-    /// `expiry` (a grant log's tail, then its full lease).
-    pub fn set_callback(&mut self, file: FileNo, client: ClientNo, expiry: Instant, since: Req) {
-        self.remove_callback(file, client);
-        self.add_callback(file, client, expiry, since);
-    }
-
     /// Whether `client`'s callback on `file` is still the one request `since` obtained.
     pub fn has_callback(&self, file: FileNo, client: ClientNo, since: Req) -> bool {
         self.callbacks[file as usize]

@@ -140,27 +140,6 @@ pub enum Extended {
     },
 }
 
-impl Extended {
-    /// The same grant, extended to `lifetime`.
-    pub fn with_lifetime(self, lifetime: Duration) -> Extended {
-        match self {
-            Extended::Callback { file, req, .. } => Extended::Callback {
-                file,
-                req,
-                lifetime,
-            },
-            Extended::Lock {
-                file, lock, req, ..
-            } => Extended::Lock {
-                file,
-                lock,
-                req,
-                lifetime,
-            },
-        }
-    }
-}
-
 /// Every message of the cell.
 #[derive(Clone, Debug, PartialEq, Hash)]
 pub enum Msg {

@@ -178,10 +178,14 @@ impl Client {
     pub(super) fn send_ops(&mut self, v: &mut ClientVol, master: ServerNo, ctx: &mut CCtx) {
         let now = ctx.now();
         let mut ready = std::mem::take(&mut v.scratch);
+        // A lock asked for without a valid lease would not be held: it waits for the
+        // renewal (sent first).
+        let leased = self.lease_holds(v, now);
         ready.extend(
             v.active
                 .iter()
                 .filter(|(_, op)| !op.in_flight && op.retry_at.is_none_or(|t| t <= now))
+                .filter(|(_, op)| leased || op.q.kind != OpKind::Lock)
                 .map(|(&f, _)| f),
         );
         for &file in &ready {

@@ -2,7 +2,7 @@
 //! writes, refusals, and what a reply's term tells about a new master.
 
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose};
-use crate::cell::msg::{FileNo, Msg, OpKind, OpResult, Pos, Refusal, Req, Term, WriteId};
+use crate::cell::msg::{FileNo, LockId, Msg, OpKind, OpResult, Pos, Refusal, Req, Term, WriteId};
 use crate::cell::server_node;
 use crate::strategy::{Mutant, Owed};
 use sim::{Duration, Instant};
@@ -229,8 +229,16 @@ impl Client {
             if let Some(master) = v.master {
                 ctx.send(server_node(master), Msg::Unlock { file, lock: id });
             }
+            // The next attempt asks for a new lock: a release still on its way names
+            // this one only.
+            self.next_lock += 1;
+            let fresh = LockId {
+                client: self.no,
+                seq: self.next_lock,
+            };
             if let Some(op) = v.active.get_mut(&file) {
                 op.in_flight = false;
+                op.lock = Some(fresh);
             }
             self.retry_op_later(v, file, ctx);
             return;

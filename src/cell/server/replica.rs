@@ -25,14 +25,8 @@ pub enum Waiter {
     Durable { client: ClientNo, write: WriteId },
     /// Let the next request on the file proceed.
     FileDone(FileNo),
-    /// Extend a grant from the log's tail lease to its full lease (on our clock, until
-    /// `until`) and tell its client, if it still holds it.
-    Extend {
-        client: ClientNo,
-        grant: Extended,
-        until: Instant,
-        lifetime: Duration,
-    },
+    /// Tell a client its grant now lasts its full lease, if it still holds it.
+    Extend { client: ClientNo, grant: Extended },
 }
 
 /// The master's side of replication.
@@ -234,48 +228,25 @@ impl Server {
                     ctx.send(client_node(client, self.params.servers), msg);
                 }
                 Waiter::FileDone(file) => self.file_done(vol, file, ctx),
-                Waiter::Extend {
-                    client,
-                    grant,
-                    until,
-                    lifetime,
-                } => self.extend(vol, client, grant, (until, lifetime)),
+                Waiter::Extend { client, grant } => self.extend(vol, client, grant),
             }
         }
         self.send_notices(vol, ctx);
     }
 
-    /// A logged grant is held by a majority: if its client still holds it, it now lasts
-    /// its full lease, and the client is told with the batch's notice.
-    fn extend(
-        &mut self,
-        vol: &mut ServerVol,
-        client: ClientNo,
-        grant: Extended,
-        (until, lifetime): (Instant, Duration),
-    ) {
-        let table = &mut self.volume.grants;
+    /// A logged grant is held by a majority: if its client still holds it, it is told
+    /// (with the batch's notice) that the grant now lasts its full lease. The table here
+    /// has held the full lease since the grant (a master keeps a grant at least as long as
+    /// its client): a replica that catches up from a snapshot of it gets the full lease
+    /// too, as it would from the log.
+    fn extend(&mut self, vol: &mut ServerVol, client: ClientNo, grant: Extended) {
+        let table = &self.volume.grants;
         let held = match grant {
-            Extended::Callback { file, req, .. } => {
-                let held = table.has_callback(file, client, req);
-                if held {
-                    table.set_callback(file, client, until, req);
-                }
-                held
-            }
-            Extended::Lock { file, lock, .. } => match table.held_lock(file, lock) {
-                Some(l) => {
-                    let mode = l.mode;
-                    let expiry = l.expiry.max(until);
-                    table.set_lock(file, lock, mode, expiry);
-                    true
-                }
-                None => false,
-            },
+            Extended::Callback { file, req, .. } => table.has_callback(file, client, req),
+            Extended::Lock { file, lock, .. } => table.held_lock(file, lock).is_some(),
         };
         if held {
             let m = vol.master.as_mut().expect("master");
-            let grant = grant.with_lifetime(lifetime);
             m.notices.entry(client).or_default().push(grant);
         }
     }

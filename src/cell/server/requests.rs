@@ -261,7 +261,9 @@ impl Server {
         let holders = self.callbacks(vol).count_others(file, client, now);
         let mut grant = self.params.callback.grant(now, holders, margin);
         if let (true, Some((tail, sync_every))) = (granting, logged) {
-            // In the log at its full lease; here and at the client, its tail until then.
+            // In the log and in our table at its full lease (a replica that catches up
+            // from a snapshot of our table gets it too); at the client, its tail until a
+            // majority holds it.
             let pos = self.next_pos(vol);
             let left = grant.server_expiry - now;
             let update = Update::Callback {
@@ -272,9 +274,6 @@ impl Server {
                 req,
             };
             self.append_logged(vol, update, sync_every, ctx);
-            let tail_until = now + tail + margin;
-            self.callbacks(vol)
-                .set_callback(file, client, tail_until, req);
             let waiter = Waiter::Extend {
                 client,
                 grant: Extended::Callback {
@@ -282,8 +281,6 @@ impl Server {
                     req,
                     lifetime: grant.client_lifetime,
                 },
-                until: grant.server_expiry,
-                lifetime: grant.client_lifetime,
             };
             self.when_committed(vol, pos.seq, waiter, ctx);
             grant.client_lifetime = tail;
@@ -355,7 +352,7 @@ impl Server {
         let alive = |c: ClientNo| !leased || leases[c as usize].is_some_and(|t| t > now);
         let allowed = self.locks(vol).lock_allowed(file, lock, mode, now, alive);
         let replicated = self.replicated(true);
-        if let (true, Some((tail, sync_every))) = (allowed, self.logged(true)) {
+        if let (true, Some((_, sync_every))) = (allowed, self.logged(true)) {
             let pos = self.next_pos(vol);
             let update = Update::Lock {
                 pos,
@@ -365,19 +362,14 @@ impl Server {
                 left,
             };
             self.append_logged(vol, update, sync_every, ctx);
-            let tail_until = now + tail + self.params.skew_allowance;
-            self.locks(vol).set_lock(file, lock, mode, tail_until);
-            let lifetime = self.params.lock_lease;
             let waiter = Waiter::Extend {
                 client,
                 grant: Extended::Lock {
                     file,
                     lock,
                     req,
-                    lifetime,
+                    lifetime: self.params.lock_lease,
                 },
-                until: now + left,
-                lifetime,
             };
             self.when_committed(vol, pos.seq, waiter, ctx);
             ctx.send(to, Msg::LockOk { req, term });
