@@ -171,6 +171,10 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
             doc["workload"]["mix"] = json!({ "read": 0.8, "write": 0.2, "lock": 0.0 });
             doc
         }
+        Mutant::LoggedGrantAtTail => {
+            return Some(corpus("grant-log-snapshot.json", "grant log"));
+        }
+        Mutant::LockRetrySameId => return Some(corpus("lease-lapse.json", "nfs4 grace")),
         // afs breaks promises by design, so every seed may fail; its bound is tested on
         // its own (tests/field_strategies.rs).
         Mutant::AfsSkipsReset => return None,

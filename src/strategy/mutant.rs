@@ -64,10 +64,18 @@ pub enum Mutant {
     /// A grant log's new master opens at `T` + the allowance without waiting out the
     /// unshipped tail.
     LogSkipsTail,
+    /// A grant log's master keeps a fresh grant at its tail in its own table until the
+    /// batch commits, so a replica that catches up from a snapshot gets the tail while
+    /// the client is told the full lease.
+    LoggedGrantAtTail,
+    /// A client that may not hold a lock (its lease is not valid) still asks for it, and
+    /// asks again under the same lock id after giving it back, so its release can remove
+    /// the new grant.
+    LockRetrySameId,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 20] = [
+    pub const ALL: [Mutant; 22] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -88,5 +96,7 @@ impl Mutant {
         Mutant::ClientLeaseIgnored,
         Mutant::EpochKeepsCache,
         Mutant::LogSkipsTail,
+        Mutant::LoggedGrantAtTail,
+        Mutant::LockRetrySameId,
     ];
 }

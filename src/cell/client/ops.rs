@@ -180,7 +180,8 @@ impl Client {
         let mut ready = std::mem::take(&mut v.scratch);
         // A lock asked for without a valid lease would not be held: it waits for the
         // renewal (sent first).
-        let leased = self.lease_holds(v, now);
+        let leased =
+            self.lease_holds(v, now) || self.params.mutant == Some(Mutant::LockRetrySameId);
         ready.extend(
             v.active
                 .iter()

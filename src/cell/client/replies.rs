@@ -231,10 +231,14 @@ impl Client {
             }
             // The next attempt asks for a new lock: a release still on its way names
             // this one only.
-            self.next_lock += 1;
-            let fresh = LockId {
-                client: self.no,
-                seq: self.next_lock,
+            let fresh = if self.params.mutant == Some(Mutant::LockRetrySameId) {
+                id
+            } else {
+                self.next_lock += 1;
+                LockId {
+                    client: self.no,
+                    seq: self.next_lock,
+                }
             };
             if let Some(op) = v.active.get_mut(&file) {
                 op.in_flight = false;

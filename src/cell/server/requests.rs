@@ -274,6 +274,11 @@ impl Server {
                 req,
             };
             self.append_logged(vol, update, sync_every, ctx);
+            if self.params.mutant == Some(Mutant::LoggedGrantAtTail) {
+                let table = self.callbacks(vol);
+                table.remove_callback(file, client);
+                table.add_callback(file, client, now + tail + margin, req);
+            }
             let waiter = Waiter::Extend {
                 client,
                 grant: Extended::Callback {
