@@ -87,20 +87,24 @@
 
 mod clock;
 mod engine;
+mod explore;
 mod fault;
 mod net;
 mod node;
 mod prng;
 mod queue;
+mod schedule;
 mod time;
 mod trace;
 
 pub use clock::{Clock, ClockBeforeStart};
 pub use engine::{Error, Sim, SimConfig, Stats};
+pub use explore::{SentMessage, Step};
 pub use fault::{Applied, Fault, FaultError};
 pub use net::{Fate, Latency, LinkChange, LinkParams, Network, Rule, RuleId};
 pub use node::{Ctx, Effect, Message, Node, NodeId, TimerId};
 pub use prng::Prng;
 pub use queue::{EntryKey, Queue};
+pub use schedule::{Choices, MessageDeviation, MessageName, Schedule, scheduled_fate};
 pub use time::{Duration, Instant};
 pub use trace::{DropReason, Observer, Record, TraceHash};

@@ -5,7 +5,8 @@
 //! receiver: first the partitions (a cut link drops it), then the loss draw, then a
 //! latency draw for it and, with the duplication chance, one for a second copy.
 //! Reordering falls out of random latency. Draws come from the sender's own stream, so
-//! what one node sends never shifts the fate of another node's messages.
+//! what one node sends never shifts the fate of another node's messages. In schedule
+//! mode (see `schedule.rs`) the engine reads the link instead and draws nothing.
 
 use crate::NodeId;
 use crate::prng::Prng;
@@ -25,6 +26,9 @@ pub enum Latency {
 /// The longest latency a lognormal draw may produce: one hour.
 const LATENCY_CAP_US: f64 = 3_600e6;
 
+/// The 95th percentile of the standard normal distribution.
+const Z_95: f64 = 1.644_853_626_951_472_2;
+
 impl Latency {
     #[inline]
     pub fn draw(&self, rng: &mut Prng) -> Duration {
@@ -34,11 +38,57 @@ impl Latency {
                 Duration::from_micros(rng.range_inclusive(min.as_micros(), max.as_micros()))
             }
             Latency::LogNormal { median, sigma } => {
-                let us = rng.lognormal(median.as_micros() as f64, sigma);
-                Duration::from_micros(us.clamp(0.0, LATENCY_CAP_US).round() as u64)
+                lognormal_us(rng.lognormal(median.as_micros() as f64, sigma))
             }
         }
     }
+
+    /// The middle of the range, which the default schedule gives every message:
+    /// uniform (min + max) / 2 (rounded down), lognormal the median, fixed the value.
+    pub fn middle(&self) -> Duration {
+        match *self {
+            Latency::Fixed(d) => d,
+            Latency::Uniform { min, max } => {
+                assert!(min <= max, "uniform latency from {min:?} to {max:?}");
+                let (lo, hi) = (min.as_micros(), max.as_micros());
+                Duration::from_micros(lo + (hi - lo) / 2)
+            }
+            Latency::LogNormal { median, .. } => lognormal_us(median.as_micros() as f64),
+        }
+    }
+
+    /// The low end of the range, an early delivery: uniform min, lognormal the 5th
+    /// percentile, fixed the value.
+    pub fn low(&self) -> Duration {
+        self.end(-Z_95)
+    }
+
+    /// The high end of the range, a late delivery: uniform max, lognormal the 95th
+    /// percentile, fixed the value.
+    pub fn high(&self) -> Duration {
+        self.end(Z_95)
+    }
+
+    fn end(&self, z: f64) -> Duration {
+        match *self {
+            Latency::Fixed(d) => d,
+            Latency::Uniform { min, max } => {
+                if z < 0.0 {
+                    min
+                } else {
+                    max
+                }
+            }
+            Latency::LogNormal { median, sigma } => {
+                lognormal_us(median.as_micros() as f64 * libm::exp(z * sigma))
+            }
+        }
+    }
+}
+
+/// A lognormal latency on the integer-µs grid, capped like every draw.
+fn lognormal_us(us: f64) -> Duration {
+    Duration::from_micros(us.clamp(0.0, LATENCY_CAP_US).round() as u64)
 }
 
 /// What every link does unless a rule says otherwise.
@@ -110,7 +160,7 @@ enum CompiledKind {
 }
 
 /// The fate of one message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Fate {
     /// Cut by a partition.
     Cut,
