@@ -94,6 +94,7 @@ mod node;
 mod prng;
 mod queue;
 mod schedule;
+mod snapshot;
 mod time;
 mod trace;
 

@@ -11,6 +11,8 @@
 use crate::NodeId;
 use crate::prng::Prng;
 use crate::time::Duration;
+use crate::trace::TraceHash;
+use std::hash::Hash;
 
 /// How long a message takes on a link.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -141,6 +143,7 @@ pub enum Rule {
 }
 
 /// A rule compiled for constant-time lookups: a small tag per node.
+#[derive(Clone)]
 struct Compiled {
     id: RuleId,
     /// Per node: 0 for none, else the group number + 1 (partition) or a side mask
@@ -149,6 +152,7 @@ struct Compiled {
     kind: CompiledKind,
 }
 
+#[derive(Clone)]
 enum CompiledKind {
     Partition {
         one_way: bool,
@@ -174,6 +178,7 @@ pub enum Fate {
 }
 
 /// The network of a run.
+#[derive(Clone)]
 pub struct Network {
     base: LinkParams,
     rules: Vec<Compiled>,
@@ -280,4 +285,48 @@ impl Network {
     pub fn rule_count(&self) -> usize {
         self.rules.len()
     }
+
+    /// Where a rule stands among those in force (later ones override earlier ones).
+    pub(crate) fn rule_position(&self, id: RuleId) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+
+    /// Hash what decides every later fate: the base link, the rules in force in their
+    /// order, and each stream's position. Rule ids are only handles and stay out.
+    pub(crate) fn hash_state(&self, h: &mut TraceHash) {
+        hash_latency(&self.base.latency, h);
+        (self.base.loss.to_bits(), self.base.duplicate.to_bits()).hash(h);
+        h.mix(self.rules.len() as u64);
+        for rule in &self.rules {
+            rule.tag.hash(h);
+            match &rule.kind {
+                CompiledKind::Partition { one_way } => (1u8, one_way).hash(h),
+                CompiledKind::Override { everywhere, change } => {
+                    (2u8, everywhere).hash(h);
+                    hash_change(change, h);
+                }
+            }
+        }
+        self.streams.iter().for_each(|s| s.hash(h));
+    }
+}
+
+pub(crate) fn hash_latency(latency: &Latency, h: &mut TraceHash) {
+    match *latency {
+        Latency::Fixed(d) => (1u8, d).hash(h),
+        Latency::Uniform { min, max } => (2u8, min, max).hash(h),
+        Latency::LogNormal { median, sigma } => (3u8, median, sigma.to_bits()).hash(h),
+    }
+}
+
+pub(crate) fn hash_change(change: &LinkChange, h: &mut TraceHash) {
+    match &change.latency {
+        None => h.mix(0),
+        Some(latency) => hash_latency(latency, h),
+    }
+    (
+        change.loss.map(f64::to_bits),
+        change.duplicate.map(f64::to_bits),
+    )
+        .hash(h);
 }

@@ -10,6 +10,7 @@
 
 use crate::NodeId;
 use crate::net::{Fate, LinkParams};
+use crate::trace::TraceHash;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -195,6 +196,21 @@ impl Schedule {
             deviation = None;
         }
         scheduled_fate(link, deviation)
+    }
+
+    /// Hash the deviations still ahead, by how many messages ahead of its sender's count
+    /// (`sent`) each is: what matters is the choice to come, not how many messages it
+    /// took to get here. Spent ones and refusals are history and stay out.
+    pub(crate) fn hash_ahead(&self, sent: impl Fn(NodeId) -> u64, h: &mut TraceHash) {
+        for (name, deviation) in self.deviations() {
+            let Some(ahead) = name.nth.checked_sub(sent(name.from)) else {
+                continue;
+            };
+            h.mix(u64::from(name.from.0));
+            h.mix(ahead);
+            h.mix(deviation as u64);
+        }
+        h.mix(u64::MAX);
     }
 }
 
