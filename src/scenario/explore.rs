@@ -170,6 +170,12 @@ pub(crate) fn validate_schedule(s: &Scenario) -> Check {
     let Some(schedule) = &s.schedule else {
         return Ok(());
     };
+    if s.seed.is_none() {
+        return Err(Invalid::new(
+            "seed",
+            "is missing; a schedule names the messages of one seed's run, so it needs that seed",
+        ));
+    }
     if s.strategies.len() != 1 {
         return Err(Invalid::new(
             "schedule",
