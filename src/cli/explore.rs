@@ -120,6 +120,7 @@ fn subtree_counts(scenario: &Scenario, seed: u64, k: u32) -> Result<Vec<u64>, Fa
                 seed,
                 mutant: None,
                 deviations: k,
+                first_only: false,
             };
             job.subtrees().map_err(failure)
         })
@@ -145,6 +146,7 @@ fn search_all(
             seed: s.seed,
             mutant: None,
             deviations: s.deviations,
+            first_only: false,
         };
         let wanted = move |i: u64| shard.is_none_or(|sh| sh.selects(offset + i));
         let max = s.max_schedules;

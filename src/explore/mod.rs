@@ -119,6 +119,8 @@ pub struct Job<'a> {
     pub seed: u64,
     pub mutant: Option<Mutant>,
     pub deviations: u32,
+    /// Stop at the first subtree with a violation (to find one, not to count them).
+    pub first_only: bool,
 }
 
 impl Job<'_> {
@@ -152,14 +154,16 @@ impl Job<'_> {
     fn walk(
         &self,
         wanted: &dyn Fn(u64) -> bool,
-        visit: &mut dyn FnMut(u64, Option<Path>) -> Result<(), RunError>,
+        visit: &mut dyn FnMut(u64, Option<Path>) -> Result<bool, RunError>,
     ) -> Result<u64, RunError> {
         let s = self.settings();
         let mut root = self.root()?;
         if wanted(0) {
             let mut alone = root.clone();
             alone.left = 0;
-            visit(0, Some(alone))?;
+            if visit(0, Some(alone))? {
+                return Ok(1);
+            }
         }
         let mut count = 1;
         if self.deviations == 0 {
@@ -175,8 +179,8 @@ impl Job<'_> {
                 continue;
             };
             for choice in root.choices(&io, &step, &s) {
-                if wanted(count) {
-                    visit(count, root.take(&before, &choice, &s)?)?;
+                if wanted(count) && visit(count, root.take(&before, &choice, &s)?)? {
+                    return Ok(count + 1);
                 }
                 count += 1;
             }
@@ -186,7 +190,7 @@ impl Job<'_> {
 
     /// How many subtrees this strategy's search has.
     pub fn subtrees(&self) -> Result<u64, RunError> {
-        self.walk(&|_| false, &mut |_, _| Ok(()))
+        self.walk(&|_| false, &mut |_, _| Ok(false))
     }
 
     /// The subtrees `wanted` selects, each searched with `budget(i)` schedules at most,
@@ -201,12 +205,14 @@ impl Job<'_> {
         let mut out = Vec::new();
         self.walk(wanted, &mut |i, path| {
             let mut search = Search::new(&settings, budget(i));
+            search.first_only = self.first_only;
             if let Some(path) = path {
                 search.run(path)?;
             }
             progress(&search.result);
+            let found = search.result.violating > 0;
             out.push((i, search.result));
-            Ok(())
+            Ok(found && self.first_only)
         })?;
         Ok(out)
     }

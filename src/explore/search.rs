@@ -158,6 +158,8 @@ pub struct Search<'a> {
     seen: HashMap<u64, u32>,
     /// Schedules this subtree may still run.
     budget: u64,
+    /// Stop at the first violating schedule.
+    pub first_only: bool,
     pub result: SubtreeResult,
 }
 
@@ -167,6 +169,7 @@ impl<'a> Search<'a> {
             settings,
             seen: HashMap::new(),
             budget,
+            first_only: false,
             result: SubtreeResult {
                 complete: true,
                 ..SubtreeResult::default()
@@ -238,6 +241,9 @@ impl<'a> Search<'a> {
             return;
         }
         r.violating += 1;
+        if self.first_only {
+            self.budget = 0;
+        }
         let mut kinds = [0u64; Kind::ALL.len()];
         for k in Kind::ALL {
             kinds[k as usize] = outcome.verdict.count(k);
