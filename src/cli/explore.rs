@@ -52,6 +52,9 @@ pub struct ShardSettings {
     pub subtrees: Vec<u64>,
 }
 
+/// One strategy's searched subtrees, by number.
+type Subtrees = Vec<(u64, SubtreeResult)>;
+
 fn failure(e: RunError) -> Failure {
     match e {
         RunError::Limit(m) => Failure::Limit(m),
@@ -132,7 +135,7 @@ fn search_all(
     s: &ShardSettings,
     threads: usize,
     shard: Option<Shard>,
-) -> Result<(Vec<Vec<(u64, SubtreeResult)>>, Vec<f64>), Failure> {
+) -> Result<(Vec<Subtrees>, Vec<f64>), Failure> {
     let total: u64 = s.subtrees.iter().sum();
     let bar = crate::progress::bar(total, &format!("{} ", s.scenario.name), "subtrees");
     let mut offset = 0;
