@@ -255,3 +255,17 @@ fn a_kind_nobody_completed_still_gets_its_plot() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_outage_after_the_workload_ends_does_not_break_the_plot() {
+    // A 3.5 s run whose master's lease lapses in the liveness phase, well after the end
+    // of the plotted run: its outage has no bar (once, it panicked drawing one).
+    let dir = workdir("late-outage");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenario = root.join("scenarios/adversarial/lock-before-lease.json");
+    let o = afsim(&dir, &["run", scenario.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = read(&dir.join("results/lock-before-lease/availability.svg"));
+    assert!(svg.contains("<svg"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -100,7 +100,12 @@ fn the_headline_report_renders_and_has_a_screenshot() {
     let page = run(&dir, &root.join("scenarios/afs-failover.json"));
     let loaded = browser::load(&page, None);
     assert!(loaded.console.is_empty(), "console: {:?}", loaded.console);
-    check_dom(&loaded.dom, 4, 4);
+    // One crash: a timeline per strategy.
+    let strategies = afsim::scenario::load(&root.join("scenarios/afs-failover.json"))
+        .unwrap()
+        .strategies
+        .len();
+    check_dom(&loaded.dom, strategies, strategies);
     let png = dir.join("report.png");
     let shot = browser::load(&page, Some((&png, (1400, 2400))));
     assert!(shot.console.is_empty(), "console: {:?}", shot.console);

@@ -192,14 +192,48 @@ impl Grants {
     /// Whether lock `id` may be taken (or renewed) in `mode` on `file` now: no other
     /// client's lock conflicts, and its client holds no newer lock there (a request that
     /// arrives late, from an attempt its client gave up, must not replace a newer lock).
-    pub fn lock_allowed(&mut self, file: FileNo, id: LockId, mode: LockMode, now: Instant) -> bool {
+    /// Locks of clients that are not `alive` (their lease ran out) conflict with nothing.
+    pub fn lock_allowed(
+        &mut self,
+        file: FileNo,
+        id: LockId,
+        mode: LockMode,
+        now: Instant,
+        alive: impl Fn(ClientNo) -> bool,
+    ) -> bool {
         self.locks(file, now).iter().all(|l| {
             if l.client == id.client {
                 l.id.seq <= id.seq
             } else {
-                mode == LockMode::Shared && l.mode == LockMode::Shared
+                !alive(l.client) || (mode == LockMode::Shared && l.mode == LockMode::Shared)
             }
         })
+    }
+
+    /// Whether `client`'s callback on `file` is still the one request `since` obtained.
+    pub fn has_callback(&self, file: FileNo, client: ClientNo, since: Req) -> bool {
+        self.callbacks[file as usize]
+            .iter()
+            .any(|c| c.client == client && c.since == since)
+    }
+
+    /// The lock `id` on `file`, if its client still holds it.
+    pub fn held_lock(&self, file: FileNo, id: LockId) -> Option<&HeldLock> {
+        self.locks[file as usize].iter().find(|l| l.id == id)
+    }
+
+    /// Forget every callback `client` holds (it dropped them all).
+    pub fn remove_client_callbacks(&mut self, client: ClientNo) {
+        for list in &mut self.callbacks {
+            list.retain(|c| c.client != client);
+        }
+    }
+
+    /// Forget every lock `client` holds (its lease ran out).
+    pub fn remove_client_locks(&mut self, client: ClientNo) {
+        for list in &mut self.locks {
+            list.retain(|l| l.client != client);
+        }
     }
 
     /// Whether `client` holds an unexpired lock on `file`.
@@ -322,19 +356,19 @@ mod tests {
         let mut g = Grants::new(2);
         let now = Instant::from_secs(10);
         g.set_lock(0, id(1, 3), LockMode::Shared, now + Duration::from_secs(5));
-        assert!(g.lock_allowed(0, id(2, 0), LockMode::Shared, now));
-        assert!(!g.lock_allowed(0, id(2, 0), LockMode::Exclusive, now));
+        assert!(g.lock_allowed(0, id(2, 0), LockMode::Shared, now, |_| true));
+        assert!(!g.lock_allowed(0, id(2, 0), LockMode::Exclusive, now, |_| true));
         assert!(
-            g.lock_allowed(0, id(1, 4), LockMode::Exclusive, now),
+            g.lock_allowed(0, id(1, 4), LockMode::Exclusive, now, |_| true),
             "its own lock"
         );
         assert!(
-            !g.lock_allowed(0, id(1, 2), LockMode::Exclusive, now),
+            !g.lock_allowed(0, id(1, 2), LockMode::Exclusive, now, |_| true),
             "an older request"
         );
         let later = now + Duration::from_secs(5);
-        assert!(g.lock_allowed(0, id(2, 0), LockMode::Exclusive, later));
-        assert!(g.lock_allowed(1, id(2, 0), LockMode::Exclusive, now));
+        assert!(g.lock_allowed(0, id(2, 0), LockMode::Exclusive, later, |_| true));
+        assert!(g.lock_allowed(1, id(2, 0), LockMode::Exclusive, now, |_| true));
     }
 
     #[test]

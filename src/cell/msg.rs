@@ -86,6 +86,9 @@ pub enum Refusal {
     Recovering,
     /// The lock is held by another client.
     LockConflict,
+    /// Drop every callback first (OpenAFS `InitCallBackState`): this master does not
+    /// know them, or gave up breaking one; acknowledge with `ResetAck`.
+    ResetCallbacks,
 }
 
 /// The requests a master can refuse.
@@ -96,6 +99,8 @@ pub enum Asked {
     Replay,
     Lock,
     Reassert,
+    Probe,
+    Renew,
 }
 
 /// A token a client holds and reasserts to a new master.
@@ -114,6 +119,24 @@ pub enum Token {
         mode: LockMode,
         left: Duration,
         lock: LockId,
+    },
+}
+
+/// A grant a master extends from its tail lease to its full lease once a majority holds
+/// it (the grant log), named by the request that obtained it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Extended {
+    Callback {
+        file: FileNo,
+        req: Req,
+        /// The full lifetime, counted on the client's clock from the request's sending.
+        lifetime: Duration,
+    },
+    Lock {
+        file: FileNo,
+        lock: LockId,
+        req: Req,
+        lifetime: Duration,
     },
 }
 
@@ -245,6 +268,24 @@ pub enum Msg {
         req: Req,
         tokens: Vec<Token>,
     },
+    /// The client has dropped every callback, as a `ResetCallbacks` refusal asked.
+    ResetAck,
+    /// Renew the client's lease (an NFSv4 `RENEW`, a Chubby KeepAlive).
+    Renew {
+        req: Req,
+    },
+    RenewOk {
+        req: Req,
+        term: Term,
+        /// False while a callback break to the client is unacknowledged: the lease is not
+        /// renewed, so it never outruns a lost break.
+        renewed: bool,
+    },
+    /// These grants now hold for their full lease (the grant log's extension notice).
+    Extend {
+        term: Term,
+        grants: Vec<Extended>,
+    },
     ReassertReply {
         req: Req,
         term: Term,
@@ -255,7 +296,7 @@ pub enum Msg {
 }
 
 /// Message kinds as `summary.json` counts them (a reply under its request's kind).
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "fetch",
     "store",
     "callback_break",
@@ -265,6 +306,7 @@ pub const KINDS: [&str; 9] = [
     "replicate",
     "election",
     "probe",
+    "renew",
 ];
 
 impl Message for Msg {
@@ -289,11 +331,19 @@ impl Message for Msg {
             | Msg::ReplicateAck { .. } => 6,
             Msg::Beacon { .. } | Msg::Vote { .. } => 7,
             Msg::Probe { .. } | Msg::ProbeReply { .. } => 8,
+            Msg::Renew { .. } | Msg::RenewOk { .. } | Msg::Extend { .. } => 9,
+            Msg::ResetAck
+            | Msg::Refused {
+                why: Refusal::ResetCallbacks,
+                ..
+            } => 2,
             Msg::Refused { asked, .. } => match asked {
                 Asked::Fetch => 0,
                 Asked::Store => 1,
                 Asked::Lock => 3,
                 Asked::Replay | Asked::Reassert => 5,
+                Asked::Probe => 8,
+                Asked::Renew => 9,
             },
         }
     }
@@ -305,20 +355,42 @@ pub enum Timer {
     // Server.
     Beacon,
     LeaseCheck,
-    BreakRetry { file: FileNo },
-    ReplicateTick { term: Term },
+    BreakRetry {
+        file: FileNo,
+    },
+    ReplicateTick {
+        term: Term,
+    },
     SyncRetry,
     Reopen,
+    /// Ship the grant log's batch.
+    GrantShip {
+        term: Term,
+    },
     // Client.
     Arrival,
-    OpDeadline { op: u64 },
+    OpDeadline {
+        op: u64,
+    },
     Retry,
-    RpcTimeout { req: Req },
+    RpcTimeout {
+        req: Req,
+    },
     Probe,
-    LockRenew { file: FileNo },
-    LockRelease { file: FileNo },
-    LockExpire { file: FileNo },
+    LockRenew {
+        file: FileNo,
+    },
+    LockRelease {
+        file: FileNo,
+    },
+    LockExpire {
+        file: FileNo,
+    },
     Liveness,
+    /// Renew the client lease.
+    RenewLease,
+    /// The client lease may have run out.
+    LeaseExpire,
 }
 
 /// The kinds of client operation.

@@ -4,7 +4,7 @@
 
 use super::error::Invalid;
 use super::types::StrategySpec;
-use super::validate::{Check, join, time};
+use super::validate::{Check, join, time, time_ms};
 use crate::strategy::{FieldDefault, Recovery};
 
 /// A strategy's own field, reached by name.
@@ -21,6 +21,13 @@ impl StrategySpec {
             "end_window_when_all_reasserted" => {
                 OwnValue::Flag(&mut self.end_window_when_all_reasserted)
             }
+            "break_dead_time_s" => OwnValue::Number(&mut self.break_dead_time_s),
+            "lease_s" => OwnValue::Number(&mut self.lease_s),
+            "grace_s" => OwnValue::Number(&mut self.grace_s),
+            "session_lease_s" => OwnValue::Number(&mut self.session_lease_s),
+            "jeopardy_s" => OwnValue::Number(&mut self.jeopardy_s),
+            "tail_lease_s" => OwnValue::Number(&mut self.tail_lease_s),
+            "grant_sync_ms" => OwnValue::Number(&mut self.grant_sync_ms),
             other => unreachable!("no strategy field {other}"),
         }
     }
@@ -99,11 +106,16 @@ pub(crate) fn check(p: &str, s: &StrategySpec) -> Check {
     }
     for f in s.recovery.own_fields() {
         let mut spec = s.clone();
-        if let OwnValue::Number(Some(v)) = spec.own_field(f.name)
-            && f.name.ends_with("_s")
-        {
-            time(&join(p, f.name), *v)?;
+        if let OwnValue::Number(Some(v)) = spec.own_field(f.name) {
+            if f.name.ends_with("_ms") {
+                time_ms(&join(p, f.name), *v)?;
+            } else if f.name.ends_with("_s") {
+                time(&join(p, f.name), *v)?;
+            }
         }
+    }
+    if let Some((field, why)) = s.recovery.protocol(s).invalid() {
+        return Err(Invalid::new(join(p, field), why));
     }
     Ok(())
 }

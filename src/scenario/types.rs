@@ -235,7 +235,8 @@ pub struct StrategySpec {
     /// Unique within the scenario; names the strategy in tables and plots.
     pub name: String,
     /// How a new master learns (or avoids needing) the grants of the old one:
-    /// "lease-timeout", "token-recovery", "quorum" or "naive".
+    /// "lease-timeout", "token-recovery", "quorum", "naive", "afs", "nfs4-grace",
+    /// "chubby" or "grant-log".
     pub recovery: Recovery,
     /// Callback lifetime: seconds, or "afs" (default "afs").
     #[serde(default)]
@@ -259,6 +260,29 @@ pub struct StrategySpec {
     /// false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_window_when_all_reasserted: Option<bool>,
+    /// Seconds a write waits for a callback break before it gives up on the holder (afs
+    /// only; default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_dead_time_s: Option<f64>,
+    /// Seconds of a client's lease (nfs4-grace only; default 90).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_s: Option<f64>,
+    /// Seconds of the grace period, at least `lease_s` (nfs4-grace only; default 90).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grace_s: Option<f64>,
+    /// Seconds of a client's session lease (chubby only; default 12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_lease_s: Option<f64>,
+    /// Seconds a client in jeopardy waits for a master (chubby only; default 45).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jeopardy_s: Option<f64>,
+    /// Seconds a grant lasts before the log's notice extends it (grant-log only; default
+    /// 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_lease_s: Option<f64>,
+    /// Milliseconds between the grant log's batches (grant-log only; default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_sync_ms: Option<f64>,
     /// When data writes are acknowledged: "quorum" or "async" (default "quorum").
     #[serde(default)]
     pub durability: Durability,

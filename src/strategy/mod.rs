@@ -12,7 +12,7 @@ mod mutant;
 mod protocol;
 
 pub use mutant::Mutant;
-pub use protocol::{Home, Homes, Opening, Owed, Protocol, Takeover};
+pub use protocol::{ClientLease, Home, Homes, Opening, Owed, Protocol, Takeover, WindowExtension};
 
 use crate::cell::params::Params;
 use crate::scenario::StrategySpec;
@@ -70,6 +70,17 @@ strategies! {
     Quorum => quorum,
     /// Serve everything at once, knowing nothing (unsafe; the checkers' own test).
     Naive => naive,
+    /// OpenAFS as deployed: breaks give up after a dead time, delayed holders and a new
+    /// master's clients are reset at their next contact (breaks promises by design).
+    Afs => afs,
+    /// NFSv4: client leases, a grace period with reclaims, `RECLAIM_COMPLETE`.
+    Nfs4Grace => nfs4_grace,
+    /// Chubby: sessions with KeepAlives and jeopardy, a new epoch acknowledged by every
+    /// client, locks in the replicated database.
+    Chubby => chubby,
+    /// Grants take effect for a short tail lease, are logged to a majority in batches
+    /// and then extended; a new master waits out only the tail.
+    GrantLog => grant_log,
 }
 
 /// A field of the scenario format that only one strategy reads, and its default.

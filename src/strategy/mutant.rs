@@ -52,10 +52,30 @@ pub enum Mutant {
     /// A recovery window runs on through a lease lapse of its master, so clients that
     /// could not be served then never get to reassert.
     WindowRunsThroughLapse,
+    /// OpenAFS never resets a client with `InitCallBackState`: neither a delayed holder
+    /// nor the clients of a new master, so a client that has talked to the master since
+    /// goes on reading a copy a write replaced.
+    AfsSkipsReset,
+    /// An NFSv4 client goes on trusting its delegations (callbacks) and locks after its
+    /// lease ran out, as token recovery's clients do.
+    ClientLeaseIgnored,
+    /// A Chubby client keeps its cache when it sees a new epoch.
+    EpochKeepsCache,
+    /// A grant log's new master opens at `T` + the allowance without waiting out the
+    /// unshipped tail.
+    LogSkipsTail,
+    /// A grant log's master keeps a fresh grant at its tail in its own table until the
+    /// batch commits, so a replica that catches up from a snapshot gets the tail while
+    /// the client is told the full lease.
+    LoggedGrantAtTail,
+    /// A client that may not hold a lock (its lease is not valid) still asks for it, and
+    /// asks again under the same lock id after giving it back, so its release can remove
+    /// the new grant.
+    LockRetrySameId,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 16] = [
+    pub const ALL: [Mutant; 22] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -72,5 +92,11 @@ impl Mutant {
         Mutant::LapseForgetsGrants,
         Mutant::WriterCallbackKept,
         Mutant::WindowRunsThroughLapse,
+        Mutant::AfsSkipsReset,
+        Mutant::ClientLeaseIgnored,
+        Mutant::EpochKeepsCache,
+        Mutant::LogSkipsTail,
+        Mutant::LoggedGrantAtTail,
+        Mutant::LockRetrySameId,
     ];
 }

@@ -35,6 +35,32 @@ pub trait Protocol: Debug {
         false
     }
 
+    /// How a recovery period grows when what a client owes arrives in its last moments
+    /// (NFSv4 grace: by `step` per late reclaim, at most `most` in all).
+    fn window_extension(&self) -> Option<WindowExtension> {
+        None
+    }
+
+    /// How long a write waits for a holder to acknowledge a callback break before it
+    /// gives up on it, marks it delayed and resets it at its next contact (OpenAFS's
+    /// dead time); `None`: until the holder's callback (or lease) must have expired.
+    fn break_give_up(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Whether a master that does not know the grant table resets each client's
+    /// callbacks at its first contact (OpenAFS `InitCallBackState`), as it resets a
+    /// delayed holder.
+    fn resets_clients(&self) -> bool {
+        false
+    }
+
+    /// The lease a client's callbacks and locks ride on (an NFSv4 lease, a Chubby
+    /// session), if any.
+    fn client_lease(&self) -> Option<ClientLease> {
+        None
+    }
+
     /// The longest a new master may wait after its election (sync included) before it
     /// serves everything: the liveness phase leaves room for it.
     fn longest_wait(&self, params: &Params) -> Duration;
@@ -43,6 +69,11 @@ pub trait Protocol: Debug {
     /// through its whole recovery period (token recovery does not: its known weakness).
     fn protects_cut_off_clients(&self) -> bool {
         true
+    }
+
+    /// A setting of its own knobs that makes no sense: the field and why (an error).
+    fn invalid(&self) -> Option<(&'static str, String)> {
+        None
     }
 
     /// Settings that are legal but defeat the strategy, as `afsim validate` words them
@@ -136,6 +167,43 @@ pub enum Home {
     Master,
     /// In the replicated volume: a grant takes effect once a majority holds it.
     Replicated,
+    /// In a grant log: a grant takes effect at once for `tail` (the client's side), is
+    /// shipped to the replicas every `sync_every`, and is extended to its full lease by
+    /// a notice once a majority holds it.
+    Logged {
+        tail: Duration,
+        sync_every: Duration,
+    },
+}
+
+/// A lease every client holds with the master, renewed by an explicit renewal every
+/// `renew_every`; a client whose lease runs out on its own clock trusts none of its
+/// callbacks and holds no lock, and the master stops protecting a client whose lease
+/// ran out on its clock (the lease plus the allowance).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientLease {
+    pub lease: Duration,
+    pub renew_every: Duration,
+    /// Whether a new master serves renewals in its recovery period only from clients
+    /// that have sent what they owe (NFSv4 grace), rather than from every client
+    /// (Chubby KeepAlives).
+    pub renewals_wait_for_owed: bool,
+    /// Whether a new master treats every client's lease as running until `T` plus the
+    /// lease plus the allowance (Chubby sessions), rather than as absent until it hears
+    /// from the client (NFSv4 state).
+    pub survives_takeover: bool,
+    /// Whether a client whose lease ran out releases, once it has a lease again, the
+    /// locks it dropped (Chubby: a session in jeopardy that reconnects).
+    pub releases_on_reconnect: bool,
+}
+
+/// How a recovery period grows for late arrivals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WindowExtension {
+    /// A client's message received in the period's last `step` extends it by `step`...
+    pub step: Duration,
+    /// ...by at most this much in all.
+    pub most: Duration,
 }
 
 /// Where callback and lock grants live.
@@ -152,4 +220,7 @@ pub enum Owed {
     /// One message listing every callback and lock it holds (an empty one if it holds
     /// nothing): its reassertion.
     Reassertion,
+    /// It drops every cached file before it takes anything from the new master, then
+    /// acknowledges the failover with an empty reassertion (Chubby's failover event).
+    Acknowledgement,
 }

@@ -23,7 +23,7 @@ use super::msg::{
 };
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT, Params};
 use super::{AfsNode, server_node};
-use crate::strategy::Mutant;
+use crate::strategy::{Mutant, Owed};
 use calls::{Call, Calls};
 use sim::{Ctx, Instant, NodeId, Prng, TimerId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -105,6 +105,13 @@ pub struct ClientVol {
     breaks: Vec<(FileNo, Instant)>,
     retry: Option<TimerId>,
     liveness: bool,
+    /// When our lease with the master runs out, on our clock (client-lease strategies).
+    lease_until: Option<Instant>,
+    lease_expire: Option<TimerId>,
+    /// A lease renewal is due, from this instant on.
+    lease_due: Option<Instant>,
+    /// Locks we dropped when our lease ran out, to release once we hold one again.
+    release_later: Vec<(FileNo, LockId)>,
 }
 
 /// A cached file: the write it holds (`None`: the file as created), and the local expiry
@@ -113,6 +120,10 @@ pub struct ClientVol {
 struct Cached {
     write: Option<WriteId>,
     expiry: Instant,
+    /// The request that obtained the callback, and when it was sent (a grant log's
+    /// notice names the request and counts its full lease from the sending).
+    req: Req,
+    sent: Instant,
 }
 
 /// A lock this client holds.
@@ -125,6 +136,9 @@ struct Held {
     expire: TimerId,
     renew: TimerId,
     release: Option<TimerId>,
+    /// Acquisitions and renewals granted for a grant log's tail only, awaiting their
+    /// notice: (request, when it was sent).
+    unextended: Vec<(Req, Instant)>,
 }
 
 /// An operation that has arrived.
@@ -166,6 +180,7 @@ enum Purpose {
     Reassert,
     Replay(WriteId),
     Renew { file: FileNo },
+    Lease,
 }
 
 impl Client {
@@ -206,9 +221,17 @@ impl Client {
             breaks: Vec::new(),
             retry: None,
             liveness: false,
+            lease_until: None,
+            lease_expire: None,
+            lease_due: None,
+            release_later: Vec::new(),
         };
         let end = Instant::ZERO + self.params.duration;
         ctx.set_timer(self.params.client_probe, Timer::Probe);
+        if let Some(lease) = self.params.strategy.client_lease() {
+            v.lease_due = Some(ctx.now());
+            ctx.set_timer(lease.renew_every, Timer::RenewLease);
+        }
         if ctx.now() < end {
             self.schedule_arrival(&mut v, ctx);
             ctx.set_timer_at(end, Timer::Liveness);
@@ -252,6 +275,8 @@ impl Client {
                 accepted,
                 rejected,
             } => self.on_reassert_reply(v, req, term, accepted, &rejected, ctx),
+            Msg::RenewOk { req, term, renewed } => self.on_renew_ok(v, req, term, renewed, ctx),
+            Msg::Extend { term, grants } => self.on_extend(v, term, &grants, ctx),
             other => unreachable!("a server sent a client {other:?}"),
         }
         self.drive(v, ctx);
@@ -272,6 +297,13 @@ impl Client {
                 self.lose_lock(v, file, ctx);
             }
             Timer::Liveness => self.start_liveness(v, ctx),
+            Timer::RenewLease => {
+                if let Some(lease) = self.params.strategy.client_lease() {
+                    ctx.set_timer(lease.renew_every, Timer::RenewLease);
+                    v.lease_due.get_or_insert(ctx.now());
+                }
+            }
+            Timer::LeaseExpire => self.on_lease_expire(v, ctx),
             _ => unreachable!("server timer {timer:?} on a client"),
         }
         self.drive(v, ctx);
@@ -310,6 +342,9 @@ impl Client {
         if self.send_reassertion(v, master, now, ctx) {
             return;
         }
+        if v.lease_due.is_some_and(|t| t <= now) && !in_flight(v, Purpose::Lease) {
+            self.call(v, master, Purpose::Lease, |req| Msg::Renew { req }, ctx);
+        }
         if !v.renew_due.is_empty() {
             let due: Vec<FileNo> = v.renew_due.iter().copied().collect();
             for file in due {
@@ -334,7 +369,10 @@ impl Client {
             return false;
         }
         if !v.calls.any(Purpose::Reassert) {
-            let tokens = self.tokens(v, now);
+            let tokens = match self.params.strategy.owed() {
+                Owed::Acknowledgement => Vec::new(),
+                _ => self.tokens(v, now),
+            };
             let msg = |req| Msg::Reassert { req, tokens };
             self.call(v, master, Purpose::Reassert, msg, ctx);
         }
@@ -346,6 +384,7 @@ impl Client {
             || v.reassert_to.is_some()
             || !v.replays.is_empty()
             || !v.renew_due.is_empty()
+            || v.lease_due.is_some()
     }
 
     /// Send a request to server `to` with a timeout.

@@ -134,8 +134,9 @@ impl Client {
         }
         match q.kind {
             OpKind::Read => {
-                if let Some(&Cached { write, expiry }) = v.cache.get(&file)
+                if let Some(&Cached { write, expiry, .. }) = v.cache.get(&file)
                     && expiry > now
+                    && self.lease_holds(v, now)
                 {
                     ctx.output(done(OpResult::Read {
                         write,
@@ -177,10 +178,15 @@ impl Client {
     pub(super) fn send_ops(&mut self, v: &mut ClientVol, master: ServerNo, ctx: &mut CCtx) {
         let now = ctx.now();
         let mut ready = std::mem::take(&mut v.scratch);
+        // A lock asked for without a valid lease would not be held: it waits for the
+        // renewal (sent first).
+        let leased =
+            self.lease_holds(v, now) || self.params.mutant == Some(Mutant::LockRetrySameId);
         ready.extend(
             v.active
                 .iter()
                 .filter(|(_, op)| !op.in_flight && op.retry_at.is_none_or(|t| t <= now))
+                .filter(|(_, op)| leased || op.q.kind != OpKind::Lock)
                 .map(|(&f, _)| f),
         );
         for &file in &ready {

@@ -2,7 +2,8 @@
 //! writes, refusals, and what a reply's term tells about a new master.
 
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose};
-use crate::cell::msg::{FileNo, OpKind, OpResult, Pos, Refusal, Req, Term, WriteId};
+use crate::cell::msg::{FileNo, LockId, Msg, OpKind, OpResult, Pos, Refusal, Req, Term, WriteId};
+use crate::cell::server_node;
 use crate::strategy::{Mutant, Owed};
 use sim::{Duration, Instant};
 
@@ -36,11 +37,24 @@ impl Client {
         (!callback.is_zero() && !broken).then(|| sent + callback)
     }
 
-    /// Keep the file under its callback, or forget it if there is none.
-    fn cache(v: &mut ClientVol, file: FileNo, write: Option<WriteId>, expiry: Option<Instant>) {
+    /// Keep the file under its callback (obtained by request `req`, sent at `sent`), or
+    /// forget it if there is none.
+    fn cache(
+        v: &mut ClientVol,
+        file: FileNo,
+        write: Option<WriteId>,
+        expiry: Option<Instant>,
+        (req, sent): (Req, Instant),
+    ) {
         match expiry {
             Some(expiry) => {
-                v.cache.insert(file, Cached { write, expiry });
+                let cached = Cached {
+                    write,
+                    expiry,
+                    req,
+                    sent,
+                };
+                v.cache.insert(file, cached);
                 v.callbacks_until = Some(v.callbacks_until.map_or(expiry, |u| u.max(expiry)));
             }
             None => {
@@ -74,8 +88,9 @@ impl Client {
         if !v.active.get(&file).is_some_and(this_read) {
             return;
         }
-        let expiry = Self::callback_expiry(v, file, call.map(|c| c.sent), callback);
-        Self::cache(v, file, write, expiry);
+        let sent = call.map(|c| c.sent);
+        let expiry = Self::callback_expiry(v, file, sent, callback);
+        Self::cache(v, file, write, expiry, (req, sent.unwrap_or_default()));
         let result = OpResult::Read {
             write,
             cached: false,
@@ -115,9 +130,10 @@ impl Client {
         {
             return;
         }
-        let expiry =
-            Self::callback_expiry(v, write.file, call.map(|c| c.sent), callback).filter(|_| !older);
-        Self::cache(v, write.file, Some(write), expiry);
+        let sent = call.map(|c| c.sent);
+        let expiry = Self::callback_expiry(v, write.file, sent, callback).filter(|_| !older);
+        let by = (req, sent.unwrap_or_default());
+        Self::cache(v, write.file, Some(write), expiry, by);
         let keeps = self.params.client_keeps_until_durable
             && self.params.mutant != Some(Mutant::ClientDropsUndurable);
         if !durable && keeps {
@@ -149,6 +165,10 @@ impl Client {
             _ => None,
         };
         match why {
+            Refusal::ResetCallbacks => {
+                self.heard_master(v);
+                self.reset_callbacks(v, ctx);
+            }
             Refusal::NotMaster(hint) => {
                 v.master = hint.filter(|&h| Some(h) != v.master);
                 if v.master.is_none() {
@@ -176,8 +196,17 @@ impl Client {
             return;
         }
         v.term = Some(term);
-        if self.params.strategy.owed() == Owed::Reassertion {
-            v.reassert_to = Some(term);
+        match self.params.strategy.owed() {
+            Owed::Nothing => {}
+            Owed::Reassertion => v.reassert_to = Some(term),
+            Owed::Acknowledgement => {
+                // A new epoch: nothing cached is known to its master.
+                if self.params.mutant != Some(Mutant::EpochKeepsCache) {
+                    v.cache.clear();
+                    v.callbacks_until = None;
+                }
+                v.reassert_to = Some(term);
+            }
         }
         v.replays = self.undurable.iter().copied().collect();
     }
@@ -186,7 +215,7 @@ impl Client {
         &mut self,
         v: &mut ClientVol,
         file: FileNo,
-        sent: Instant,
+        by: (Req, Instant),
         ctx: &mut CCtx,
     ) {
         let Some(op) = v.active.get(&file).filter(|op| op.q.kind == OpKind::Lock) else {
@@ -194,7 +223,31 @@ impl Client {
         };
         let (mode, probe) = (op.q.mode, op.q.probe);
         let id = op.lock.expect("a lock op has its lock");
-        self.hold_lock(v, file, (id, mode), sent, !probe, ctx);
+        if !self.lease_holds(v, ctx.now()) {
+            // Our lease ran out: we hold nothing on it. Give the lock back, and ask again
+            // once the lease is renewed.
+            if let Some(master) = v.master {
+                ctx.send(server_node(master), Msg::Unlock { file, lock: id });
+            }
+            // The next attempt asks for a new lock: a release still on its way names
+            // this one only.
+            let fresh = if self.params.mutant == Some(Mutant::LockRetrySameId) {
+                id
+            } else {
+                self.next_lock += 1;
+                LockId {
+                    client: self.no,
+                    seq: self.next_lock,
+                }
+            };
+            if let Some(op) = v.active.get_mut(&file) {
+                op.in_flight = false;
+                op.lock = Some(fresh);
+            }
+            self.retry_op_later(v, file, ctx);
+            return;
+        }
+        self.hold_lock(v, file, (id, mode), by, !probe, ctx);
         self.complete(v, file, OpResult::Lock, ctx);
         if probe {
             self.release_lock(v, file, ctx);

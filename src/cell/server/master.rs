@@ -35,6 +35,19 @@ pub struct Master {
     /// empty reassertion counts, a refused request or a probe does not).
     reasserted: Vec<bool>,
     reasserted_count: u32,
+    /// Clients that sent what they owe this master (in its recovery period or not).
+    pub settled: Vec<bool>,
+    /// Per client, when its lease runs out on our clock (client-lease strategies); `None`:
+    /// we hold no state for it.
+    pub leases: Vec<Option<Instant>>,
+    /// Clients to reset (drop every callback) before anything else is served to them.
+    pub reset_pending: Vec<bool>,
+    /// How much the recovery period has been extended for late arrivals.
+    extended: sim::Duration,
+    /// Whether the grant log's next batch is due to ship.
+    pub grant_ship_pending: bool,
+    /// Extension notices gathered while one batch commits, by client.
+    pub notices: std::collections::BTreeMap<ClientNo, Vec<crate::cell::msg::Extended>>,
 }
 
 #[derive(Clone, Hash)]
@@ -54,6 +67,13 @@ struct Announced {
 impl Master {
     fn new(server: &Server, term: Term, last_foreign_grant: Instant) -> Master {
         let p = &server.params;
+        let clients = p.clients as usize;
+        // Sessions the old master could have renewed run until they must have expired.
+        let inherited = p
+            .strategy
+            .client_lease()
+            .filter(|l| l.survives_takeover)
+            .map(|l| last_foreign_grant + l.lease + p.skew_allowance);
         Master {
             term,
             last_foreign_grant,
@@ -63,9 +83,45 @@ impl Master {
             grants: Grants::new(p.files),
             files: (0..p.files).map(|_| FileSlot::default()).collect(),
             repl: Replication::new(p.servers),
-            reasserted: vec![false; p.clients as usize],
+            reasserted: vec![false; clients],
             reasserted_count: 0,
+            settled: vec![false; clients],
+            leases: vec![inherited; clients],
+            reset_pending: vec![p.strategy.resets_clients(); clients],
+            extended: sim::Duration::ZERO,
+            grant_ship_pending: false,
+            notices: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Whether `client`'s lease is valid on our clock (always, without client leases).
+    pub fn lease_valid(&self, client: ClientNo, now: Instant, leased: bool) -> bool {
+        !leased || self.leases[client as usize].is_some_and(|t| t > now)
+    }
+
+    /// A message from a client arrived in the recovery period's last moments: extend the
+    /// period as `ext` says; true if it did.
+    pub fn extend_window(&mut self, now: Instant, ext: strategy::WindowExtension) -> bool {
+        let Some(o) = self.opening.as_mut() else {
+            return false;
+        };
+        let Some(end) = o.window_until else {
+            return false;
+        };
+        if now >= end || now + ext.step < end || self.extended >= ext.most {
+            return false;
+        }
+        let by = ext.step.min(ext.most - self.extended);
+        self.extended = self.extended + by;
+        let later = |t: Instant| if t >= end { t + by } else { t };
+        *o = Opening {
+            reads: later(o.reads),
+            callbacks: later(o.callbacks),
+            writes: later(o.writes),
+            locks: later(o.locks),
+            window_until: Some(end + by),
+        };
+        true
     }
 
     /// Whether the update at `seq` of this term is held by a majority.
@@ -117,7 +173,11 @@ impl Server {
         vol.election.lease_until = Some(now + self.params.master_lease);
         ctx.set_timer_at(now + self.params.master_lease, Timer::LeaseCheck);
         let term = self.ballot.known_term;
-        vol.master = Some(Master::new(self, term, now));
+        let mut master = Master::new(self, term, now);
+        // Every client starts the run known to the first master, with nothing to owe.
+        master.settled.fill(true);
+        master.reset_pending.fill(false);
+        vol.master = Some(master);
         ctx.output(Output::MasterStart { term });
         self.open(vol, Opening::all_at(now), ctx);
     }

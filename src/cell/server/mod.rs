@@ -154,6 +154,7 @@ impl Server {
             Timer::ReplicateTick { term } => self.replicate_tick(vol, term, ctx),
             Timer::BreakRetry { file } => self.retry_breaks(vol, file, ctx),
             Timer::Reopen => self.announce_openings(vol, ctx),
+            Timer::GrantShip { term } => self.ship_grant_batch(vol, term, ctx),
             _ => unreachable!("client timer {timer:?} on a server"),
         }
     }
@@ -290,7 +291,7 @@ impl Server {
     /// own.
     fn table<'a>(&'a mut self, vol: &'a mut ServerVol, home: Home) -> &'a mut Grants {
         match home {
-            Home::Replicated => &mut self.volume.grants,
+            Home::Replicated | Home::Logged { .. } => &mut self.volume.grants,
             Home::Master => &mut vol.master.as_mut().expect("master").grants,
         }
     }
@@ -307,11 +308,29 @@ impl Server {
         self.table(vol, home)
     }
 
-    /// Whether callback (`Some(true)`: lock) grants take effect only once a majority
-    /// holds them.
-    pub(super) fn replicated(&self, locks: bool) -> bool {
+    /// Where callback (`true`: lock) grants live.
+    fn home(&self, locks: bool) -> Home {
         let homes = self.params.strategy.homes();
-        let home = if locks { homes.locks } else { homes.callbacks };
-        home == Home::Replicated
+        if locks { homes.locks } else { homes.callbacks }
+    }
+
+    /// Whether callback (`true`: lock) grants take effect only once a majority holds
+    /// them.
+    pub(super) fn replicated(&self, locks: bool) -> bool {
+        self.home(locks) == Home::Replicated
+    }
+
+    /// The grant log's tail lease and batch interval, if callback (`true`: lock) grants
+    /// go through one.
+    pub(super) fn logged(&self, locks: bool) -> Option<(Duration, Duration)> {
+        match self.home(locks) {
+            Home::Logged { tail, sync_every } => Some((tail, sync_every)),
+            _ => None,
+        }
+    }
+
+    /// Whether clients hold leases with the master.
+    pub(super) fn leased(&self) -> bool {
+        self.params.strategy.client_lease().is_some()
     }
 }

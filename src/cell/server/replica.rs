@@ -5,7 +5,7 @@
 //! Replies and follow-ups that must wait for that are parked as `Waiter`s by sequence.
 
 use super::{SCtx, Server, ServerVol};
-use crate::cell::msg::{ClientNo, FileNo, Msg, Pos, ServerNo, Term, Timer, WriteId};
+use crate::cell::msg::{ClientNo, Extended, FileNo, Msg, Pos, ServerNo, Term, Timer, WriteId};
 use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY, SNAPSHOT_WAIT_MIN};
 use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::cell::{client_node, server_node};
@@ -26,6 +26,8 @@ pub enum Waiter {
     Durable { client: ClientNo, write: WriteId },
     /// Let the next request on the file proceed.
     FileDone(FileNo),
+    /// Tell a client its grant now lasts its full lease, if it still holds it.
+    Extend { client: ClientNo, grant: Extended },
 }
 
 /// The master's side of replication.
@@ -86,6 +88,15 @@ impl Server {
         urgent: bool,
         ctx: &mut SCtx,
     ) {
+        self.record(vol, update, ctx);
+        if urgent || self.params.durability == Durability::Quorum {
+            self.ship(vol, ctx);
+        }
+        self.advance_commit(vol, ctx);
+    }
+
+    /// Apply an update to our replica and keep it for shipping.
+    fn record(&mut self, vol: &mut ServerVol, update: Update, ctx: &mut SCtx) {
         self.volume.apply(&update, ctx.now());
         let m = vol.master.as_mut().expect("only a master appends");
         if m.repl.log.len() == LOG_KEPT {
@@ -93,10 +104,35 @@ impl Server {
         }
         m.repl.log.push_back(update.clone());
         m.repl.unsent.push(update);
-        if urgent || self.params.durability == Durability::Quorum {
+    }
+
+    /// Append a grant to the grant log: applied here at once, shipped with the next
+    /// batch, `sync_every` after the first grant of the batch.
+    pub(super) fn append_logged(
+        &mut self,
+        vol: &mut ServerVol,
+        update: Update,
+        sync_every: Duration,
+        ctx: &mut SCtx,
+    ) {
+        self.record(vol, update, ctx);
+        let m = vol.master.as_mut().expect("master");
+        if !m.grant_ship_pending {
+            m.grant_ship_pending = true;
+            let term = m.term;
+            ctx.set_timer(sync_every, Timer::GrantShip { term });
+        }
+    }
+
+    /// The grant log's batch is due: ship everything not yet shipped.
+    pub(super) fn ship_grant_batch(&mut self, vol: &mut ServerVol, term: Term, ctx: &mut SCtx) {
+        let Some(m) = vol.master.as_mut().filter(|m| m.term == term) else {
+            return;
+        };
+        m.grant_ship_pending = false;
+        if self.serving_master(vol, ctx.now()) {
             self.ship(vol, ctx);
         }
-        self.advance_commit(vol, ctx);
     }
 
     /// The next free position in our history.
@@ -194,7 +230,39 @@ impl Server {
                     ctx.send(client_node(client, self.params.servers), msg);
                 }
                 Waiter::FileDone(file) => self.file_done(vol, file, ctx),
+                Waiter::Extend { client, grant } => self.extend(vol, client, grant),
             }
+        }
+        self.send_notices(vol, ctx);
+    }
+
+    /// A logged grant is held by a majority: if its client still holds it, it is told
+    /// (with the batch's notice) that the grant now lasts its full lease. The table here
+    /// has held the full lease since the grant (a master keeps a grant at least as long as
+    /// its client): a replica that catches up from a snapshot of it gets the full lease
+    /// too, as it would from the log.
+    fn extend(&mut self, vol: &mut ServerVol, client: ClientNo, grant: Extended) {
+        let table = &self.volume.grants;
+        let held = match grant {
+            Extended::Callback { file, req, .. } => table.has_callback(file, client, req),
+            Extended::Lock { file, lock, .. } => table.held_lock(file, lock).is_some(),
+        };
+        if held {
+            let m = vol.master.as_mut().expect("master");
+            m.notices.entry(client).or_default().push(grant);
+        }
+    }
+
+    /// One notice per client for the grants a commit extended.
+    fn send_notices(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+        let Some(m) = vol.master.as_mut() else { return };
+        if m.notices.is_empty() {
+            return;
+        }
+        let term = m.term;
+        for (client, grants) in std::mem::take(&mut m.notices) {
+            let msg = Msg::Extend { term, grants };
+            ctx.send(client_node(client, self.params.servers), msg);
         }
     }
 

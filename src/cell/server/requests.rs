@@ -6,10 +6,10 @@ use super::writes::Queued;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
 use crate::cell::msg::{
-    Asked, ClientNo, FileNo, LockId, LockMode, Msg, Pos, Refusal, Req, Token, WriteId,
+    Asked, ClientNo, Extended, FileNo, LockId, LockMode, Msg, Pos, Refusal, Req, Token, WriteId,
 };
 use crate::cell::volume::Update;
-use crate::strategy::Mutant;
+use crate::strategy::{Mutant, Owed};
 use sim::Duration;
 
 impl Server {
@@ -30,12 +30,21 @@ impl Server {
                 ctx.send(to, Msg::LocateReply { req, master });
             }
             Msg::Probe { req } => {
+                if self.reset_first(vol, client, req, Asked::Probe, ctx) {
+                    return;
+                }
                 self.note_contact_mutant(vol, client, ctx);
                 let term = vol.master.as_ref().map(|m| m.term);
                 let term = term.filter(|_| self.serving_master(vol, now));
                 ctx.send(to, Msg::ProbeReply { req, term });
             }
             Msg::BreakAck { file, write } => self.on_break_ack(vol, client, file, write, ctx),
+            Msg::ResetAck => self.on_reset_ack(vol, client),
+            Msg::Renew { req } => {
+                if self.admit(vol, client, req, Asked::Renew, ctx) {
+                    self.renew(vol, client, req, ctx);
+                }
+            }
             Msg::Unlock { file, lock } => self.unlock(vol, file, lock, ctx),
             Msg::Fetch { req, file } => {
                 if self.admit(vol, client, req, Asked::Fetch, ctx) {
@@ -108,17 +117,102 @@ impl Server {
         }
         self.note_contact_mutant(vol, client, ctx);
         let m = vol.master.as_ref().expect("serving master");
+        let waits_for_owed = self
+            .params
+            .strategy
+            .client_lease()
+            .is_some_and(|l| l.renewals_wait_for_owed);
         let open = match (m.opening, asked) {
             (None, _) => false,
-            (Some(_), Asked::Replay | Asked::Reassert) => true,
+            (Some(_), Asked::Replay | Asked::Reassert | Asked::Probe) => true,
+            (Some(_), Asked::Renew) => {
+                !waits_for_owed || !m.in_window(now) || m.settled[client as usize]
+            }
             (Some(o), Asked::Fetch) => now >= o.reads,
             (Some(o), Asked::Store) => now >= o.writes,
             (Some(o), Asked::Lock) => now >= o.locks,
         };
         if !open {
             refuse(ctx, Refusal::Recovering, Some(m.term));
+            return false;
         }
-        open
+        !self.reset_first(vol, client, req, asked, ctx)
+    }
+
+    /// Whether `client` must drop every callback before it is served: this master does
+    /// not know what it holds, gave up breaking one of its callbacks, or let its lease
+    /// run out. If so, it is told (once per request) and nothing else is served to it
+    /// until it acknowledges.
+    fn reset_first(
+        &mut self,
+        vol: &mut ServerVol,
+        client: ClientNo,
+        req: Req,
+        asked: Asked,
+        ctx: &mut SCtx,
+    ) -> bool {
+        let now = ctx.now();
+        let leased = self.leased();
+        let serving = self.serving_master(vol, now);
+        let Some(m) = vol.master.as_mut().filter(|m| serving && m.synced()) else {
+            return false;
+        };
+        let c = client as usize;
+        if leased && m.leases[c].is_some_and(|t| t <= now) {
+            // Its lease ran out here: we may have stopped protecting its callbacks.
+            m.reset_pending[c] = true;
+        }
+        if !m.reset_pending[c] || self.params.mutant == Some(Mutant::AfsSkipsReset) {
+            return false;
+        }
+        let msg = Msg::Refused {
+            req,
+            why: Refusal::ResetCallbacks,
+            term: Some(m.term),
+            asked,
+        };
+        ctx.send(client_node(client, self.params.servers), msg);
+        true
+    }
+
+    /// The client dropped every callback: forget them, and any lease that ran out.
+    fn on_reset_ack(&mut self, vol: &mut ServerVol, client: ClientNo) {
+        let leased = self.leased();
+        let Some(m) = vol.master.as_mut() else { return };
+        let c = client as usize;
+        if !m.reset_pending[c] {
+            return;
+        }
+        m.reset_pending[c] = false;
+        m.grants.remove_client_callbacks(client);
+        if leased {
+            m.leases[c] = None;
+            m.grants.remove_client_locks(client);
+        }
+        self.volume.grants.remove_client_callbacks(client);
+    }
+
+    /// Renew `client`'s lease, unless a callback break to it is unacknowledged: then
+    /// the break goes again and nothing is renewed.
+    fn renew(&mut self, vol: &mut ServerVol, client: ClientNo, req: Req, ctx: &mut SCtx) {
+        let now = ctx.now();
+        let to = client_node(client, self.params.servers);
+        let pending = self.breaks_pending_for(vol, client);
+        for &(file, write) in &pending {
+            ctx.send(to, Msg::CallbackBreak { file, write });
+        }
+        let lease = self
+            .params
+            .strategy
+            .client_lease()
+            .expect("a leased strategy");
+        let m = vol.master.as_mut().expect("master");
+        let renewed = pending.is_empty();
+        if renewed {
+            m.leases[client as usize] = Some(now + lease.lease + self.params.skew_allowance);
+        }
+        let term = m.term;
+        ctx.send(to, Msg::RenewOk { req, term, renewed });
     }
 
     /// The mutant that ends token recovery's window on any contact counts every request
@@ -155,14 +249,47 @@ impl Server {
         ctx: &mut SCtx,
     ) {
         let now = ctx.now();
+        let leased = self.leased();
         let m = vol.master.as_ref().expect("master");
         let term = m.term;
-        let granting = m.opening.is_some_and(|o| now >= o.callbacks);
+        // No callback for a client whose lease is not valid here: we would not protect it.
+        let granting =
+            m.opening.is_some_and(|o| now >= o.callbacks) && m.lease_valid(client, now, leased);
         let replicated = self.replicated(false);
+        let logged = self.logged(false);
         let margin = self.params.callback_margin();
         let holders = self.callbacks(vol).count_others(file, client, now);
-        let grant = self.params.callback.grant(now, holders, margin);
-        if granting && !replicated {
+        let mut grant = self.params.callback.grant(now, holders, margin);
+        if let (true, Some((tail, sync_every))) = (granting, logged) {
+            // In the log and in our table at its full lease (a replica that catches up
+            // from a snapshot of our table gets it too); at the client, its tail until a
+            // majority holds it.
+            let pos = self.next_pos(vol);
+            let left = grant.server_expiry - now;
+            let update = Update::Callback {
+                pos,
+                file,
+                client,
+                left,
+                req,
+            };
+            self.append_logged(vol, update, sync_every, ctx);
+            if self.params.mutant == Some(Mutant::LoggedGrantAtTail) {
+                let table = self.callbacks(vol);
+                table.remove_callback(file, client);
+                table.add_callback(file, client, now + tail + margin, req);
+            }
+            let waiter = Waiter::Extend {
+                client,
+                grant: Extended::Callback {
+                    file,
+                    req,
+                    lifetime: grant.client_lifetime,
+                },
+            };
+            self.when_committed(vol, pos.seq, waiter, ctx);
+            grant.client_lifetime = tail;
+        } else if granting && !replicated {
             self.callbacks(vol)
                 .add_callback(file, client, grant.server_expiry, req);
         }
@@ -212,10 +339,46 @@ impl Server {
         let now = ctx.now();
         let left = self.params.lock_lease + self.params.skew_allowance;
         let to = client_node(client, self.params.servers);
-        let term = vol.master.as_ref().expect("master").term;
-        let allowed = self.locks(vol).lock_allowed(file, lock, mode, now);
+        let leased = self.leased();
+        let m = vol.master.as_ref().expect("master");
+        let term = m.term;
+        if !m.lease_valid(client, now, leased) {
+            // Renew the lease first: we would not protect a lock without it.
+            let refused = Msg::Refused {
+                req,
+                why: Refusal::Recovering,
+                asked: Asked::Lock,
+                term: Some(term),
+            };
+            ctx.send(to, refused);
+            return;
+        }
+        let leases = m.leases.clone();
+        let alive = |c: ClientNo| !leased || leases[c as usize].is_some_and(|t| t > now);
+        let allowed = self.locks(vol).lock_allowed(file, lock, mode, now, alive);
         let replicated = self.replicated(true);
-        if !allowed {
+        if let (true, Some((_, sync_every))) = (allowed, self.logged(true)) {
+            let pos = self.next_pos(vol);
+            let update = Update::Lock {
+                pos,
+                file,
+                lock,
+                mode,
+                left,
+            };
+            self.append_logged(vol, update, sync_every, ctx);
+            let waiter = Waiter::Extend {
+                client,
+                grant: Extended::Lock {
+                    file,
+                    lock,
+                    req,
+                    lifetime: self.params.lock_lease,
+                },
+            };
+            self.when_committed(vol, pos.seq, waiter, ctx);
+            ctx.send(to, Msg::LockOk { req, term });
+        } else if !allowed {
             let refused = Msg::Refused {
                 req,
                 why: Refusal::LockConflict,
@@ -246,7 +409,10 @@ impl Server {
         if !self.serving_master(vol, now) || !vol.master.as_ref().is_some_and(|m| m.synced()) {
             return;
         }
-        if self.replicated(true) {
+        if let Some((_, sync_every)) = self.logged(true) {
+            let pos = self.next_pos(vol);
+            self.append_logged(vol, Update::Unlock { pos, file, lock }, sync_every, ctx);
+        } else if self.replicated(true) {
             let pos = self.next_pos(vol);
             self.append(vol, Update::Unlock { pos, file, lock }, true, ctx);
         } else {
@@ -266,9 +432,21 @@ impl Server {
     ) {
         let now = ctx.now();
         let skew = self.params.skew_allowance;
-        let m = vol.master.as_ref().expect("master");
+        let lease = self.params.strategy.client_lease();
+        let acknowledging = self.params.strategy.owed() == Owed::Acknowledgement;
+        let m = vol.master.as_mut().expect("master");
         let term = m.term;
-        let accepted = m.in_window(now);
+        // An acknowledgement of a failover asks for nothing: it is never too late.
+        let accepted = m.in_window(now) || acknowledging;
+        m.settled[client as usize] = true;
+        if let Some(l) = lease.filter(|_| accepted) {
+            m.leases[client as usize] = Some(now + l.lease + skew);
+        }
+        if let Some(ext) = self.params.strategy.window_extension()
+            && m.extend_window(now, ext)
+        {
+            self.announce_openings(vol, ctx);
+        }
         let mut rejected = Vec::new();
         for token in tokens.iter().filter(|_| accepted) {
             match *token {
@@ -299,7 +477,7 @@ impl Server {
             rejected,
         };
         ctx.send(client_node(client, self.params.servers), reply);
-        if accepted {
+        if accepted && vol.master.as_ref().is_some_and(|m| m.in_window(now)) {
             self.note_reassertion(vol, client, ctx);
         }
     }

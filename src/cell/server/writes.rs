@@ -159,11 +159,12 @@ impl Server {
             (None, Some(Mutant::WriterCallbackKept)) => Some((client, Req::MAX)),
             (None, _) => Some((client, req)),
         };
-        let holders = if leads {
+        let mut holders = if leads {
             self.callbacks(vol).to_break(file, writer, now)
         } else {
             Vec::new()
         };
+        self.limit_give_up(vol, &mut holders, now);
         if holders.is_empty() {
             self.apply_write(vol, client, req, (write, replay), ctx);
             return;
@@ -184,6 +185,47 @@ impl Server {
             holders,
             retry,
         });
+    }
+
+    /// How long a write waits for each holder: until its callback must have expired, but
+    /// no longer than its lease here (client-lease strategies) or the strategy's dead
+    /// time (OpenAFS).
+    fn limit_give_up(&self, vol: &ServerVol, holders: &mut [(ClientNo, Instant)], now: Instant) {
+        let dead = self.params.strategy.break_give_up().map(|d| now + d);
+        let leased = self.leased();
+        let m = vol.master.as_ref().expect("master");
+        for (client, give_up) in holders.iter_mut() {
+            if let Some(d) = dead {
+                *give_up = (*give_up).min(d);
+            }
+            if leased {
+                let lease = m.leases[*client as usize].unwrap_or(now);
+                *give_up = (*give_up).min(lease);
+            }
+        }
+    }
+
+    /// The callback breaks to `client` still unacknowledged: (file, write).
+    pub(super) fn breaks_pending_for(
+        &self,
+        vol: &ServerVol,
+        client: ClientNo,
+    ) -> Vec<(FileNo, WriteId)> {
+        let Some(m) = vol.master.as_ref() else {
+            return Vec::new();
+        };
+        m.files
+            .iter()
+            .enumerate()
+            .filter_map(|(file, slot)| match &slot.busy {
+                Some(Busy::Breaking { holders, write, .. })
+                    if holders.iter().any(|&(c, _)| c == client) =>
+                {
+                    Some((file as FileNo, *write))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// A retry or replay of a write this master holds: answer it, as durable, once the
@@ -256,7 +298,14 @@ impl Server {
         else {
             return;
         };
-        holders.retain(|&(_, give_up)| give_up > now);
+        let mut gave_up: Vec<ClientNo> = Vec::new();
+        holders.retain(|&(c, give_up)| {
+            let waiting = give_up > now;
+            if !waiting {
+                gave_up.push(c);
+            }
+            waiting
+        });
         for &(holder, _) in holders.iter() {
             let msg = Msg::CallbackBreak {
                 file,
@@ -268,6 +317,14 @@ impl Server {
             let next = holders.iter().map(|&(_, g)| g).min().expect("non-empty");
             let wait = BREAK_RETRY.min(next.saturating_since(now));
             *retry = ctx.set_timer(wait, Timer::BreakRetry { file });
+        }
+        // A holder given up on before its callback ran out is delayed: it is reset at
+        // its next contact (a holder whose lease ran out is reset when it renews).
+        if self.params.strategy.break_give_up().is_some() {
+            for c in gave_up {
+                m.reset_pending[c as usize] = true;
+                m.grants.remove_client_callbacks(c);
+            }
         }
         self.maybe_apply(vol, file, ctx);
     }
@@ -307,7 +364,9 @@ impl Server {
     ) {
         let now = ctx.now();
         let file = write.file;
-        let quorum_grants = self.replicated(false);
+        // A writer's callback rides in its write's update where grants are replicated or
+        // logged: a new master then knows it.
+        let quorum_grants = self.replicated(false) || self.logged(false).is_some();
         let durable_now = self.params.durability == Durability::Quorum;
         let pos = self.next_pos(vol);
         let place = replay.unwrap_or(pos);
@@ -318,8 +377,15 @@ impl Server {
             .callback
             .grant(now, holders, self.params.callback_margin());
         // A replica holds a replicated grant only once it commits: an async write is
-        // answered before that, so it comes without a callback; so does a replay.
-        let callback = (replay.is_none() && (durable_now || !quorum_grants)).then_some(grant);
+        // answered before that, so it comes without a callback; so does a replay, and so
+        // does a write of a client whose lease is not valid here (we would not protect it).
+        let leased = self.leased();
+        let lease_valid = vol
+            .master
+            .as_ref()
+            .is_some_and(|m| m.lease_valid(client, now, leased));
+        let callback =
+            (replay.is_none() && (durable_now || !quorum_grants) && lease_valid).then_some(grant);
         let update = Update::Write {
             pos,
             write,

@@ -27,11 +27,13 @@ pub struct Bar {
 }
 
 /// The bars of one lane: each outage with its row, chosen so that no two bars (each
-/// with its label) share pixels on a row. `px` maps seconds to pixels.
+/// with its label) share pixels on a row. `px` maps seconds to pixels. An outage that
+/// starts after the plotted run (in the liveness phase) has no bar.
 pub fn bars(outages: &[Outage], duration_s: f64, px: &dyn Fn(f64) -> i32) -> Vec<Bar> {
     let mut ends: Vec<i32> = Vec::new();
     outages
         .iter()
+        .filter(|o| o.at_s < duration_s)
         .map(|o| {
             let end_s = o.open_s.unwrap_or(duration_s).min(duration_s);
             let label = match o.open_s {

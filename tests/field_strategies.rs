@@ -1,0 +1,236 @@
+//! The strategies the field runs (`afs`, `nfs4-grace`, `chubby`, `grant-log`) open when
+//! DESIGN.md's second table says, and `afs` breaks its promises only as far as DESIGN.md
+//! says it does.
+mod support;
+
+use afsim::history::replay::{Line, parse_write};
+use afsim::run::{RunSpec, fault_schedule, run_strategy};
+use afsim::strategy::Mutant;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use support::{beacon_phases, run, scenario, secs, small, violations};
+
+const SKEW: f64 = 8.0;
+const LATENCY: f64 = 0.002;
+
+/// `T` for a crash of fs0 at 100.5 s in the small cell (see lease_timeout_timings.rs):
+/// its last beacon before the crash, plus the vote's round trip, plus the 4 s lease.
+fn t_of_crash_at_100_5() -> f64 {
+    let phase = beacon_phases(7, 0, 1.0, 1)[0];
+    let last = if phase < 0.5 { 100.0 } else { 99.0 } + phase;
+    ((last + 2.0 * LATENCY + 4.0) * 1e6).round() / 1e6
+}
+
+fn us(s: f64) -> i64 {
+    (s * 1e6).round() as i64
+}
+
+/// Crash fs0 at 100.5 s (and cut `c0` off from 95 s to 200 s if `cut_off`); the
+/// recovery's (elected, writes open, locks open).
+fn crash(strategy: Value, cut_off: bool) -> (f64, f64, f64) {
+    let mut faults = vec![json!({ "at_s": 100.5, "crash": "master" })];
+    if cut_off {
+        faults.push(json!({ "at_s": 95, "isolate": "c0", "for_s": 105 }));
+    }
+    let s = scenario(small(300.0, json!([strategy]), json!(faults)));
+    let outcome = &run(&s)[0];
+    assert_eq!(violations(outcome), [0; 5], "{:?}", outcome.verdict);
+    let r = &outcome.metrics.recoveries.list;
+    let r = r
+        .iter()
+        .find(|r| r.fault == "crash fs0")
+        .expect("the crash");
+    (
+        secs(r.elected_at),
+        secs(r.writes_open_at),
+        secs(r.locks_open_at),
+    )
+}
+
+fn strategy(recovery: &str, own: Value) -> Value {
+    let mut s = json!({
+        "name": recovery, "recovery": recovery, "callback_lease_s": 60,
+        "lock_lease_s": 20, "lock_renew_s": 5, "clock_skew_allowance_s": SKEW
+    });
+    for (k, v) in own.as_object().unwrap() {
+        s[k] = v.clone();
+    }
+    s
+}
+
+#[test]
+fn afs_serves_everything_at_t_plus_the_allowance() {
+    let (elected, writes, locks) = crash(strategy("afs", json!({})), false);
+    let t = t_of_crash_at_100_5();
+    assert!(elected < t + SKEW, "elected at {elected}, T = {t}");
+    assert_eq!(us(writes), us(t + SKEW));
+    assert_eq!(us(locks), us(t + SKEW));
+}
+
+#[test]
+fn grant_log_waits_out_only_the_tail() {
+    let s = strategy("grant-log", json!({ "tail_lease_s": 10 }));
+    let (_, writes, locks) = crash(s, false);
+    let t = t_of_crash_at_100_5();
+    assert_eq!(us(writes), us(t + 10.0 + SKEW));
+    assert_eq!(us(locks), us(t + 10.0 + SKEW));
+}
+
+#[test]
+fn nfs4_grace_lasts_grace_s_or_until_every_lease_has_run_out() {
+    let t = t_of_crash_at_100_5();
+    // A client cut off through the grace period: it ends by time. Grace longer than
+    // the leases: election (its sync, a few ms) + grace.
+    let s = strategy("nfs4-grace", json!({ "lease_s": 20, "grace_s": 40 }));
+    let (elected, writes, locks) = crash(s, true);
+    assert!(
+        (writes - elected - 40.0).abs() < 0.05,
+        "{elected} -> {writes}"
+    );
+    assert_eq!(writes, locks);
+    // Grace no longer than the leases: every lease the old master renewed must have run
+    // out first, at T + lease + the allowance.
+    let s = strategy("nfs4-grace", json!({ "lease_s": 30, "grace_s": 30 }));
+    let (elected, writes, _) = crash(s, true);
+    assert!(elected + 30.0 < t + 30.0 + SKEW);
+    assert_eq!(us(writes), us(t + 30.0 + SKEW));
+    // Every client reclaims: RECLAIM_COMPLETE ends it, never before T + the allowance.
+    let s = strategy("nfs4-grace", json!({ "lease_s": 30, "grace_s": 30 }));
+    let (_, writes, _) = crash(s, false);
+    assert!(writes < t + 30.0, "ended early: {writes}");
+    assert!(us(writes) >= us(t + SKEW));
+}
+
+#[test]
+fn chubby_opens_when_every_client_acknowledged_or_every_session_ran_out() {
+    let t = t_of_crash_at_100_5();
+    let s = strategy("chubby", json!({ "session_lease_s": 12 }));
+    let (_, writes, locks) = crash(s.clone(), true);
+    assert_eq!(us(writes), us(t + 12.0 + SKEW));
+    assert_eq!(writes, locks);
+    let (_, writes, _) = crash(s, false);
+    assert!(
+        writes < t + 12.0 + SKEW,
+        "every client acknowledged: {writes}"
+    );
+    assert!(us(writes) >= us(t + SKEW));
+}
+
+/// A writer whose bytes the test can read back.
+#[derive(Clone, Default)]
+struct Shared(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The afs run of a cell with a holder cut off during writes and a master crash, as its
+/// history.
+fn afs_history(seed: u64, mutant: Option<Mutant>) -> Vec<Line> {
+    let strategies = json!([{ "name": "afs", "recovery": "afs", "callback_lease_s": 120,
+                              "clock_skew_allowance_s": 1, "client_probe_s": 30,
+                              "expect_violations": true }]);
+    let faults = json!([
+        { "at_s": 40, "isolate": "c0", "for_s": 20 },
+        { "at_s": 100, "crash": "master", "for_s": 10 },
+        { "at_s": 160, "isolate": "c1-c2", "for_s": 15 }
+    ]);
+    let mut doc = small(240.0, strategies, faults);
+    doc["cell"]["files"] = json!(4);
+    doc["workload"] = json!({ "ops_per_client_s": 1, "zipf": 0, "op_deadline_s": 10,
+                              "mix": { "read": 0.7, "write": 0.3, "lock": 0.0 } });
+    let s = scenario(doc);
+    let faults = fault_schedule(&s, seed);
+    let buf = Shared::default();
+    let spec = RunSpec {
+        log: Some(afsim::history::HistoryLog::new(
+            "afs",
+            Box::new(buf.clone()),
+        )),
+        mutant,
+        ..RunSpec::new(&s, &s.strategies[0], seed, &faults)
+    };
+    let mut outcome = run_strategy(spec).unwrap();
+    outcome.log.take().unwrap().into_writer().unwrap();
+    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// afs's stale reads, split into those DESIGN.md allows (served from the cache, before
+/// the reader next talked to the master) and those it does not: a stale read of a file
+/// whose newer write `w'` was acknowledged before the read, by a client that had since
+/// completed an operation the master served, invoked after `w'`'s acknowledgement (that
+/// contact reset it).
+fn afs_stale_reads(lines: &[Line]) -> (usize, usize) {
+    let ok = |l: &Line| l.result == "ok";
+    let writes: Vec<&Line> = lines.iter().filter(|l| l.op == "write" && ok(l)).collect();
+    let (mut allowed, mut beyond) = (0, 0);
+    for read in lines.iter().filter(|l| l.op == "read" && ok(l)) {
+        let Some(value) = read.value.clone() else {
+            continue;
+        };
+        let seen = value.and_then(|v| parse_write(&v, read.file));
+        let seen_done = seen.and_then(|w| {
+            writes
+                .iter()
+                .find(|l| {
+                    l.value
+                        .clone()
+                        .flatten()
+                        .and_then(|v| parse_write(&v, l.file))
+                        == Some(w)
+                })
+                .and_then(|l| l.complete_us)
+        });
+        // A write acknowledged before the read, invoked after what the read saw.
+        let newer = writes.iter().find(|w| {
+            w.file == read.file
+                && w.complete_us.is_some_and(|c| c < read.invoke_us)
+                && seen_done.is_none_or(|d| w.invoke_us > d)
+        });
+        let Some(newer) = newer else { continue };
+        assert!(
+            read.cached,
+            "a fetch from the master is never stale: {read:?}"
+        );
+        let acked = newer.complete_us.unwrap();
+        let contact = lines.iter().any(|l| {
+            l.client == read.client
+                && ok(l)
+                && !l.cached
+                && l.invoke_us > acked
+                && l.complete_us.is_some_and(|c| c < read.invoke_us)
+        });
+        if contact { beyond += 1 } else { allowed += 1 }
+    }
+    (allowed, beyond)
+}
+
+#[test]
+fn afs_reads_stale_data_only_until_its_next_contact_with_the_master() {
+    let (mut allowed, mut beyond, mut mutant_beyond) = (0, 0, 0);
+    for seed in 1..=8 {
+        let (a, b) = afs_stale_reads(&afs_history(seed, None));
+        allowed += a;
+        beyond += b;
+        mutant_beyond += afs_stale_reads(&afs_history(seed, Some(Mutant::AfsSkipsReset))).1;
+    }
+    assert!(allowed > 0, "afs is caught breaking its promises");
+    assert_eq!(
+        beyond, 0,
+        "no stale read after the client talked to the master"
+    );
+    assert!(
+        mutant_beyond > 0,
+        "without InitCallBackState, clients read stale data after talking to the master"
+    );
+}
