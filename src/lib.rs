@@ -5,6 +5,7 @@ pub mod cell;
 pub mod check;
 pub mod chrome_trace;
 pub mod cli;
+pub mod explore;
 pub mod history;
 pub mod metrics;
 pub mod plot;

@@ -2,11 +2,13 @@
 //! pops one event at a time and applies what its handler asked for.
 
 use crate::clock::Clock;
+use crate::explore::SentMessage;
 use crate::fault::{Applied, Fault, FaultError};
 use crate::net::{Fate, LinkParams, Network, Rule};
 use crate::node::{Ctx, Effect, Message, Node, NodeId, TimerId};
 use crate::prng::Prng;
 use crate::queue::{EntryKey, Queue};
+use crate::schedule::Schedule;
 use crate::time::{Duration, Instant};
 use crate::trace::{DropReason, Observer, Record, TraceHash};
 use std::fmt;
@@ -23,6 +25,9 @@ pub struct SimConfig {
     pub clocks: Vec<Clock>,
     /// Stop with `Error::EventsMax` after this many events.
     pub events_max: u64,
+    /// Follow this schedule instead of sampling message fates, from the boot on (see
+    /// [`Sim::set_schedule`]); `None`, the default, samples.
+    pub schedule: Option<Schedule>,
 }
 
 impl SimConfig {
@@ -32,6 +37,7 @@ impl SimConfig {
             link,
             clocks: Vec::new(),
             events_max: u64::MAX,
+            schedule: None,
         }
     }
 }
@@ -100,7 +106,7 @@ pub struct Stats {
     pub restarts: u64,
 }
 
-enum Event<N: Node> {
+pub(crate) enum Event<N: Node> {
     Deliver {
         from: NodeId,
         to: NodeId,
@@ -126,11 +132,11 @@ enum Input<N: Node> {
 
 /// Where a pending timer is, so it can be cancelled or moved when its clock jumps.
 #[derive(Clone, Copy)]
-struct PendingTimer {
-    id: TimerId,
-    key: EntryKey,
-    node: NodeId,
-    deadline: Instant,
+pub(crate) struct PendingTimer {
+    pub(crate) id: TimerId,
+    pub(crate) key: EntryKey,
+    pub(crate) node: NodeId,
+    pub(crate) deadline: Instant,
 }
 
 // Tags that keep different records from hashing alike.
@@ -143,28 +149,39 @@ const H_FAULT: u64 = 6;
 const H_OUTPUT: u64 = 7;
 
 /// Everything the engine keeps per node, together: one event touches one node's slot.
-struct Slot<N: Node> {
+pub(crate) struct Slot<N: Node> {
     /// The node's durable state.
-    state: N,
+    pub(crate) state: N,
     /// `None` while the node is down.
-    volatile: Option<N::Volatile>,
+    pub(crate) volatile: Option<N::Volatile>,
     /// Crashes so far; events stamped with an older count died with the node.
-    crashes: u32,
-    clock: Clock,
+    pub(crate) crashes: u32,
+    pub(crate) clock: Clock,
+    /// Messages its handlers sent; the next one's name.
+    pub(crate) sent: u64,
+    /// Messages its handlers sent or were handed.
+    pub(crate) io: u64,
 }
 
 /// A deterministic simulation of the nodes `N`, observed by `O`.
 pub struct Sim<N: Node, O: Observer<N> = ()> {
-    now: Instant,
-    slots: Vec<Slot<N>>,
-    net: Network,
-    queue: Queue<Event<N>>,
-    pending: Vec<Option<PendingTimer>>,
-    ctx: Ctx<N>,
-    hash: TraceHash,
-    observer: O,
-    stats: Stats,
-    events_max: u64,
+    pub(crate) now: Instant,
+    pub(crate) slots: Vec<Slot<N>>,
+    pub(crate) net: Network,
+    pub(crate) queue: Queue<Event<N>>,
+    pub(crate) pending: Vec<Option<PendingTimer>>,
+    pub(crate) ctx: Ctx<N>,
+    pub(crate) hash: TraceHash,
+    pub(crate) observer: O,
+    pub(crate) stats: Stats,
+    pub(crate) events_max: u64,
+    /// `Some` in schedule mode.
+    pub(crate) schedule: Option<Schedule>,
+    /// Set during `step_traced`: record what the step sends in `traced`.
+    pub(crate) tracing: bool,
+    pub(crate) traced: Vec<SentMessage>,
+    /// The node whose handler ran last.
+    pub(crate) handler: Option<NodeId>,
 }
 
 impl<N: Node, O: Observer<N>> Sim<N, O> {
@@ -183,6 +200,8 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 volatile: None,
                 crashes: 0,
                 clock,
+                sent: 0,
+                io: 0,
             })
             .collect();
         let mut sim = Sim {
@@ -196,6 +215,10 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             observer,
             stats: Stats::default(),
             events_max: config.events_max,
+            schedule: config.schedule,
+            tracing: false,
+            traced: Vec::new(),
+            handler: None,
         };
         for i in 0..count {
             sim.call(NodeId(i as u32), Input::Boot);
@@ -405,6 +428,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         }
         self.hash.mix(H_DELIVER);
         self.stats.delivered += 1;
+        self.slots[to.index()].io += 1;
         self.observer.record(
             self.now,
             Record::Delivered {
@@ -440,6 +464,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
 
     /// Run one handler of `node` and apply its effects.
     fn call(&mut self, node: NodeId, input: Input<N>) {
+        self.handler = Some(node);
         let slot = &mut self.slots[node.index()];
         self.ctx.reset(node, slot.clock.read(self.now));
         match input {
@@ -489,7 +514,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         }
         self.stats.sent_by_kind[kind] += 1;
         self.stats.sent += 1;
-        let fate = self.net.judge(from, to);
+        let (_, fate) = self.judge(from, to);
         self.hash.mix(H_SEND);
         self.hash.mix(u64::from(from.0) << 32 | u64::from(to.0));
         msg.hash(&mut self.hash);

@@ -2,7 +2,7 @@
 //! current master" belong to the model, which resolves them before handing a fault over.
 
 use crate::NodeId;
-use crate::net::{Latency, LinkChange, RuleId};
+use crate::net::{LinkChange, RuleId, hash_change};
 use crate::trace::TraceHash;
 use std::fmt;
 use std::hash::Hash;
@@ -101,18 +101,4 @@ impl Fault {
             Fault::Heal(rule) => (7u8, rule).hash(h),
         }
     }
-}
-
-fn hash_change(change: &LinkChange, h: &mut TraceHash) {
-    match change.latency {
-        None => h.mix(0),
-        Some(Latency::Fixed(d)) => (1u8, d).hash(h),
-        Some(Latency::Uniform { min, max }) => (2u8, min, max).hash(h),
-        Some(Latency::LogNormal { median, sigma }) => (3u8, median, sigma.to_bits()).hash(h),
-    }
-    (
-        change.loss.map(f64::to_bits),
-        change.duplicate.map(f64::to_bits),
-    )
-        .hash(h);
 }

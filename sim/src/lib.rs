@@ -21,6 +21,8 @@
 //! reads a local [`Clock`] with drift and jumps, and its timers are deadlines on that
 //! clock. The [`Network`] judges every message when sent: partitions, loss, latency,
 //! duplication, with rules that faults install and heal. [`Fault`]s name concrete nodes.
+//! A `Sim` can follow a chosen [`Schedule`] instead of sampling, be cloned, and hash its
+//! whole state (see [Exploring schedules](#exploring-schedules)).
 //!
 //! # A worked example
 //!
@@ -84,23 +86,114 @@
 //! assert_ne!(run(43).0, hash, "another seed, another run");
 //! assert!(lost > 0 && returned > 1000);
 //! ```
+//!
+//! # Exploring schedules
+//!
+//! A seed samples one schedule; a search enumerates them. The engine gives a search
+//! four things.
+//!
+//! - **Schedule mode** ([`SimConfig::schedule`], [`Sim::set_schedule`]): nothing is
+//!   sampled. Every message on a working link is delivered once, after the middle of
+//!   its latency range ([`Latency::middle`]); a cut link, or one whose loss is 1, drops
+//!   everything. A [`Schedule`] holds [`MessageDeviation`]s from that default, each for
+//!   one [`MessageName`]: lost, early or late (the ends of the range, [`Latency::low`]
+//!   and [`Latency::high`]), or duplicated. [`Choices::of`] a link says which are
+//!   possible; a deviation its link does not allow is [refused](Schedule::refused).
+//!   Every draw for a message's fate goes through one seam, which samples the sender's
+//!   stream in the normal mode exactly as before schedule mode existed.
+//! - **Names and counters**: a message is named by its sender and that sender's count of
+//!   messages sent before it, counted in both modes from the start of the run, so a
+//!   schedule written down replays exactly on a fresh run of the same seed.
+//!   [`Sim::io_count`] (messages a node sent or was handed) names the instant right
+//!   after a node's event, which timestamps cannot: events share microseconds.
+//!   [`Sim::step_traced`] says whose handler ran and what it sent, with each message's
+//!   choices.
+//! - **Cloning**: a `Sim` whose nodes, volatile states, timers and observer are `Clone`
+//!   is `Clone`, and the copy runs forward exactly like the original, so a search
+//!   shares the prefix of its schedules.
+//! - **State hashing**: [`Sim::state_hash`] hashes everything that decides what happens
+//!   next and nothing that only names things (timer ids, queue slots, rule ids, counts),
+//!   so a search recognises a state it has seen, however it got there.
+//!
+//! ```
+//! use sim::{Ctx, Duration, Instant, Latency, LinkParams, Message, MessageDeviation};
+//! use sim::{MessageName, Node, NodeId, Schedule, Sim, SimConfig};
+//!
+//! #[derive(Clone, Hash)]
+//! struct Ping;
+//! impl Message for Ping {}
+//!
+//! /// Node 0 serves at boot; both return every ball.
+//! #[derive(Clone, Hash)]
+//! struct Echo;
+//! impl Node for Echo {
+//!     type Msg = Ping;
+//!     type Timer = ();
+//!     type Output = ();
+//!     type Volatile = ();
+//!     fn boot(&mut self, ctx: &mut Ctx<Self>) {
+//!         if ctx.id() == NodeId(0) {
+//!             ctx.send(NodeId(1), Ping);
+//!         }
+//!     }
+//!     fn on_message(&mut self, _: &mut (), from: NodeId, ping: Ping, ctx: &mut Ctx<Self>) {
+//!         ctx.send(from, ping);
+//!     }
+//!     fn on_timer(&mut self, _: &mut (), _: (), _: &mut Ctx<Self>) {}
+//! }
+//!
+//! let ms = Duration::from_millis;
+//! let link = LinkParams {
+//!     latency: Latency::Uniform { min: ms(1), max: ms(9) },
+//!     loss: 0.1,
+//!     duplicate: 0.0,
+//! };
+//! let mut config = SimConfig::new(1, link);
+//! config.schedule = Some(Schedule::new()); // the default schedule, from the boot on
+//! let mut sim = Sim::new(config, vec![Echo, Echo], ());
+//!
+//! let before = sim.clone();
+//! let step = sim.step_traced(Instant::MAX).unwrap().unwrap();
+//! let reply = step.sent[0];
+//! assert_eq!(step.at, Instant::from_millis(5), "the middle of 1..9 ms");
+//! assert_eq!(step.handler, Some(NodeId(1)));
+//! assert_eq!(reply.name, MessageName { from: NodeId(1), nth: 0 });
+//! assert_eq!(reply.choices.len(), 3, "lost, early or late; never duplicated here");
+//!
+//! // Go back to before the step and lose the reply instead.
+//! let mut lost = before.clone();
+//! lost.deviate(reply.name, MessageDeviation::Lost);
+//! lost.step(Instant::MAX).unwrap();
+//! assert_ne!(lost.state_hash(), sim.state_hash(), "a ball in flight, or none");
+//! let mut again = before.clone();
+//! again.deviate(reply.name, MessageDeviation::Lost);
+//! again.step(Instant::MAX).unwrap();
+//! assert_eq!(again.state_hash(), lost.state_hash());
+//! lost.run_until(Instant::from_secs(1)).unwrap();
+//! assert_eq!(lost.stats().delivered, 1, "the rally is over");
+//! ```
 
 mod clock;
 mod engine;
+mod explore;
 mod fault;
 mod net;
 mod node;
 mod prng;
 mod queue;
+mod schedule;
+mod snapshot;
 mod time;
 mod trace;
 
 pub use clock::{Clock, ClockBeforeStart};
 pub use engine::{Error, Sim, SimConfig, Stats};
+pub use explore::{SentMessage, Step};
 pub use fault::{Applied, Fault, FaultError};
 pub use net::{Fate, Latency, LinkChange, LinkParams, Network, Rule, RuleId};
 pub use node::{Ctx, Effect, Message, Node, NodeId, TimerId};
 pub use prng::Prng;
 pub use queue::{EntryKey, Queue};
+pub use schedule::{Choices, MessageDeviation, MessageName, Schedule, scheduled_fate};
 pub use time::{Duration, Instant};
 pub use trace::{DropReason, Observer, Record, TraceHash};

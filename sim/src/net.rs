@@ -5,11 +5,14 @@
 //! receiver: first the partitions (a cut link drops it), then the loss draw, then a
 //! latency draw for it and, with the duplication chance, one for a second copy.
 //! Reordering falls out of random latency. Draws come from the sender's own stream, so
-//! what one node sends never shifts the fate of another node's messages.
+//! what one node sends never shifts the fate of another node's messages. In schedule
+//! mode (see `schedule.rs`) the engine reads the link instead and draws nothing.
 
 use crate::NodeId;
 use crate::prng::Prng;
 use crate::time::Duration;
+use crate::trace::TraceHash;
+use std::hash::Hash;
 
 /// How long a message takes on a link.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -25,6 +28,9 @@ pub enum Latency {
 /// The longest latency a lognormal draw may produce: one hour.
 const LATENCY_CAP_US: f64 = 3_600e6;
 
+/// The 95th percentile of the standard normal distribution.
+const Z_95: f64 = 1.644_853_626_951_472_2;
+
 impl Latency {
     #[inline]
     pub fn draw(&self, rng: &mut Prng) -> Duration {
@@ -34,11 +40,57 @@ impl Latency {
                 Duration::from_micros(rng.range_inclusive(min.as_micros(), max.as_micros()))
             }
             Latency::LogNormal { median, sigma } => {
-                let us = rng.lognormal(median.as_micros() as f64, sigma);
-                Duration::from_micros(us.clamp(0.0, LATENCY_CAP_US).round() as u64)
+                lognormal_us(rng.lognormal(median.as_micros() as f64, sigma))
             }
         }
     }
+
+    /// The middle of the range, which the default schedule gives every message:
+    /// uniform (min + max) / 2 (rounded down), lognormal the median, fixed the value.
+    pub fn middle(&self) -> Duration {
+        match *self {
+            Latency::Fixed(d) => d,
+            Latency::Uniform { min, max } => {
+                assert!(min <= max, "uniform latency from {min:?} to {max:?}");
+                let (lo, hi) = (min.as_micros(), max.as_micros());
+                Duration::from_micros(lo + (hi - lo) / 2)
+            }
+            Latency::LogNormal { median, .. } => lognormal_us(median.as_micros() as f64),
+        }
+    }
+
+    /// The low end of the range, an early delivery: uniform min, lognormal the 5th
+    /// percentile, fixed the value.
+    pub fn low(&self) -> Duration {
+        self.end(-Z_95)
+    }
+
+    /// The high end of the range, a late delivery: uniform max, lognormal the 95th
+    /// percentile, fixed the value.
+    pub fn high(&self) -> Duration {
+        self.end(Z_95)
+    }
+
+    fn end(&self, z: f64) -> Duration {
+        match *self {
+            Latency::Fixed(d) => d,
+            Latency::Uniform { min, max } => {
+                if z < 0.0 {
+                    min
+                } else {
+                    max
+                }
+            }
+            Latency::LogNormal { median, sigma } => {
+                lognormal_us(median.as_micros() as f64 * libm::exp(z * sigma))
+            }
+        }
+    }
+}
+
+/// A lognormal latency on the integer-µs grid, capped like every draw.
+fn lognormal_us(us: f64) -> Duration {
+    Duration::from_micros(us.clamp(0.0, LATENCY_CAP_US).round() as u64)
 }
 
 /// What every link does unless a rule says otherwise.
@@ -91,6 +143,7 @@ pub enum Rule {
 }
 
 /// A rule compiled for constant-time lookups: a small tag per node.
+#[derive(Clone)]
 struct Compiled {
     id: RuleId,
     /// Per node: 0 for none, else the group number + 1 (partition) or a side mask
@@ -99,6 +152,7 @@ struct Compiled {
     kind: CompiledKind,
 }
 
+#[derive(Clone)]
 enum CompiledKind {
     Partition {
         one_way: bool,
@@ -110,7 +164,7 @@ enum CompiledKind {
 }
 
 /// The fate of one message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Fate {
     /// Cut by a partition.
     Cut,
@@ -124,6 +178,7 @@ pub enum Fate {
 }
 
 /// The network of a run.
+#[derive(Clone)]
 pub struct Network {
     base: LinkParams,
     rules: Vec<Compiled>,
@@ -230,4 +285,48 @@ impl Network {
     pub fn rule_count(&self) -> usize {
         self.rules.len()
     }
+
+    /// Where a rule stands among those in force (later ones override earlier ones).
+    pub(crate) fn rule_position(&self, id: RuleId) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+
+    /// Hash what decides every later fate: the base link, the rules in force in their
+    /// order, and each stream's position. Rule ids are only handles and stay out.
+    pub(crate) fn hash_state(&self, h: &mut TraceHash) {
+        hash_latency(&self.base.latency, h);
+        (self.base.loss.to_bits(), self.base.duplicate.to_bits()).hash(h);
+        h.mix(self.rules.len() as u64);
+        for rule in &self.rules {
+            rule.tag.hash(h);
+            match &rule.kind {
+                CompiledKind::Partition { one_way } => (1u8, one_way).hash(h),
+                CompiledKind::Override { everywhere, change } => {
+                    (2u8, everywhere).hash(h);
+                    hash_change(change, h);
+                }
+            }
+        }
+        self.streams.iter().for_each(|s| s.hash(h));
+    }
+}
+
+pub(crate) fn hash_latency(latency: &Latency, h: &mut TraceHash) {
+    match *latency {
+        Latency::Fixed(d) => (1u8, d).hash(h),
+        Latency::Uniform { min, max } => (2u8, min, max).hash(h),
+        Latency::LogNormal { median, sigma } => (3u8, median, sigma.to_bits()).hash(h),
+    }
+}
+
+pub(crate) fn hash_change(change: &LinkChange, h: &mut TraceHash) {
+    match &change.latency {
+        None => h.mix(0),
+        Some(latency) => hash_latency(latency, h),
+    }
+    (
+        change.loss.map(f64::to_bits),
+        change.duplicate.map(f64::to_bits),
+    )
+        .hash(h);
 }

@@ -66,7 +66,7 @@ impl TimerId {
 }
 
 /// Hands out timer ids and knows which are still pending.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct TimerIds {
     generations: Vec<u32>,
     free: Vec<u32>,
@@ -207,5 +207,20 @@ impl<N: Node> Ctx<N> {
         debug_assert!(self.effects.is_empty());
         self.node = node;
         self.now = now;
+    }
+}
+
+impl<N: Node> Ctx<N> {
+    /// The engine's context, copied between handler calls: it hands out the same timer
+    /// ids from here on. The engine applies effects before a call returns, so there
+    /// are none to copy (and effect types need not be `Clone`).
+    pub(crate) fn clone_between_calls(&self) -> Ctx<N> {
+        assert!(self.effects.is_empty(), "copied in the middle of a handler");
+        Ctx {
+            node: self.node,
+            now: self.now,
+            effects: Vec::new(),
+            timers: self.timers.clone(),
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::hash::{Hash, Hasher};
 
 /// A seeded, portable pseudo-random stream.
 #[derive(Clone, Debug)]
@@ -112,9 +113,44 @@ impl Prng {
     }
 }
 
+/// A stream hashes as what decides its future: its seed, its stream number and how many
+/// words it has handed out. Two streams that hash equal draw the same bits from here on.
+impl Hash for Prng {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        for word in self.0.get_seed().chunks_exact(8) {
+            h.write_u64(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        }
+        h.write_u64(self.0.get_stream());
+        let position = self.0.get_word_pos();
+        h.write_u64(position as u64);
+        h.write_u64((position >> 64) as u64);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trace::TraceHash;
+
+    fn hash_of(p: &Prng) -> u64 {
+        let mut h = TraceHash::default();
+        p.hash(&mut h);
+        h.value()
+    }
+
+    #[test]
+    fn a_stream_hashes_by_its_seed_and_position() {
+        let mut a = Prng::new(5);
+        let mut b = a.clone();
+        assert_eq!(hash_of(&a), hash_of(&b));
+        a.next_u64();
+        assert_ne!(hash_of(&a), hash_of(&b), "a draw moves the position");
+        b.next_u64();
+        assert_eq!(hash_of(&a), hash_of(&b));
+        assert_eq!(a.next_u64(), b.next_u64(), "equal hashes, equal futures");
+        assert_ne!(hash_of(&Prng::new(5)), hash_of(&Prng::new(6)));
+        assert_ne!(hash_of(&a.fork(1)), hash_of(&a.fork(2)));
+    }
 
     #[test]
     fn same_seed_same_stream_and_forks_are_independent_of_parent_draws() {

@@ -46,6 +46,9 @@ struct Entry {
 }
 
 /// A priority queue of events keyed by `(time µs, insertion sequence)`.
+///
+/// A clone pops the same events in the same order, and takes the same keys.
+#[derive(Clone)]
 pub struct Queue<E> {
     entries: Vec<Entry>,
     events: Vec<Option<E>>,
@@ -137,6 +140,25 @@ impl<E> Queue<E> {
         }
         self.live -= 1;
         Some(event)
+    }
+
+    /// Every queued event with its time, in the order `pop_until` would pop them, without
+    /// popping. Sorting by `(time, seq)` is that order: `due` holds the events at the
+    /// wheel's time in sequence order and every event in the wheel is later.
+    pub fn iter_in_pop_order(&self) -> impl Iterator<Item = (u64, &E)> {
+        let mut queued: Vec<(u64, u64, &E)> = self
+            .entries
+            .iter()
+            .zip(&self.events)
+            .filter_map(|(entry, event)| {
+                let event = event.as_ref()?;
+                debug_assert!(entry.place != FREE, "a freed slot holds an event");
+                Some((entry.time, entry.seq, event))
+            })
+            .collect();
+        assert_eq!(queued.len(), self.live, "live events miscounted");
+        queued.sort_unstable_by_key(|&(time, seq, _)| (time, seq));
+        queued.into_iter().map(|(time, _, event)| (time, event))
     }
 
     /// Pop the earliest event if its time is at most `limit`.

@@ -1,5 +1,6 @@
 //! The queue pops in `(time, push order)` under any interleaving of pushes, cancels and
-//! bounded pops, checked against a `BTreeMap` model.
+//! bounded pops, checked against a `BTreeMap` model; listing it without popping gives
+//! the same order, and so does a clone.
 use proptest::prelude::*;
 use sim::Queue;
 use std::collections::BTreeMap;
@@ -86,5 +87,37 @@ proptest! {
             model.remove(&k);
         }
         prop_assert!(model.is_empty());
+    }
+
+    #[test]
+    fn listing_in_pop_order_is_the_pop_order(ops in prop::collection::vec(op(), 1..300)) {
+        let mut q = Queue::new();
+        let mut keys = Vec::new();
+        let mut now = 0u64;
+        let mut seq = 0u64;
+        for op in ops {
+            match op {
+                Op::Push(d) => {
+                    keys.push(q.push(now.saturating_add(d), seq));
+                    seq += 1;
+                }
+                Op::Cancel(i) if !keys.is_empty() => {
+                    q.cancel(keys[i % keys.len()]);
+                }
+                Op::Cancel(_) => {}
+                Op::PopUntil(d) => {
+                    let limit = now.saturating_add(d);
+                    while let Some((t, _)) = q.pop_until(limit) {
+                        now = t;
+                    }
+                    now = limit.max(now);
+                }
+            }
+            let listed: Vec<(u64, u64)> = q.iter_in_pop_order().map(|(t, &v)| (t, v)).collect();
+            prop_assert_eq!(listed.len(), q.len());
+            let mut copy = q.clone();
+            let popped: Vec<(u64, u64)> = std::iter::from_fn(|| copy.pop_until(u64::MAX)).collect();
+            prop_assert_eq!(listed, popped);
+        }
     }
 }

@@ -17,7 +17,7 @@ use super::msg::{ServerNo, Term};
 use sim::{Duration, Instant};
 
 /// A server's vote record: durable, so a restart cannot vote twice within `vote_wait`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Ballot {
     /// The candidate of our last yes, and when (local clock).
     pub last_yes: Option<(ServerNo, Instant)>,
@@ -52,14 +52,14 @@ impl Ballot {
 }
 
 /// A yes-vote's report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct VoteYes {
     /// How long ago the voter last said yes to a different candidate.
     pub prev_yes_age: Option<Duration>,
 }
 
 /// A yes-vote as the candidate receives it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Yes {
     pub round: u64,
     pub voter: ServerNo,
@@ -69,7 +69,7 @@ pub struct Yes {
 }
 
 /// What a server knows of the election since it booted (volatile).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Election {
     pub round: u64,
     round_sent: Instant,
@@ -86,7 +86,7 @@ pub struct Election {
 }
 
 /// The report of the round that made a server master.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Won {
     pub prev_yes_latest: Option<Instant>,
     pub max_term: Term,

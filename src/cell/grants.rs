@@ -39,7 +39,7 @@ pub const AFS_BIAS: Duration = Duration::from_secs(180);
 const AFS_ROUND_S: u64 = 128;
 
 /// A granted callback: the server's expiry, and the lifetime the client is told.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Grant {
     pub server_expiry: Instant,
     pub client_lifetime: Duration,

@@ -22,12 +22,14 @@ use std::rc::Rc;
 // Clients are the many and the larger; boxing them would cost every client an
 // allocation and an indirection to save a few bytes on each of a handful of servers.
 #[allow(clippy::large_enum_variant)]
+#[derive(Clone, Hash)]
 pub enum AfsNode {
     Server(Server),
     Client(Client),
 }
 
 /// The volatile state of a node of the cell.
+#[derive(Clone, Hash)]
 pub enum AfsVolatile {
     Server(Box<ServerVol>),
     Client(Box<ClientVol>),

@@ -117,7 +117,7 @@ impl std::hash::Hash for Snapshot {
 }
 
 /// A server's replica.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Volume {
     pub version: Pos,
     pub files: Vec<FileState>,

@@ -5,7 +5,7 @@ use crate::cell::msg::{ClientNo, WriteId};
 use crate::rangeset::RangeSet;
 
 /// Acknowledged writes by client.
-#[derive(Debug)]
+#[derive(Debug, Clone, Hash)]
 pub struct AckedWrites {
     by_client: Vec<RangeSet>,
 }

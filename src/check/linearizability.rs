@@ -32,7 +32,7 @@ fn at(t: Instant) -> T {
 }
 
 /// A write and the reads that returned it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 struct Cluster {
     /// `None`: the initial content.
     value: Option<WriteId>,
@@ -47,14 +47,14 @@ struct Cluster {
 }
 
 /// What is left of the forgotten clusters: the latest start among them, and its cluster.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 struct Forgotten {
     start: T,
     end: T,
     value: Option<WriteId>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Hash)]
 struct FileHistory {
     kept: Vec<Cluster>,
     /// Writes that ended without an answer and were never read: they may take effect at
@@ -189,6 +189,7 @@ fn secs(t: T) -> String {
 }
 
 /// The linearizability checker.
+#[derive(Clone, Hash)]
 pub struct Linearizability {
     files: Vec<FileHistory>,
     pub tally: Tally,

@@ -7,6 +7,7 @@ use crate::cell::msg::{ClientNo, OpKind};
 use sim::Instant;
 
 /// The liveness checker.
+#[derive(Clone, Hash)]
 pub struct Liveness {
     done: Vec<(bool, bool)>,
     pub tally: Tally,

@@ -8,7 +8,7 @@ use crate::cell::msg::{ClientNo, FileNo, LockMode};
 use sim::Instant;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 struct Span {
     client: ClientNo,
     mode: LockMode,
@@ -16,7 +16,7 @@ struct Span {
 }
 
 /// The lock-conflict checker.
-#[derive(Default)]
+#[derive(Default, Clone, Hash)]
 pub struct LockConflict {
     held: BTreeMap<FileNo, Vec<Span>>,
     pub tally: Tally,

@@ -31,7 +31,7 @@ impl FinalVolume {
 }
 
 /// The lost-write checker.
-#[derive(Default)]
+#[derive(Default, Clone, Hash)]
 pub struct LostWrite {
     /// Acknowledged writes not yet known durable: their file and acknowledgement time.
     undurable: BTreeMap<(ClientNo, u32), (FileNo, Instant)>,

@@ -69,6 +69,13 @@ pub struct Tally {
     pub first: Option<Example>,
 }
 
+/// A tally is hashed by its count: where the first offence was is history.
+impl std::hash::Hash for Tally {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.count.hash(h);
+    }
+}
+
 impl Tally {
     pub fn add(&mut self, example: impl FnOnce() -> Example) {
         self.count += 1;

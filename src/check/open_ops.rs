@@ -6,7 +6,7 @@ use sim::Instant;
 use std::collections::VecDeque;
 
 /// Open operations by ticket, oldest first.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Hash)]
 pub struct OpenOps {
     /// Invocation time of each ticket from `first` on, and whether it has ended.
     invoked: VecDeque<(Instant, bool)>,

@@ -2,7 +2,7 @@
 //! time, so a short vector per client is quicker than a shared ordered map.
 
 /// Values keyed by `(client, operation id)`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct PerClient<V> {
     by_client: Vec<Vec<(u64, V)>>,
 }

@@ -18,14 +18,14 @@ use sim::Instant;
 use std::collections::VecDeque;
 
 /// An acknowledged write.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 struct Acked {
     write: WriteId,
     invoked: Instant,
     acked: Instant,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Hash)]
 struct FileAcks {
     /// Acknowledged writes in order of acknowledgement, except those forgotten.
     recent: VecDeque<Acked>,
@@ -66,6 +66,7 @@ impl FileAcks {
 }
 
 /// The stale-read checker.
+#[derive(Clone, Hash)]
 pub struct StaleRead {
     files: Vec<FileAcks>,
     /// Reads in progress: their file and the write invoked last among those

@@ -35,10 +35,10 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     for m in &runs {
         match m.header.command.as_str() {
             "check" => checks.push(Some(check_report(m)?)),
-            "sweep" => checks.push(None),
+            "sweep" | "explore" => checks.push(None),
             other => {
                 return Err(Failure::Input(format!(
-                    "{}: unknown command {other:?}; merge reads check and sweep shards",
+                    "{}: unknown command {other:?}; merge reads check, sweep and explore shards",
                     m.files[0].display()
                 )));
             }
@@ -47,6 +47,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     for m in &runs {
         let files: &[&str] = match m.header.command.as_str() {
             "check" => &["check.json"],
+            "explore" => &["explore.json"],
             _ => &["sweep.json", "sweep.csv"],
         };
         super::writable(&args.out.join(&m.header.scenario), files)?;
@@ -64,6 +65,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
             Some(report) => {
                 super::check::finish(&report, &m.header.file, &args.out.join(&m.header.scenario))?
             }
+            None if m.header.command == "explore" => super::explore::merged(m, &args.out)?,
             None => match super::sweep_shard::merged(m, &args.out) {
                 Ok(()) => true,
                 Err(Failure::Violations) => false,

@@ -2,6 +2,7 @@
 
 mod bench;
 mod check;
+mod explore;
 mod merge;
 mod out;
 mod run;
@@ -36,7 +37,10 @@ pub enum Command {
     /// Time the model: each strategy alone in a fresh process; print events, events/s,
     /// simulated seconds per wall second and peak memory
     Bench(bench::BenchArgs),
-    /// Combine the shards of `check --shard` or `sweep --shard` runs into their outputs
+    /// Every schedule of a small cell with at most K deviations from the default one,
+    /// for every strategy; a reproducer per unexpected violation
+    Explore(explore::ExploreArgs),
+    /// Combine the shards of `check`, `sweep` or `explore --shard` runs into their outputs
     Merge(merge::MergeArgs),
     /// Parse and check scenario files; print `ok NAME` for each good one
     Validate {
@@ -83,6 +87,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Some(Command::Check(args)) => check::check(args),
         Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Bench(args)) => bench::bench(args),
+        Some(Command::Explore(args)) => explore::explore(args),
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Schema) => {

@@ -67,6 +67,24 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, Failure> {
     Ok(scenarios)
 }
 
+/// A scenario with a `schedule` replays its own seed: message names depend on it.
+pub fn no_seed_with_schedule(
+    files: &[std::path::PathBuf],
+    scenarios: &[Scenario],
+) -> Result<(), Failure> {
+    for (file, s) in files.iter().zip(scenarios) {
+        if s.schedule.is_some() {
+            return Err(Failure::Input(format!(
+                "{}: schedule: --seed cannot be used with a schedule, which names messages \
+                 of the file's seed ({}); drop --seed",
+                file.display(),
+                s.seed.map_or("none".to_string(), |n| n.to_string())
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `--seed`, else the file's seed, else one drawn from the operating system.
 pub fn seed_for(flag: Option<u64>, scenario: &Scenario) -> u64 {
     flag.or(scenario.seed).unwrap_or_else(drawn_seed)
@@ -94,6 +112,9 @@ pub fn seed_line(scenarios: &[Scenario], seeds: &[u64]) -> String {
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenarios = load_all(&args.files)?;
+    if args.seed.is_some() {
+        no_seed_with_schedule(&args.files, &scenarios)?;
+    }
     for s in &scenarios {
         super::writable(&args.out.join(&s.name), &files::RUN_FILES)?;
         if let Some(window) = args.trace_window {

@@ -17,7 +17,7 @@ pub use jsonl::HistoryLog;
 use sim::{Fault, Instant, Message, NodeId, Observer, Record};
 
 /// An operation between its invocation and its end.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 struct OpInfo {
     kind: OpKind,
     file: FileNo,
@@ -28,6 +28,7 @@ struct OpInfo {
 }
 
 /// Every invariant checker, fed from the history alone.
+#[derive(Clone, Hash)]
 pub struct Checkers {
     open: OpenOps,
     acked: AckedWrites,
@@ -127,6 +128,33 @@ pub struct Recorder {
     pub log: Option<HistoryLog>,
     /// Also told everything, if the run writes a trace.
     pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
+}
+
+/// A copy for a search that runs a state forward twice. A run that writes a trace or a
+/// history is one schedule, never copied: its writers are not.
+impl Clone for Recorder {
+    fn clone(&self) -> Recorder {
+        assert!(
+            self.log.is_none() && self.tap.is_none(),
+            "a run writing a trace or history is not copied"
+        );
+        Recorder {
+            servers: self.servers,
+            ops: self.ops.clone(),
+            checkers: self.checkers.clone(),
+            metrics: self.metrics.clone(),
+            log: None,
+            tap: None,
+        }
+    }
+}
+
+/// What decides the verdict from here: operations in progress and the checkers' state.
+/// The metrics only count what happened, and decide nothing.
+impl std::hash::Hash for Recorder {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.servers, &self.ops, &self.checkers).hash(h);
+    }
 }
 
 impl Recorder {

@@ -1,9 +1,11 @@
 //! One strategy's run of a scenario: build the cell, apply the faults at their instants,
 //! heal everything at `duration_s`, run the liveness phase, and judge the history.
 
+pub mod drive;
 pub mod faults;
 pub mod link;
 mod random;
+pub mod schedule;
 
 use crate::cell::params::Params;
 use crate::cell::{AfsNode, AfsVolatile, build, streams};
@@ -12,9 +14,10 @@ use crate::history::{HistoryLog, Recorder};
 use crate::metrics::Metrics;
 use crate::scenario::{FaultSpec, Scenario, StrategySpec};
 use crate::strategy::Mutant;
-use faults::{CellSim, Skipped, current_master, has_majority, resolve};
+pub use drive::{Drive, PointFault, Unit};
+use faults::{CellSim, current_master};
 pub use random::draw_random_faults;
-use sim::{Clock, Duration, Fault, Instant, NodeId, Observer, Prng, RuleId, Sim, SimConfig};
+use sim::{Clock, Duration, Instant, NodeId, Observer, Prng, Sim, SimConfig};
 use std::rc::Rc;
 
 /// A fault as it was applied (or skipped) in one strategy's run.
@@ -134,6 +137,36 @@ pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
     // Wall time never reaches the model: it only fills perf.json and enforces
     // `limits.wall_s_max`, which stops the run without writing a result.
     let wall = std::time::Instant::now();
+    let wall_max = spec.scenario.limits.as_ref().and_then(|l| l.wall_s_max);
+    let replay = spec
+        .scenario
+        .schedule
+        .as_deref()
+        .map(|s| schedule::replay_plan(s, spec.scenario, spec.strategy));
+    let mut drive = start(spec, replay)?;
+    loop {
+        for _ in 0..65_536 {
+            if drive.step(false)?.is_none() {
+                return Ok(finish(drive, wall));
+            }
+        }
+        if let Some(max) = wall_max
+            && wall.elapsed().as_secs_f64() > max
+        {
+            return Err(RunError::Limit(format!(
+                "stopped at limits.wall_s_max = {max} s of wall time (simulated time {})",
+                drive.sim.now()
+            )));
+        }
+    }
+}
+
+/// A strategy's run at time zero, every node booted: sampling its network from the
+/// seed, or with `schedule`, following the default schedule with those deviations.
+pub fn start(
+    spec: RunSpec<'_>,
+    schedule: Option<(sim::Schedule, Vec<PointFault>)>,
+) -> Result<Drive, RunError> {
     let (scenario, strategy) = (spec.scenario, spec.strategy);
     let mut params = Params::new(scenario, strategy);
     params.mutant = spec.mutant;
@@ -149,11 +182,14 @@ pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
         network.clock_drift_ppm,
         params.servers + params.clients,
     );
-    let limits = scenario.limits.as_ref();
-    if let Some(max) = limits.and_then(|l| l.events_max) {
+    if let Some(max) = scenario.limits.as_ref().and_then(|l| l.events_max) {
         config.events_max = max;
     }
-    let wall_max = limits.and_then(|l| l.wall_s_max);
+    let (schedule, points) = match schedule {
+        Some((s, p)) => (Some(s), p),
+        None => (None, Vec::new()),
+    };
+    config.schedule = schedule;
     let end_of_workload = Instant::ZERO + params.duration;
     let mut recorder = Recorder::new(
         params.servers,
@@ -163,29 +199,31 @@ pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
     );
     recorder.tap = spec.tap;
     recorder.log = spec.log;
-    let mut sim: CellSim = Sim::new(config, build(&params, &master), recorder);
-    let mut run = Runner {
-        sim: &mut sim,
-        servers: params.servers,
-        rules: Vec::new(),
-        applied: Vec::new(),
-        wall,
-        wall_max,
-    };
-    for fault in spec.faults {
-        run.apply_at(fault)?;
-    }
-    run.advance(end_of_workload)?;
-    run.heal_everything()?;
+    let sim: CellSim = Sim::new(config, build(&params, &master), recorder);
     let end = end_of_workload + liveness_phase(&params);
-    run.advance(end)?;
-    let applied = std::mem::take(&mut run.applied);
-    let final_volume = final_volume(&sim, params.servers);
+    Ok(Drive::new(
+        sim,
+        params.servers,
+        spec.faults,
+        end_of_workload,
+        end,
+        points,
+    ))
+}
+
+/// Judge a finished run.
+pub fn finish(drive: Drive, wall: std::time::Instant) -> Outcome {
+    let end = drive.end();
+    let servers = drive.servers();
+    let Drive {
+        mut sim, applied, ..
+    } = drive;
+    let final_volume = final_volume(&sim, servers);
     let verdict = sim.observer_mut().finish(&final_volume, end);
     let stats = sim.stats().clone();
     let trace_hash = sim.trace_hash();
     let mut recorder = sim.into_observer();
-    Ok(Outcome {
+    Outcome {
         verdict,
         tap: recorder.tap.take(),
         log: recorder.log.take(),
@@ -196,7 +234,7 @@ pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
         end,
         wall_s: wall.elapsed().as_secs_f64(),
         peak_rss_mb: peak_rss_mb(),
-    })
+    }
 }
 
 /// Run every strategy of a scenario on `seed`, in order.
@@ -266,108 +304,6 @@ fn clocks(master: &Prng, ppm: f64, nodes: u32) -> Vec<Clock> {
             }
         })
         .collect()
-}
-
-struct Runner<'a> {
-    sim: &'a mut CellSim,
-    servers: u32,
-    rules: Vec<RuleId>,
-    applied: Vec<AppliedFault>,
-    wall: std::time::Instant,
-    wall_max: Option<f64>,
-}
-
-impl Runner<'_> {
-    /// Run to `until`, stopping with an error at a limit.
-    fn advance(&mut self, until: Instant) -> Result<(), RunError> {
-        loop {
-            for _ in 0..65_536 {
-                match self.sim.step(until) {
-                    Ok(Some(_)) => {}
-                    Ok(None) => {
-                        self.sim
-                            .run_until(until)
-                            .map_err(|e| RunError::Limit(e.to_string()))?;
-                        return Ok(());
-                    }
-                    Err(e) => return Err(RunError::Limit(e.to_string())),
-                }
-            }
-            if let Some(max) = self.wall_max
-                && self.wall.elapsed().as_secs_f64() > max
-            {
-                return Err(RunError::Limit(format!(
-                    "stopped at limits.wall_s_max = {max} s of wall time (simulated time {})",
-                    self.sim.now()
-                )));
-            }
-        }
-    }
-
-    fn apply_at(&mut self, spec: &FaultSpec) -> Result<(), RunError> {
-        let at = Instant::ZERO + Duration::from_secs_f64(spec.at_s);
-        self.advance(at)?;
-        let fault = faults::describe(spec);
-        let concrete = match resolve(spec, self.sim, self.servers) {
-            Ok(c) => c,
-            Err(Skipped(why)) => {
-                self.applied.push(AppliedFault {
-                    at,
-                    until: None,
-                    fault,
-                    resolved: None,
-                    note: Some(why),
-                });
-                return Ok(());
-            }
-        };
-        let master = current_master(self.sim, self.servers);
-        let had_majority = master.is_some_and(|m| has_majority(self.sim, m, self.servers));
-        let mut effective = false;
-        for f in concrete.faults {
-            let applied = self
-                .sim
-                .apply(f, concrete.span)
-                .map_err(|e| RunError::Fault(e.to_string()))?;
-            effective |= applied.effective;
-            self.rules.extend(applied.rule);
-        }
-        let note =
-            (!effective).then(|| "no effect: the node was already in that state".to_string());
-        self.applied.push(AppliedFault {
-            at,
-            until: concrete.span.map(|d| at + d),
-            fault,
-            resolved: Some(concrete.resolved),
-            note,
-        });
-        let deposed = master.is_some_and(|m| !has_majority(self.sim, m, self.servers));
-        if concrete.can_depose && had_majority && deposed {
-            self.sim
-                .observer_mut()
-                .metrics
-                .recoveries
-                .fault(concrete.label, at);
-        }
-        Ok(())
-    }
-
-    /// `duration_s` is over: faults stop, the network heals, crashed nodes restart.
-    fn heal_everything(&mut self) -> Result<(), RunError> {
-        for rule in std::mem::take(&mut self.rules) {
-            self.sim
-                .apply(Fault::Heal(rule), None)
-                .map_err(|e| RunError::Fault(e.to_string()))?;
-        }
-        for n in (0..self.sim.node_count() as u32).map(NodeId) {
-            if !self.sim.is_up(n) {
-                self.sim
-                    .apply(Fault::Restart(n), None)
-                    .map_err(|e| RunError::Fault(e.to_string()))?;
-            }
-        }
-        Ok(())
-    }
 }
 
 /// The volume of the master the run ends with (or the freshest replica if none).

@@ -8,6 +8,7 @@
 mod access;
 mod defaults;
 mod error;
+mod explore;
 mod fault;
 mod lease;
 mod load;

@@ -5,6 +5,9 @@
 //! what serde cannot: ranges, sums, names, times, and exactly one kind per fault.
 
 use super::defaults::d;
+pub use super::explore::{
+    DEVIATIONS_MAX, DeviationKind, DeviationSpec, ExploreSpec, FateSpec, MessageRef, PointRef,
+};
 pub use crate::strategy::Recovery;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -47,6 +50,14 @@ pub struct Scenario {
     /// Bounds that stop a runaway run (exit status 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<LimitsSpec>,
+    /// How `afsim explore` searches this scenario (DESIGN.md "Exploration").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explore: Option<ExploreSpec>,
+    /// Deviations from the default schedule that `afsim run` replays (written by
+    /// `afsim explore` into a reproducer; the run then follows the default schedule, and
+    /// `--seed` is an error: message names depend on the seed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Vec<DeviationSpec>>,
 }
 
 /// The size of the cell.

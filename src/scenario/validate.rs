@@ -38,7 +38,8 @@ pub(crate) fn validate_scenario(s: &Scenario) -> Check {
     if let Some(l) = &s.limits {
         limits(l)?;
     }
-    Ok(())
+    super::explore::validate_explore(s)?;
+    super::explore::validate_schedule(s)
 }
 
 /// `path.field`, or `field` at the top.

@@ -85,7 +85,7 @@ pub trait Protocol: Debug {
 }
 
 /// When a new master serves each kind of request, on its own clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Opening {
     /// Fetches are answered from here on...
     pub reads: Instant,

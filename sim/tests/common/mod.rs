@@ -13,6 +13,7 @@ impl Message for Data {}
 
 /// Sends `count` messages to `to`, one every `every` of local time, from boot; replies
 /// to nothing. Counts what it receives in volatile state and its boots durably.
+#[derive(Clone, Hash, Debug)]
 pub struct Blaster {
     pub to: Option<NodeId>,
     pub count: u64,
@@ -42,7 +43,7 @@ impl Blaster {
     }
 }
 
-#[derive(Default, Debug)]
+#[derive(Clone, Hash, Default, Debug)]
 pub struct Volatile {
     pub received: u64,
     pub sent: u64,
@@ -81,7 +82,7 @@ impl Node for Blaster {
 }
 
 /// What an observer saw, owned.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub enum Seen {
     Sent {
         from: u32,
@@ -112,7 +113,7 @@ pub enum Seen {
     },
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Default, PartialEq, Hash)]
 pub struct Log {
     pub seen: Vec<(Instant, Seen)>,
 }

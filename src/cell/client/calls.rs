@@ -6,13 +6,14 @@ use crate::cell::msg::Req;
 use sim::{Instant, TimerId};
 
 /// One request in flight.
+#[derive(Clone, Hash)]
 pub(super) struct Call {
     pub purpose: Purpose,
     pub timer: TimerId,
     pub sent: Instant,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone, Hash)]
 pub(super) struct Calls(Vec<(Req, Call)>);
 
 impl Calls {

@@ -38,6 +38,7 @@ fn backoff(attempts: u32) -> sim::Duration {
 
 /// A client's durable state: its workload stream, write counters and un-durable writes
 /// (the cache manager keeps those on disk).
+#[derive(Clone)]
 pub struct Client {
     pub no: ClientNo,
     pub params: Rc<Params>,
@@ -51,7 +52,24 @@ pub struct Client {
     next_lock: u64,
 }
 
+/// Everything but the parameters, which every state of one run shares.
+impl std::hash::Hash for Client {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let Client {
+            no,
+            params: _,
+            workload,
+            next_write,
+            undurable,
+            next_op,
+            next_lock,
+        } = self;
+        (no, workload, next_write, undurable, next_op, next_lock).hash(h);
+    }
+}
+
 /// What a client loses when it crashes.
+#[derive(Clone, Hash)]
 pub struct ClientVol {
     master: Option<ServerNo>,
     term: Option<Term>,
@@ -98,7 +116,7 @@ pub struct ClientVol {
 
 /// A cached file: the write it holds (`None`: the file as created), and the local expiry
 /// of its callback.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 struct Cached {
     write: Option<WriteId>,
     expiry: Instant,
@@ -109,6 +127,7 @@ struct Cached {
 }
 
 /// A lock this client holds.
+#[derive(Clone, Hash)]
 struct Held {
     id: LockId,
     mode: LockMode,
@@ -123,7 +142,7 @@ struct Held {
 }
 
 /// An operation that has arrived.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 struct Queued {
     id: u64,
     kind: OpKind,
@@ -135,6 +154,7 @@ struct Queued {
 }
 
 /// An operation being served.
+#[derive(Clone, Hash)]
 struct Current {
     q: Queued,
     /// A lock operation's lock: every attempt asks for this one.
@@ -152,7 +172,7 @@ struct Current {
 }
 
 /// Why a request is in flight.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Purpose {
     Op(FileNo),
     Locate,

@@ -16,6 +16,7 @@ use crate::strategy::{self, Mutant, Opening, Takeover};
 use sim::Instant;
 
 /// The read-write site's state, from its election until it loses the lease.
+#[derive(Clone, Hash)]
 pub struct Master {
     pub term: Term,
     /// `T`: the last instant a previous master could still have granted (local clock).
@@ -49,12 +50,13 @@ pub struct Master {
     pub notices: std::collections::BTreeMap<ClientNo, Vec<crate::cell::msg::Extended>>,
 }
 
+#[derive(Clone, Hash)]
 struct Sync {
     versions: Vec<Option<Pos>>,
     fetching: Option<ServerNo>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone, Hash)]
 struct Announced {
     window: bool,
     writes: bool,

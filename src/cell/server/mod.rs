@@ -21,6 +21,7 @@ use std::rc::Rc;
 type SCtx = Ctx<AfsNode>;
 
 /// A server's durable state: its vote record and its replica.
+#[derive(Clone)]
 pub struct Server {
     pub no: ServerNo,
     pub params: Rc<Params>,
@@ -32,7 +33,23 @@ pub struct Server {
     phases: Prng,
 }
 
+/// Everything but the parameters, which every state of one run shares.
+impl std::hash::Hash for Server {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let Server {
+            no,
+            params: _,
+            ballot,
+            volume,
+            starts_as_master,
+            phases,
+        } = self;
+        (no, ballot, volume, starts_as_master, phases).hash(h);
+    }
+}
+
 /// What a server loses when it crashes.
+#[derive(Clone, Hash)]
 pub struct ServerVol {
     pub booted_at: Instant,
     pub election: Election,

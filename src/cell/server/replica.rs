@@ -18,6 +18,7 @@ use std::rc::Rc;
 const MAX_AHEAD: usize = 4096;
 
 /// What to do once an update commits.
+#[derive(Clone, Hash)]
 pub enum Waiter {
     /// Answer a client.
     Reply { client: ClientNo, msg: Msg },
@@ -30,6 +31,7 @@ pub enum Waiter {
 }
 
 /// The master's side of replication.
+#[derive(Clone, Hash)]
 pub struct Replication {
     /// Per server, the latest version of this term it acknowledged.
     acked: Vec<Pos>,

@@ -22,6 +22,7 @@ use sim::{Duration, Instant, TimerId};
 use std::collections::VecDeque;
 
 /// A request waiting for its file.
+#[derive(Clone, Hash)]
 pub enum Queued {
     Fetch {
         client: ClientNo,
@@ -48,13 +49,14 @@ impl Queued {
 }
 
 /// One file's place in line at the master.
-#[derive(Default)]
+#[derive(Default, Clone, Hash)]
 pub struct FileSlot {
     busy: Option<Busy>,
     /// Requests waiting, with when each (or its client's latest retry of it) arrived.
     queue: VecDeque<(Instant, Queued)>,
 }
 
+#[derive(Clone, Hash)]
 enum Busy {
     /// Waiting for these holders to acknowledge a callback break (or for their
     /// callbacks to run out, at `give_up`).
