@@ -63,6 +63,10 @@ fn scenario_for(m: Mutant) -> Scenario {
         Mutant::ClientDropsUndurable | Mutant::ReplayTakesNewPlace => tiny(async_token),
         Mutant::ReassertBeforeReplays => tiny(async_early),
         Mutant::QuorumGrantsBeforeMajority | Mutant::RetryAckedBeforeCommit => tiny(quorum),
+        Mutant::AfsSkipsReset => tiny(knobs("afs")),
+        Mutant::ClientLeaseIgnored | Mutant::LockRetrySameId => tiny(knobs("nfs4-grace")),
+        Mutant::EpochKeepsCache => tiny(knobs("chubby")),
+        Mutant::LogSkipsTail | Mutant::LoggedGrantAtTail => tiny(knobs("grant-log")),
     };
     if matches!(m, Mutant::LeaseIgnoresLocks | Mutant::TokenGrantsInWindow) {
         doc["workload"]["mix"] = json!({ "read": 0.2, "write": 0.2, "lock": 0.6 });

@@ -158,6 +158,12 @@ impl std::hash::Hash for Recorder {
 }
 
 impl Recorder {
+    /// A fault took the master's majority away at `at`: a recovery begins (the fault
+    /// comes from the run, not from a node, so the run reports it here).
+    pub fn master_deposed(&mut self, label: String, at: Instant) {
+        self.metrics.recoveries.fault(label, at);
+    }
+
     pub fn new(servers: u32, clients: u32, files: u32, end_of_workload: Instant) -> Recorder {
         Recorder {
             servers,

@@ -4,7 +4,7 @@
 //! its own way. Both see the same steps in the same order, so a schedule found by one
 //! replays in the other.
 
-use super::faults::{self, CellSim, Skipped, current_master, has_majority, resolve};
+use super::faults::{self, CellSim, current_master, has_majority, resolve};
 use super::{AppliedFault, RunError};
 use crate::scenario::FaultSpec;
 use sim::{Duration, Fault, Instant, NodeId, RuleId, Step};
@@ -169,13 +169,13 @@ impl Drive {
         let fault = faults::describe(spec);
         let concrete = match resolve(spec, &self.sim, self.servers) {
             Ok(c) => c,
-            Err(Skipped(why)) => {
+            Err(skipped) => {
                 self.applied.push(AppliedFault {
                     at,
                     until: None,
                     fault,
                     resolved: None,
-                    note: Some(why),
+                    note: Some(skipped.to_string()),
                 });
                 return Ok(());
             }
@@ -202,11 +202,7 @@ impl Drive {
         });
         let deposed = master.is_some_and(|m| !has_majority(&self.sim, m, self.servers));
         if concrete.can_depose && had_majority && deposed {
-            self.sim
-                .observer_mut()
-                .metrics
-                .recoveries
-                .fault(concrete.label, at);
+            self.sim.observer_mut().master_deposed(concrete.label, at);
         }
         Ok(())
     }

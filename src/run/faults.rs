@@ -54,8 +54,37 @@ pub fn has_majority(sim: &CellSim, master: NodeId, servers: u32) -> bool {
     reachable > servers as usize / 2
 }
 
-/// Why a fault was skipped.
-pub struct Skipped(pub String);
+/// Why a fault was skipped, as the summary's `note` says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    /// It targets `"master"` and no server held a master lease.
+    NoMaster,
+    /// `"master"` resolved to a server another group of the fault also names: of a
+    /// partition, or of the two sides of a link fault.
+    NamedTwice { node: String, partition: bool },
+    /// A target that does not name a node of the cell.
+    BadTarget(String),
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skipped::NoMaster => write!(f, "no server held a master lease"),
+            Skipped::NamedTwice {
+                node,
+                partition: true,
+            } => write!(
+                f,
+                "{node} is in two groups (\"master\" resolved to a server another group names)"
+            ),
+            Skipped::NamedTwice { node, .. } => write!(
+                f,
+                "{node} is in both groups (\"master\" resolved to a server the other group names)"
+            ),
+            Skipped::BadTarget(why) => write!(f, "{why}"),
+        }
+    }
+}
 
 /// Resolve a fault's targets in the current state of the run.
 pub fn resolve(spec: &FaultSpec, sim: &CellSim, servers: u32) -> Result<Concrete, Skipped> {
@@ -64,78 +93,70 @@ pub fn resolve(spec: &FaultSpec, sim: &CellSim, servers: u32) -> Result<Concrete
     let one = |t: &Target, named: &[NodeId]| resolve_target(t, master, named, servers, all);
     let span = spec.for_s.map(Duration::from_secs_f64);
     let name = |nodes: &[NodeId]| names(nodes, servers);
-    let (faults, resolved, can_depose, label) = match spec.kind() {
+    // A fault on named nodes: what the engine applies to them, and what it is called.
+    let on_nodes = |faults: Vec<Fault>, nodes: &[NodeId], what: &str, can_depose| Concrete {
+        faults,
+        span,
+        resolved: name(nodes),
+        can_depose,
+        label: format!("{what} {}", name(nodes)),
+    };
+    let concrete = match spec.kind() {
         FaultKind::Crash(t) => {
             let nodes = one(t, &[])?;
-            let label = format!("crash {}", name(&nodes));
-            (
-                nodes.iter().map(|&n| Fault::Crash(n)).collect(),
-                name(&nodes),
-                true,
-                label,
-            )
+            let faults = nodes.iter().map(|&n| Fault::Crash(n)).collect();
+            on_nodes(faults, &nodes, "crash", true)
         }
         FaultKind::Restart(t) => {
             let nodes = one(t, &[])?;
-            let label = format!("restart {}", name(&nodes));
-            (
-                nodes.iter().map(|&n| Fault::Restart(n)).collect(),
-                name(&nodes),
-                false,
-                label,
-            )
+            let faults = nodes.iter().map(|&n| Fault::Restart(n)).collect();
+            on_nodes(faults, &nodes, "restart", false)
         }
         FaultKind::Isolate(t) => {
             let nodes = one(t, &[])?;
-            let label = format!("isolate {}", name(&nodes));
-            (
-                vec![Fault::Isolate(nodes.clone())],
-                name(&nodes),
-                true,
-                label,
-            )
+            on_nodes(vec![Fault::Isolate(nodes.clone())], &nodes, "isolate", true)
         }
         FaultKind::Partition { groups, one_way } => {
             let groups = resolve_groups(groups, master, servers, all)?;
             if let Some(twice) = named_twice(&groups) {
-                return Err(Skipped(format!(
-                    "{} is in two groups (\"master\" resolved to a server another group names)",
-                    node_name(twice, servers)
-                )));
+                return Err(Skipped::NamedTwice {
+                    node: node_name(twice, servers),
+                    partition: true,
+                });
             }
             let text = groups
                 .iter()
                 .map(|g| format!("[{}]", name(g)))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let label = format!("partition {text}");
-            (
-                vec![Fault::Partition { groups, one_way }],
-                text,
-                true,
-                label,
-            )
+            Concrete {
+                faults: vec![Fault::Partition { groups, one_way }],
+                span,
+                label: format!("partition {text}"),
+                resolved: text,
+                can_depose: true,
+            }
         }
         FaultKind::Loss { loss, between } => {
             let change = LinkChange {
                 loss: Some(loss),
                 ..LinkChange::default()
             };
-            link_fault(between, change, master, servers, all, "loss")?
+            link_fault(between, change, (master, servers, all), "loss", span)?
         }
         FaultKind::Duplicate { duplicate, between } => {
             let change = LinkChange {
                 duplicate: Some(duplicate),
                 ..LinkChange::default()
             };
-            link_fault(between, change, master, servers, all, "duplicate")?
+            link_fault(between, change, (master, servers, all), "duplicate", span)?
         }
         FaultKind::Latency { latency, between } => {
             let change = LinkChange {
                 latency: Some(engine_latency(latency)),
                 ..LinkChange::default()
             };
-            link_fault(between, change, master, servers, all, "latency")?
+            link_fault(between, change, (master, servers, all), "latency", span)?
         }
         FaultKind::ClockJump { by_s, node } => {
             let nodes = one(node, &[])?;
@@ -144,55 +165,52 @@ pub fn resolve(spec: &FaultSpec, sim: &CellSim, servers: u32) -> Result<Concrete
                 .iter()
                 .map(|&n| Fault::ClockJump { node: n, by_us })
                 .collect();
-            let label = format!("clock jump {by_s} s on {}", name(&nodes));
-            (faults, name(&nodes), false, label)
+            on_nodes(faults, &nodes, &format!("clock jump {by_s} s on"), false)
         }
     };
-    Ok(Concrete {
-        faults,
-        span,
-        resolved,
-        can_depose,
-        label,
-    })
+    Ok(concrete)
 }
 
-type Resolved = (Vec<Fault>, String, bool, String);
-
+/// A change to links: everywhere, or between two groups.
 fn link_fault(
     between: Option<&[Vec<Target>; 2]>,
     change: LinkChange,
-    master: Option<NodeId>,
-    servers: u32,
-    all: u32,
+    (master, servers, all): (Option<NodeId>, u32, u32),
     what: &str,
-) -> Result<Resolved, Skipped> {
+    span: Option<Duration>,
+) -> Result<Concrete, Skipped> {
     let Some(pair) = between else {
-        return Ok((
-            vec![Fault::Link {
+        return Ok(Concrete {
+            faults: vec![Fault::Link {
                 between: None,
                 change,
             }],
-            "every link".into(),
-            false,
-            what.into(),
-        ));
+            span,
+            resolved: "every link".into(),
+            can_depose: false,
+            label: what.into(),
+        });
     };
     let groups = resolve_groups(pair, master, servers, all)?;
     if let Some(twice) = named_twice(&groups) {
-        return Err(Skipped(format!(
-            "{} is in both groups (\"master\" resolved to a server the other group names)",
-            node_name(twice, servers)
-        )));
+        return Err(Skipped::NamedTwice {
+            node: node_name(twice, servers),
+            partition: false,
+        });
     }
     let text = format!(
         "[{}] [{}]",
         names(&groups[0], servers),
         names(&groups[1], servers)
     );
-    let label = format!("{what} {text}");
     let between = Some((groups[0].clone(), groups[1].clone()));
-    Ok((vec![Fault::Link { between, change }], text, false, label))
+    Ok(Concrete {
+        faults: vec![Fault::Link { between, change }],
+        span,
+        label: format!("{what} {text}"),
+        resolved: text,
+        can_depose: false,
+    })
 }
 
 /// A node two groups of a partition both hold, if any.
@@ -236,14 +254,14 @@ fn resolve_target(
     servers: u32,
     all: u32,
 ) -> Result<Vec<NodeId>, Skipped> {
-    let parsed = t.parse().map_err(Skipped)?;
+    let parsed = t.parse().map_err(Skipped::BadTarget)?;
     Ok(match parsed {
         TargetRef::Server(s) => vec![NodeId(s)],
         TargetRef::Client(c) => vec![NodeId(servers + c)],
         TargetRef::Servers(a, b) => (a..=b).map(NodeId).collect(),
         TargetRef::Clients(a, b) => (a..=b).map(|c| NodeId(servers + c)).collect(),
         TargetRef::Master => {
-            vec![master.ok_or_else(|| Skipped("no server held a master lease".into()))?]
+            vec![master.ok_or(Skipped::NoMaster)?]
         }
         TargetRef::Rest => (0..all)
             .map(NodeId)
@@ -337,5 +355,30 @@ fn describe_latency(spec: &LatencySpec) -> String {
             format!("lognormal {median_ms} ms sigma {sigma}")
         }
         None => "?".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Skipped;
+
+    #[test]
+    fn skipped_faults_are_named_as_the_summary_says() {
+        assert_eq!(
+            Skipped::NoMaster.to_string(),
+            "no server held a master lease"
+        );
+        let twice = |partition| Skipped::NamedTwice {
+            node: "fs1".into(),
+            partition,
+        };
+        assert_eq!(
+            twice(true).to_string(),
+            "fs1 is in two groups (\"master\" resolved to a server another group names)"
+        );
+        assert_eq!(
+            twice(false).to_string(),
+            "fs1 is in both groups (\"master\" resolved to a server the other group names)"
+        );
     }
 }

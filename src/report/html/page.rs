@@ -13,8 +13,9 @@ h3 { font-size: 16px; margin: 22px 0 6px; }
 p.lead { color: #444; margin: 4px 0 10px; max-width: 70em; }
 p.facts, p.note { color: #555; font-size: 14px; margin: 4px 0; }
 table { border-collapse: collapse; font-size: 14px; margin: 8px 0; }
-th, td { padding: 5px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
-th { background: #f6f6f6; font-weight: bold; vertical-align: bottom; }
+th, td { padding: 5px 8px; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
+th { background: #f6f6f6; font-weight: bold; vertical-align: bottom; white-space: normal; }
+div.wide { overflow-x: auto; }
 td.name, th.name, td.text { text-align: left; }
 td.text { white-space: normal; max-width: 44em; }
 td.bad { color: #b00020; font-weight: bold; }

@@ -25,7 +25,7 @@ pub fn swatch(i: usize) -> String {
 
 pub fn section(r: &Report<'_>) -> String {
     let mut h = String::from(
-        "<section id=\"comparison\">\n<h2>Comparison</h2>\n<table class=\"comparison\">\n<thead>\n<tr>\
+        "<section id=\"comparison\">\n<h2>Comparison</h2>\n<div class=\"wide\">\n<table class=\"comparison\">\n<thead>\n<tr>\
          <th class=\"name\" rowspan=\"2\">strategy</th><th rowspan=\"2\">availability</th>\
          <th colspan=\"2\">read (ms)</th><th colspan=\"2\">write (ms)</th><th colspan=\"2\">lock (ms)</th>\
          <th rowspan=\"2\">longest outage (s)</th>",
@@ -70,7 +70,7 @@ pub fn section(r: &Report<'_>) -> String {
         }
         h.push_str(&format!("<td>{}</td></tr>\n", s.messages.total));
     }
-    h.push_str("</tbody>\n</table>\n");
+    h.push_str("</tbody>\n</table>\n</div>\n");
     h.push_str(
         "<p class=\"note\">Availability: succeeded over attempted operations of every kind \
          invoked in the run. Latency: of succeeded operations, invoke to result. Longest \
