@@ -7,9 +7,7 @@ use afsim::history::replay::{Line, parse_write};
 use afsim::run::{RunSpec, fault_schedule, run_strategy};
 use afsim::strategy::Mutant;
 use serde_json::{Value, json};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-use support::{beacon_phases, run, scenario, secs, small, violations};
+use support::{Shared, beacon_phases, run, scenario, secs, small, violations};
 
 const SKEW: f64 = 8.0;
 const LATENCY: f64 = 0.002;
@@ -117,20 +115,6 @@ fn chubby_opens_when_every_client_acknowledged_or_every_session_ran_out() {
     assert!(us(writes) >= us(t + SKEW));
 }
 
-/// A writer whose bytes the test can read back.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The afs run of a cell with a holder cut off during writes and a master crash, as its
 /// history.
 fn afs_history(seed: u64, mutant: Option<Mutant>) -> Vec<Line> {
@@ -159,7 +143,7 @@ fn afs_history(seed: u64, mutant: Option<Mutant>) -> Vec<Line> {
     };
     let mut outcome = run_strategy(spec).unwrap();
     outcome.log.take().unwrap().into_writer().unwrap();
-    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let text = buf.text();
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()

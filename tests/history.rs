@@ -7,23 +7,7 @@ use afsim::check::Kind;
 use afsim::history::replay::{Line, judge};
 use afsim::run::run_scenario_logged;
 use serde_json::json;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-use support::{scenario, small};
-
-/// A writer whose bytes the test can read back.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use support::{Shared, scenario, small};
 
 #[test]
 fn the_checkers_fed_from_the_history_give_the_run_s_counts() {
@@ -46,7 +30,7 @@ fn the_checkers_fed_from_the_history_give_the_run_s_counts() {
     let s = scenario(doc);
     let buf = Shared::default();
     let (outcomes, _) = run_scenario_logged(&s, 7, Box::new(buf.clone())).unwrap();
-    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let text = buf.text();
     let lines: Vec<Line> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))

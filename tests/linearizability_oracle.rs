@@ -9,22 +9,7 @@ use afsim::check::Kind;
 use afsim::run::run_scenario_logged;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-use support::{scenario, small};
-
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use support::{Shared, scenario, small};
 
 /// One register operation: a write of `value`, or a read that returned it (0 is the
 /// initial content; write ids are numbered from 1 per file).
@@ -174,7 +159,7 @@ fn compare(doc: Value, seed: u64) -> u64 {
     let s = scenario(doc);
     let buf = Shared::default();
     let (outcomes, _) = run_scenario_logged(&s, seed, Box::new(buf.clone())).unwrap();
-    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let text = buf.text();
     let judged = oracle(&text);
     let mut bad = 0;
     for (st, o) in s.strategies.iter().zip(&outcomes) {

@@ -49,3 +49,24 @@ pub fn secs(t: Option<sim::Instant>) -> f64 {
 pub fn violations(o: &Outcome) -> [u64; 5] {
     o.verdict.tallies.clone().map(|t| t.count)
 }
+
+/// A writer whose bytes the test can read back (a run's `history.jsonl`).
+#[derive(Clone, Default)]
+pub struct Shared(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Shared {
+    /// Everything written so far, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl std::io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
