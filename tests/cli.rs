@@ -209,3 +209,26 @@ fn validate_warns_about_settings_that_defeat_their_strategy() {
     assert_eq!(lines[2], "ok tiny");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn validate_warns_about_a_window_too_short_to_find_the_new_master_in() {
+    // Longer than the probe interval, but not by the time a client takes to give up on
+    // a silent master: explore found a lock conflict on this very file.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join("scenarios/adversarial/short-window-cut-off.json");
+    let dir = workdir("short-window");
+    let out = afsim(&dir, &["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let warnings: Vec<&str> = text.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(
+        warnings.len(),
+        1,
+        "only the 1.5 s window, not the 10 s one: {text}"
+    );
+    assert!(
+        warnings[0].contains("strategies[0] (token recovery): recovery_window_s (1.5 s) is no longer than client_probe_s (1 s) plus the 4 s a client takes to give up on a silent master"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,7 +16,7 @@
 //! they expire, as AFS clients do.
 
 use super::{FieldDefault, Mutant, Opening, Owed, OwnField, Protocol, Takeover};
-use crate::cell::params::Params;
+use crate::cell::params::{CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT, Params};
 use crate::scenario::{Scenario, StrategySpec, show};
 use sim::Duration;
 
@@ -85,15 +85,29 @@ impl Protocol for TokenRecovery {
 
     fn warnings(&self, _: &Scenario, spec: &StrategySpec) -> Vec<String> {
         let window = self.window.as_secs_f64();
-        if window > spec.client_probe_s {
+        if window <= spec.client_probe_s {
+            return vec![format!(
+                "recovery_window_s ({} s) is no longer than client_probe_s ({} s): an idle \
+                 client can miss the whole window and go on trusting callbacks the new master \
+                 never heard of (stale reads)",
+                show(window),
+                show(spec.client_probe_s)
+            )];
+        }
+        // A client that probes in time must still give up on its silent master and find
+        // the new one before the window ends.
+        let give_up = (CLIENT_RPC_TIMEOUT * u64::from(CLIENT_DEAD_AFTER)).as_secs_f64();
+        if window > spec.client_probe_s + give_up {
             return Vec::new();
         }
         vec![format!(
-            "recovery_window_s ({} s) is no longer than client_probe_s ({} s): an idle \
-             client can miss the whole window and go on trusting callbacks the new master \
-             never heard of (stale reads)",
+            "recovery_window_s ({} s) is no longer than client_probe_s ({} s) plus the {} s a \
+             client takes to give up on a silent master: a client that held tokens from the \
+             old master can miss the whole window, and its locks go to others (lock \
+             conflicts) while it trusts its callbacks (stale reads)",
             show(window),
-            show(spec.client_probe_s)
+            show(spec.client_probe_s),
+            show(give_up)
         )]
     }
 }
