@@ -392,6 +392,7 @@ fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
         Mutant::TrustsOlderTerm => Err(TRUSTS_OLDER_TERM),
         Mutant::LapseForgetsGrants => Err(LAPSE_FORGETS_GRANTS),
         Mutant::LockRetrySameId => Err(LOCK_RETRY_SAME_ID),
+        Mutant::KeepsNewerTermToItself => Err(KEEPS_NEWER_TERM),
     }
 }
 
@@ -444,6 +445,11 @@ const LOCK_RETRY_SAME_ID: &str = "a lock must be granted while its client's leas
     its retry under the same id, sent 200 ms of back-off later; K <= 2 over the first \
     seconds of such cells (2 to 5 clients, uniform 50-400 ms or long-tailed latency) finds \
     no such order";
+
+const KEEPS_NEWER_TERM: &str = "a candidate must claim a term, tell a client in a refusal, \
+    and crash before any voter hears of it, and the old master must then win its lease back \
+    with its old term: a chain of a crash point and lost messages at least four deep, past \
+    K = 3 (found by 1,000 seeds of check, scenarios/adversarial/older-term-master.json)";
 
 struct Caught {
     k: u32,

@@ -218,3 +218,28 @@ fn afs_reads_stale_data_only_until_its_next_contact_with_the_master() {
         "without InitCallBackState, clients read stale data after talking to the master"
     );
 }
+
+#[test]
+fn a_client_tells_a_master_of_an_older_term_about_the_newer_one() {
+    // The old master won its lease back with its old term after a client had heard of a
+    // newer one: without being told, it serves that client nothing for ever.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/adversarial/older-term-master.json"
+    );
+    let s = afsim::scenario::load(std::path::Path::new(path)).unwrap();
+    let seed = s.seed.unwrap();
+    let liveness = |mutant| {
+        let o = &afsim::run::run_scenario_with(&s, seed, mutant).unwrap()[0];
+        o.verdict.count(afsim::check::Kind::Liveness)
+    };
+    assert_eq!(
+        liveness(None),
+        0,
+        "every client completes its liveness operations"
+    );
+    assert!(
+        liveness(Some(Mutant::KeepsNewerTermToItself)) > 0,
+        "a client that keeps the newer term to itself never does"
+    );
+}

@@ -175,6 +175,9 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
             return Some(corpus("grant-log-snapshot.json", "grant log"));
         }
         Mutant::LockRetrySameId => return Some(corpus("lease-lapse.json", "nfs4 grace")),
+        // One seed in a thousand of fast-vote-wait: its reproducer is tested on its own
+        // seed (tests/field_strategies.rs).
+        Mutant::KeepsNewerTermToItself => return None,
         // afs breaks promises by design, so every seed may fail; its bound is tested on
         // its own (tests/field_strategies.rs).
         Mutant::AfsSkipsReset => return None,
@@ -280,5 +283,5 @@ fn every_mutant_is_caught_and_its_reproducer_shrinks() {
             || c.after.duration_s < c.before.duration_s;
         assert!(smaller, "{:?}: shrinking made nothing smaller", c.mutant);
     }
-    assert_eq!(caught.len(), Mutant::ALL.len() - 4);
+    assert_eq!(caught.len(), Mutant::ALL.len() - 5);
 }

@@ -293,6 +293,13 @@ pub enum Msg {
         /// Callbacks refused because the file changed: the client drops them.
         rejected: Vec<FileNo>,
     },
+    /// A client that got a reply of an older term than one it has heard of tells the
+    /// server: a master of an older term steps down, and the next election takes a newer
+    /// term (else a master that won its lease back with its old term would serve nothing
+    /// to that client for ever).
+    NewerTerm {
+        term: Term,
+    },
 }
 
 /// Message kinds as `summary.json` counts them (a reply under its request's kind).
@@ -330,7 +337,7 @@ impl Message for Msg {
             | Msg::ReplicateSnapshot { .. }
             | Msg::ReplicateAck { .. } => 6,
             Msg::Beacon { .. } | Msg::Vote { .. } => 7,
-            Msg::Probe { .. } | Msg::ProbeReply { .. } => 8,
+            Msg::Probe { .. } | Msg::ProbeReply { .. } | Msg::NewerTerm { .. } => 8,
             Msg::Renew { .. } | Msg::RenewOk { .. } | Msg::Extend { .. } => 9,
             Msg::ResetAck
             | Msg::Refused {

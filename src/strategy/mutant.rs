@@ -72,10 +72,14 @@ pub enum Mutant {
     /// asks again under the same lock id after giving it back, so its release can remove
     /// the new grant.
     LockRetrySameId,
+    /// A client that gets a reply of an older term than one it has heard of does not
+    /// tell that master, so a master that won its lease back with its old term goes on
+    /// serving it nothing.
+    KeepsNewerTermToItself,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 22] = [
+    pub const ALL: [Mutant; 23] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -98,5 +102,6 @@ impl Mutant {
         Mutant::LogSkipsTail,
         Mutant::LoggedGrantAtTail,
         Mutant::LockRetrySameId,
+        Mutant::KeepsNewerTermToItself,
     ];
 }

@@ -242,6 +242,26 @@ impl Client {
     }
 
     pub fn on_message(&mut self, v: &mut ClientVol, from: NodeId, msg: Msg, ctx: &mut CCtx) {
+        let older = match &msg {
+            Msg::FetchOk { term, .. }
+            | Msg::StoreOk { term, .. }
+            | Msg::LockOk { term, .. }
+            | Msg::ReassertReply { term, .. }
+            | Msg::RenewOk { term, .. } => v.term.is_some_and(|known| known > *term),
+            _ => false,
+        };
+        self.dispatch(v, from, msg, ctx);
+        let tells = !matches!(
+            self.params.mutant,
+            Some(Mutant::TrustsOlderTerm | Mutant::KeepsNewerTermToItself)
+        );
+        if older && tells {
+            self.heard_older_term(v, from, ctx);
+        }
+        self.drive(v, ctx);
+    }
+
+    fn dispatch(&mut self, v: &mut ClientVol, from: NodeId, msg: Msg, ctx: &mut CCtx) {
         match msg {
             Msg::FetchOk {
                 req,
@@ -279,7 +299,6 @@ impl Client {
             Msg::Extend { term, grants } => self.on_extend(v, term, &grants, ctx),
             other => unreachable!("a server sent a client {other:?}"),
         }
-        self.drive(v, ctx);
     }
 
     pub fn on_timer(&mut self, v: &mut ClientVol, timer: Timer, ctx: &mut CCtx) {

@@ -14,6 +14,21 @@ impl Client {
         self.params.mutant != Some(Mutant::TrustsOlderTerm) && v.term.is_some_and(|t| t > term)
     }
 
+    /// A reply of an older term than one we have heard of came from `from`: tell it of
+    /// the newer term (a master of an older term steps down, so that an election with a
+    /// newer term follows), and wait a little before asking again.
+    pub(super) fn heard_older_term(
+        &mut self,
+        v: &mut ClientVol,
+        from: sim::NodeId,
+        ctx: &mut CCtx,
+    ) {
+        if let Some(term) = v.term {
+            ctx.send(from, crate::cell::msg::Msg::NewerTerm { term });
+        }
+        self.back_off(v, ctx);
+    }
+
     /// Ask again for the operation a call was made for: its answer was not to be trusted.
     fn ask_again(v: &mut ClientVol, purpose: Option<Purpose>) {
         if let Some(Purpose::Op(file)) = purpose

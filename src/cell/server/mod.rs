@@ -258,7 +258,7 @@ impl Server {
 
     /// A higher term exists: a master of an older term steps down for good, and our
     /// replica now takes updates only from that term on.
-    fn learn_term(&mut self, vol: &mut ServerVol, term: Term, ctx: &mut SCtx) {
+    pub(super) fn learn_term(&mut self, vol: &mut ServerVol, term: Term, ctx: &mut SCtx) {
         if term <= self.ballot.known_term {
             return;
         }

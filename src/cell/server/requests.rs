@@ -40,6 +40,7 @@ impl Server {
             }
             Msg::BreakAck { file, write } => self.on_break_ack(vol, client, file, write, ctx),
             Msg::ResetAck => self.on_reset_ack(vol, client),
+            Msg::NewerTerm { term } => self.learn_term(vol, term, ctx),
             Msg::Renew { req } => {
                 if self.admit(vol, client, req, Asked::Renew, ctx) {
                     self.renew(vol, client, req, ctx);
