@@ -112,6 +112,9 @@ pub struct ClientVol {
     lease_due: Option<Instant>,
     /// Locks we dropped when our lease ran out, to release once we hold one again.
     release_later: Vec<(FileNo, LockId)>,
+    /// Requests numbered below this were sent before the master last reset our
+    /// callbacks: a callback granted in answer to one may be what the reset dropped.
+    reset_upto: Req,
 }
 
 /// A cached file: the write it holds (`None`: the file as created), and the local expiry
@@ -225,6 +228,7 @@ impl Client {
             lease_expire: None,
             lease_due: None,
             release_later: Vec::new(),
+            reset_upto: 0,
         };
         let end = Instant::ZERO + self.params.duration;
         ctx.set_timer(self.params.client_probe, Timer::Probe);

@@ -104,7 +104,7 @@ impl Client {
             return;
         }
         let sent = call.map(|c| c.sent);
-        let expiry = Self::callback_expiry(v, file, sent, callback);
+        let expiry = Self::callback_expiry(v, file, sent, callback).filter(|_| req >= v.reset_upto);
         Self::cache(v, file, write, expiry, (req, sent.unwrap_or_default()));
         let result = OpResult::Read {
             write,
@@ -146,7 +146,8 @@ impl Client {
             return;
         }
         let sent = call.map(|c| c.sent);
-        let expiry = Self::callback_expiry(v, write.file, sent, callback).filter(|_| !older);
+        let expiry = Self::callback_expiry(v, write.file, sent, callback)
+            .filter(|_| !older && req >= v.reset_upto);
         let by = (req, sent.unwrap_or_default());
         Self::cache(v, write.file, Some(write), expiry, by);
         let keeps = self.params.client_keeps_until_durable

@@ -253,9 +253,11 @@ impl Server {
         let leased = self.leased();
         let m = vol.master.as_ref().expect("master");
         let term = m.term;
-        // No callback for a client whose lease is not valid here: we would not protect it.
-        let granting =
-            m.opening.is_some_and(|o| now >= o.callbacks) && m.lease_valid(client, now, leased);
+        // No callback for a client whose lease is not valid here (we would not protect
+        // it) or that we are resetting (its acknowledgement drops every callback).
+        let granting = m.opening.is_some_and(|o| now >= o.callbacks)
+            && m.lease_valid(client, now, leased)
+            && !m.reset_pending[client as usize];
         let replicated = self.replicated(false);
         let logged = self.logged(false);
         let margin = self.params.callback_margin();
