@@ -9,7 +9,7 @@ use crate::run::schedule::{crash_spec, jump_spec, message_spec};
 use crate::run::{Drive, RunError, Unit, faults::current_master};
 use crate::scenario::DeviationSpec;
 use sim::{MessageDeviation, MessageName, NodeId, Step};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// One choice against the default schedule at one step.
 #[derive(Clone, Debug)]
@@ -155,7 +155,7 @@ impl Path {
 pub struct Search<'a> {
     pub settings: &'a Settings,
     /// Hash of a state → the most deviations it was seen with left.
-    seen: HashMap<u64, u32>,
+    seen: BTreeMap<u64, u32>,
     /// Schedules this subtree may still run.
     budget: u64,
     /// Stop at the first violating schedule.
@@ -167,7 +167,7 @@ impl<'a> Search<'a> {
     pub fn new(settings: &'a Settings, budget: u64) -> Search<'a> {
         Search {
             settings,
-            seen: HashMap::new(),
+            seen: BTreeMap::new(),
             budget,
             first_only: false,
             result: SubtreeResult {
