@@ -243,3 +243,25 @@ fn a_client_tells_a_master_of_an_older_term_about_the_newer_one() {
         "a client that keeps the newer term to itself never does"
     );
 }
+
+#[test]
+fn a_reset_does_not_race_a_grant_on_its_way() {
+    // A chubby client whose lease ran out at the master is reset while the answer to an
+    // earlier read, carrying a callback, is still on its way: kept, that callback is
+    // one the master forgets, and a write skips it.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/adversarial/reset-race.json"
+    );
+    let s = afsim::scenario::load(std::path::Path::new(path)).unwrap();
+    let seed = s.seed.unwrap();
+    let violations = |mutant| {
+        let o = &afsim::run::run_scenario_with(&s, seed, mutant).unwrap()[0];
+        o.verdict.total()
+    };
+    assert_eq!(violations(None), 0, "the reset drops the racing callback");
+    assert!(
+        violations(Some(Mutant::ResetRacesGrant)) > 0,
+        "a callback granted across the reset is read stale"
+    );
+}

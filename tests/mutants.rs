@@ -178,6 +178,9 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
         // One seed in a thousand of fast-vote-wait: its reproducer is tested on its own
         // seed (tests/field_strategies.rs).
         Mutant::KeepsNewerTermToItself => return None,
+        // One seed in a thousand of one-way-master: its reproducer, reset-race, is tested
+        // on its own seed (tests/field_strategies.rs).
+        Mutant::ResetRacesGrant => return None,
         // afs breaks promises by design, so every seed may fail; its bound is tested on
         // its own (tests/field_strategies.rs).
         Mutant::AfsSkipsReset => return None,

@@ -76,10 +76,14 @@ pub enum Mutant {
     /// tell that master, so a master that won its lease back with its old term goes on
     /// serving it nothing.
     KeepsNewerTermToItself,
+    /// A reset races a grant on its way: the master grants callbacks to a client it is
+    /// resetting, and the client keeps a callback that answers a request it sent before
+    /// its reset, which the master forgets when the reset is acknowledged.
+    ResetRacesGrant,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 23] = [
+    pub const ALL: [Mutant; 24] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -103,5 +107,6 @@ impl Mutant {
         Mutant::LoggedGrantAtTail,
         Mutant::LockRetrySameId,
         Mutant::KeepsNewerTermToItself,
+        Mutant::ResetRacesGrant,
     ];
 }

@@ -100,7 +100,9 @@ impl Client {
     /// The master asks us to drop every callback (`InitCallBackState`) before it serves
     /// us: drop them and say so.
     pub(super) fn reset_callbacks(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
-        v.reset_upto = v.next_req;
+        if self.params.mutant != Some(Mutant::ResetRacesGrant) {
+            v.reset_upto = v.next_req;
+        }
         v.cache.clear();
         v.callbacks_until = None;
         if let Some(master) = v.master {

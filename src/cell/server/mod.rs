@@ -8,7 +8,7 @@ mod writes;
 
 use super::election::{Ballot, Election, VoteYes, Yes};
 use super::grants::Grants;
-use super::msg::{Msg, Output, ServerNo, Term, Timer};
+use super::msg::{ClientNo, Msg, Output, ServerNo, Term, Timer};
 use super::params::Params;
 use super::volume::{Update, Volume};
 use super::{AfsNode, Who, server_node, who};
@@ -285,6 +285,12 @@ impl Server {
     /// Whether we are the master and our lease is valid now.
     fn serving_master(&self, vol: &ServerVol, now: Instant) -> bool {
         vol.master.is_some() && vol.election.is_master(now)
+    }
+
+    /// Whether `m` is resetting `client`'s callbacks: it grants that client none until
+    /// the reset is acknowledged, which drops every callback it holds.
+    fn resetting(&self, m: &Master, client: ClientNo) -> bool {
+        m.reset_pending[client as usize] && self.params.mutant != Some(Mutant::ResetRacesGrant)
     }
 
     /// Where the master keeps grants of `home`: the replicated volume's table, or its

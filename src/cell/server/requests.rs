@@ -257,7 +257,7 @@ impl Server {
         // it) or that we are resetting (its acknowledgement drops every callback).
         let granting = m.opening.is_some_and(|o| now >= o.callbacks)
             && m.lease_valid(client, now, leased)
-            && !m.reset_pending[client as usize];
+            && !self.resetting(m, client);
         let replicated = self.replicated(false);
         let logged = self.logged(false);
         let margin = self.params.callback_margin();

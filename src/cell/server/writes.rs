@@ -380,9 +380,10 @@ impl Server {
         // answered before that, so it comes without a callback; so does a replay, and so
         // does a write of a client whose lease is not valid here (we would not protect it).
         let leased = self.leased();
-        let lease_valid = vol.master.as_ref().is_some_and(|m| {
-            m.lease_valid(client, now, leased) && !m.reset_pending[client as usize]
-        });
+        let lease_valid = vol
+            .master
+            .as_ref()
+            .is_some_and(|m| m.lease_valid(client, now, leased) && !self.resetting(m, client));
         let callback =
             (replay.is_none() && (durable_now || !quorum_grants) && lease_valid).then_some(grant);
         let update = Update::Write {
