@@ -314,6 +314,21 @@ impl Server {
         self.table(vol, home)
     }
 
+    /// The table of lock grants, with the client leases the master keeps beside it (to
+    /// judge which holders are still alive without copying them).
+    pub(super) fn locks_and_leases<'a>(
+        &'a mut self,
+        vol: &'a mut ServerVol,
+    ) -> (&'a mut Grants, &'a [Option<Instant>]) {
+        let home = self.params.strategy.homes().locks;
+        let m = vol.master.as_mut().expect("master");
+        let table = match home {
+            Home::Replicated | Home::Logged { .. } => &mut self.volume.grants,
+            Home::Master => &mut m.grants,
+        };
+        (table, &m.leases)
+    }
+
     /// Where callback (`true`: lock) grants live.
     fn home(&self, locks: bool) -> Home {
         let homes = self.params.strategy.homes();

@@ -356,9 +356,9 @@ impl Server {
             ctx.send(to, refused);
             return;
         }
-        let leases = m.leases.clone();
+        let (locks, leases) = self.locks_and_leases(vol);
         let alive = |c: ClientNo| !leased || leases[c as usize].is_some_and(|t| t > now);
-        let allowed = self.locks(vol).lock_allowed(file, lock, mode, now, alive);
+        let allowed = locks.lock_allowed(file, lock, mode, now, alive);
         let replicated = self.replicated(true);
         if let (true, Some((_, sync_every))) = (allowed, self.logged(true)) {
             let pos = self.next_pos(vol);
