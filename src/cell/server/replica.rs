@@ -299,13 +299,10 @@ impl Server {
                     .front()
                     .is_some_and(|u| u.pos().seq <= acked.seq + 1);
             if from_log {
-                let updates: Rc<[Update]> = m
-                    .repl
-                    .log
-                    .iter()
-                    .filter(|u| u.pos().seq > acked.seq)
-                    .cloned()
-                    .collect();
+                // The log holds consecutive sequence numbers: skip what the peer has.
+                let log = &m.repl.log;
+                let have = log.partition_point(|u| u.pos().seq <= acked.seq);
+                let updates: Rc<[Update]> = log.range(have..).cloned().collect();
                 let msg = Msg::Replicate {
                     term: m.term,
                     updates,
