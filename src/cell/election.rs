@@ -13,7 +13,7 @@
 //! the ages the new master learns `T`, the last instant a previous master could still
 //! have granted, on its own clock (the transit of the vote only makes it later).
 
-use super::msg::{ServerNo, Term};
+use super::ids::{ServerNo, Term};
 use sim::{Duration, Instant};
 
 /// A server's vote record: durable, so a restart cannot vote twice within `vote_wait`.

@@ -10,7 +10,7 @@
 //! its own clock, so a clock off by less than the allowance never lets a write skip a
 //! holder or a lock go to a second client.
 
-use super::msg::{ClientNo, FileNo, LockId, LockMode, Req};
+use super::ids::{ClientNo, FileNo, LockId, LockMode, Req};
 use sim::{Duration, Instant};
 
 /// How long callbacks live.

@@ -6,13 +6,15 @@
 pub mod client;
 pub mod election;
 pub mod grants;
+pub mod ids;
 pub mod msg;
 pub mod params;
 pub mod server;
 pub mod volume;
 
 use client::{Client, ClientVol};
-use msg::{ClientNo, Msg, Output, ServerNo, Timer};
+use ids::{ClientNo, ServerNo};
+use msg::{Msg, Output, Timer};
 use params::Params;
 use server::{Server, ServerVol};
 use sim::{Ctx, Node, NodeId, Prng};

@@ -11,7 +11,7 @@
 //! with the latest place, whatever order the writes reached this master in.
 
 use super::grants::{Grants, GrantsSnapshot};
-use super::msg::{ClientNo, FileNo, LockId, LockMode, Pos, Req, Version, WriteId};
+use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, Version, WriteId};
 use crate::rangeset::RangeSet;
 use sim::{Duration, Instant};
 use std::collections::{BTreeMap, VecDeque};
@@ -315,7 +315,7 @@ mod tests {
 
     #[test]
     fn a_late_replay_takes_its_old_place_and_leaves_the_newer_write() {
-        let t = |number| crate::cell::msg::Term { number, server: 0 };
+        let t = |number| crate::cell::ids::Term { number, server: 0 };
         let at = |number, seq| Pos {
             term: t(number),
             seq,
@@ -352,7 +352,7 @@ mod tests {
 
     #[test]
     fn a_new_term_extends_only_the_replica_it_was_built_on() {
-        let t = |number| crate::cell::msg::Term { number, server: 0 };
+        let t = |number| crate::cell::ids::Term { number, server: 0 };
         let at = |number, seq| Pos {
             term: t(number),
             seq,

@@ -1,7 +1,7 @@
 //! Every write whose acknowledgement reached its writer, as ranges of each client's write
 //! numbers: the checkers ask whether a write a read returned was ever acknowledged.
 
-use crate::cell::msg::{ClientNo, WriteId};
+use crate::cell::ids::{ClientNo, WriteId};
 use crate::rangeset::RangeSet;
 
 /// Acknowledged writes by client.

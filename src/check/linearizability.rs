@@ -19,7 +19,7 @@
 //! writes in progress, not with operations.
 
 use super::{AckedWrites, Example, Tally};
-use crate::cell::msg::{ClientNo, FileNo, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, WriteId};
 use sim::Instant;
 
 /// Microseconds; the initial content's write is at `BEFORE`, an end not yet seen `NEVER`.

@@ -3,7 +3,8 @@
 //! write and one lock. One per client that does not.
 
 use super::{Example, Tally};
-use crate::cell::msg::{ClientNo, OpKind};
+use crate::cell::ids::ClientNo;
+use crate::cell::msg::OpKind;
 use sim::Instant;
 
 /// The liveness checker.

@@ -4,7 +4,7 @@
 //! as they happen, so spans arrive already mapped to real time). One per pair of spans.
 
 use super::{Example, Tally};
-use crate::cell::msg::{ClientNo, FileNo, LockMode};
+use crate::cell::ids::{ClientNo, FileNo, LockMode};
 use sim::Instant;
 use std::collections::BTreeMap;
 

@@ -6,7 +6,7 @@
 //! acknowledgement time and file, for the report.
 
 use super::{AckedWrites, Example, Tally};
-use crate::cell::msg::{ClientNo, FileNo, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, WriteId};
 use crate::cell::volume::Volume;
 use crate::rangeset::RangeSet;
 use sim::Instant;
@@ -97,7 +97,7 @@ impl LostWrite {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cell::msg::Pos;
+    use crate::cell::ids::Pos;
     use crate::cell::volume::Update;
 
     #[test]

@@ -13,7 +13,7 @@
 //! listed) is stale. Memory grows with clients and files, not with operations.
 
 use super::{AckedWrites, Example, PerClient, Tally};
-use crate::cell::msg::{ClientNo, FileNo, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, WriteId};
 use sim::Instant;
 use std::collections::VecDeque;
 

@@ -4,7 +4,8 @@
 //! outside checker.
 
 use super::{Checkers, OpInfo};
-use crate::cell::msg::{ClientNo, FileNo, LockMode, OpKind, OpResult, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, LockMode, WriteId};
+use crate::cell::msg::{OpKind, OpResult};
 use crate::check::{Kind, Verdict};
 use serde::Deserialize;
 use sim::Instant;

@@ -11,7 +11,8 @@
 //! other one goes and the next must come twice as long after the last.
 
 use super::Recovery;
-use crate::cell::msg::{ClientNo, Msg, Refusal};
+use crate::cell::ids::ClientNo;
+use crate::cell::msg::{Msg, Refusal};
 use crate::cell::{AfsNode, Who, who};
 use sim::{Duration, Instant, Record};
 use std::collections::BTreeMap;

@@ -1,7 +1,8 @@
 //! Outages after faults that take the master's majority away: when a master is elected
 //! again, when it opens writes and locks, when clients get their first write and lock.
 
-use crate::cell::msg::{OpKind, Output, ServerNo};
+use crate::cell::ids::ServerNo;
+use crate::cell::msg::{OpKind, Output};
 use sim::Instant;
 use std::collections::VecDeque;
 

@@ -17,10 +17,8 @@ mod ops;
 mod replies;
 mod tokens;
 
-use super::msg::{
-    ClientNo, FileNo, LockId, LockMode, Msg, OpKind, Output, Pos, Req, ServerNo, Term, Timer,
-    WriteId,
-};
+use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, ServerNo, Term, WriteId};
+use super::msg::{Msg, OpKind, Output, Timer};
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT, Params};
 use super::{AfsNode, server_node};
 use crate::strategy::{Mutant, Owed};

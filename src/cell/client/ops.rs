@@ -2,9 +2,8 @@
 //! master, and end in success or failure at their deadline.
 
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose, Queued, backoff};
-use crate::cell::msg::{
-    FileNo, Invoked, LockId, LockMode, Msg, OpKind, OpResult, Output, ServerNo, Timer, WriteId,
-};
+use crate::cell::ids::{FileNo, LockId, LockMode, ServerNo, WriteId};
+use crate::cell::msg::{Invoked, Msg, OpKind, OpResult, Output, Timer};
 use crate::cell::server_node;
 use crate::strategy::Mutant;
 use sim::{Duration, Instant};

@@ -8,7 +8,8 @@ mod writes;
 
 use super::election::{Ballot, Election, VoteYes, Yes};
 use super::grants::Grants;
-use super::msg::{ClientNo, Msg, Output, ServerNo, Term, Timer};
+use super::ids::{ClientNo, ServerNo, Term};
+use super::msg::{Msg, Output, Timer};
 use super::params::Params;
 use super::volume::{Update, Volume};
 use super::{AfsNode, Who, server_node, who};

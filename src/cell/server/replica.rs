@@ -5,7 +5,8 @@
 //! Replies and follow-ups that must wait for that are parked as `Waiter`s by sequence.
 
 use super::{SCtx, Server, ServerVol};
-use crate::cell::msg::{ClientNo, Extended, FileNo, Msg, Pos, ServerNo, Term, Timer, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, Pos, ServerNo, Term, WriteId};
+use crate::cell::msg::{Extended, Msg, Timer};
 use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY, SNAPSHOT_WAIT_MIN};
 use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::cell::{client_node, server_node};

@@ -5,9 +5,8 @@ use super::replica::Waiter;
 use super::writes::Queued;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
-use crate::cell::msg::{
-    Asked, ClientNo, Extended, FileNo, LockId, LockMode, Msg, Pos, Refusal, Req, Token, WriteId,
-};
+use crate::cell::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, WriteId};
+use crate::cell::msg::{Asked, Extended, Msg, Refusal, Token};
 use crate::cell::volume::Update;
 use crate::strategy::{Mutant, Owed};
 use sim::Duration;

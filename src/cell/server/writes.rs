@@ -13,7 +13,8 @@
 use super::replica::Waiter;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
-use crate::cell::msg::{ClientNo, FileNo, Msg, Pos, Req, Timer, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, Pos, Req, WriteId};
+use crate::cell::msg::{Msg, Timer};
 use crate::cell::params::{ABANDONED_AFTER, BREAK_RETRY};
 use crate::cell::volume::Update;
 use crate::scenario::Durability;

@@ -1,7 +1,8 @@
 //! What nodes report, and faults, as spans and instants.
 
 use super::{Open, Recording, fault_name, result_name, tid};
-use crate::cell::msg::{ClientNo, OpKind, Output};
+use crate::cell::ids::ClientNo;
+use crate::cell::msg::{OpKind, Output};
 use serde_json::json;
 use sim::{Fault, NodeId};
 
