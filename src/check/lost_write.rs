@@ -104,8 +104,8 @@ mod tests {
     fn fires_once_per_acknowledged_write_the_final_volume_lacks() {
         let mut vol = Volume::new(2);
         let w = |client, seq| WriteId {
-            client,
-            file: 1,
+            client: ClientNo(client),
+            file: FileNo(1),
             seq,
         };
         for (i, write) in [w(1, 1), w(1, 3)].into_iter().enumerate() {

@@ -44,14 +44,14 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 pub fn parse_write(s: &str, file: FileNo) -> Option<WriteId> {
     let (client, seq) = s.strip_prefix('c')?.split_once('#')?;
     Some(WriteId {
-        client: client.parse().ok()?,
+        client: ClientNo(client.parse().ok()?),
         file,
         seq: seq.parse().ok()?,
     })
 }
 
 fn client_no(s: &str) -> Option<ClientNo> {
-    s.strip_prefix('c')?.parse().ok()
+    s.strip_prefix('c')?.parse().ok().map(ClientNo)
 }
 
 /// What happens at one instant, in the order the run reports it.

@@ -66,13 +66,13 @@ impl Recoveries {
     }
 
     pub fn server_crashed(&mut self, server: ServerNo) {
-        let seen = &mut self.servers[server as usize];
+        let seen = &mut self.servers[server.idx()];
         seen.master = None;
         seen.rounds.clear();
     }
 
     pub fn server_output(&mut self, server: ServerNo, output: &Output, now: Instant) {
-        let seen = &mut self.servers[server as usize];
+        let seen = &mut self.servers[server.idx()];
         match output {
             Output::BeaconSent { round } => {
                 if seen.rounds.len() == ROUNDS_KEPT {

@@ -199,7 +199,7 @@ impl Client {
 
     pub fn boot(&mut self, ctx: &mut CCtx) -> ClientVol {
         let mut v = ClientVol {
-            master: Some(0),
+            master: Some(Term::FIRST.server),
             // Every client knows the master of time zero; a restarted one learns better
             // from the first reply.
             term: Some(Term::FIRST),
@@ -445,7 +445,7 @@ impl Client {
         v.locate_nones = 0;
         let req = v.next_req;
         v.next_req += 1;
-        for s in 0..self.params.servers {
+        for s in (0..self.params.servers).map(ServerNo) {
             ctx.send(server_node(s), Msg::Locate { req });
         }
         let timer = ctx.set_timer(CLIENT_RPC_TIMEOUT, Timer::RpcTimeout { req });

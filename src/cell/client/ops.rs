@@ -30,10 +30,11 @@ impl Client {
             OpKind::Lock
         };
         let x = self.workload.unit();
-        let file = w
-            .file_cdf
-            .partition_point(|&c| c <= x)
-            .min(w.file_cdf.len() - 1) as FileNo;
+        let file = FileNo::from_idx(
+            w.file_cdf
+                .partition_point(|&c| c <= x)
+                .min(w.file_cdf.len() - 1),
+        );
         let mode = if self.workload.chance(w.exclusive) {
             LockMode::Exclusive
         } else {
@@ -100,7 +101,7 @@ impl Client {
         if let Some(t) = v.arrival.take() {
             ctx.cancel_timer(t);
         }
-        let file = self.no % self.params.files;
+        let file = FileNo(self.no.0 % self.params.files);
         let shared = LockMode::Shared;
         self.enqueue(v, (OpKind::Write, file, shared), None, true, ctx);
         self.enqueue(v, (OpKind::Lock, file, shared), None, true, ctx);
