@@ -14,7 +14,7 @@
 mod support;
 
 use afsim::cell::client::Client;
-use afsim::cell::ids::{ClientNo, FileNo, ServerNo};
+use afsim::cell::ids::{ClientNo, FileNo, Req, ServerNo};
 use afsim::cell::msg::{Msg, OpResult, Output, Pos, Term, Timer, WriteId};
 use afsim::cell::params::Params;
 use afsim::cell::server::Server;
@@ -64,7 +64,7 @@ fn older_reply(mutant: Option<Mutant>) -> (Option<Option<WriteId>>, usize) {
     // A first read, answered by the master of term 5 (no callback: nothing cached).
     c.on_timer(&mut v, Timer::Arrival, &mut at(1000));
     let fetch = Msg::FetchOk {
-        req: 0,
+        req: Req(0),
         term: term(5),
         file: FileNo(0),
         write: Some(w(2)),
@@ -74,7 +74,7 @@ fn older_reply(mutant: Option<Mutant>) -> (Option<Option<WriteId>>, usize) {
     // A second read, answered late by the master of term 3.
     c.on_timer(&mut v, Timer::Arrival, &mut at(2000));
     let old = Msg::FetchOk {
-        req: 1,
+        req: Req(1),
         term: term(3),
         file: FileNo(0),
         write: Some(w(1)),
@@ -177,7 +177,7 @@ fn inherited_retry(mutant: Option<Mutant>) -> (Vec<bool>, Vec<bool>) {
             .collect::<Vec<bool>>()
     };
     let retry = Msg::Store {
-        req: 7,
+        req: Req(7),
         write: w,
         replay: None,
     };

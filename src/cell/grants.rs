@@ -402,13 +402,13 @@ mod tests {
         let mut g = Grants::new(1);
         let now = Instant::from_secs(1);
         let later = Instant::from_secs(60);
-        g.add_callback(F0, C1, later, 5);
-        g.add_callback(F0, C2, later, 9);
+        g.add_callback(F0, C1, later, Req(5));
+        g.add_callback(F0, C2, later, Req(9));
         // c1's write was sent as request 7: its own callback came from request 5.
-        assert_eq!(g.to_break(F0, Some((C1, 7)), now), vec![(C2, later)]);
+        assert_eq!(g.to_break(F0, Some((C1, Req(7))), now), vec![(C2, later)]);
         // Sent as request 4: the callback came from a fetch sent after it.
         assert_eq!(
-            g.to_break(F0, Some((C1, 4)), now),
+            g.to_break(F0, Some((C1, Req(4))), now),
             vec![(C1, later), (C2, later)]
         );
         assert_eq!(g.to_break(F0, None, now).len(), 2, "a replay spares nobody");
@@ -419,14 +419,14 @@ mod tests {
     #[test]
     fn snapshots_carry_lifetimes_across_clocks() {
         let mut g = Grants::new(3);
-        g.add_callback(F2, C7, Instant::from_secs(100), 3);
-        g.add_callback(F1, C5, Instant::from_secs(40), 3);
+        g.add_callback(F2, C7, Instant::from_secs(100), Req(3));
+        g.add_callback(F1, C5, Instant::from_secs(40), Req(3));
         g.set_lock(F0, id(4, 0), LockMode::Exclusive, Instant::from_secs(70));
         let snap = g.snapshot(Instant::from_secs(50));
         let there = Grants::restore(3, &snap, Instant::from_secs(1000));
         let mut there = there;
         assert_eq!(
-            there.to_break(F2, Some((C99, 0)), Instant::from_secs(1000)),
+            there.to_break(F2, Some((C99, Req(0))), Instant::from_secs(1000)),
             vec![(C7, Instant::from_secs(1050))]
         );
         assert_eq!(

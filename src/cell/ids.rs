@@ -131,8 +131,22 @@ pub enum LockMode {
     Exclusive,
 }
 
-/// A client's request number, echoed in the reply.
-pub type Req = u64;
+/// A client's request number, echoed in the reply. A client numbers its requests 0, 1,
+/// 2, … whatever their kind, so a later request has a larger number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Req(pub u64);
+
+hash_as_number!(Req, u64);
+
+impl Req {
+    /// Later than any request a client sends.
+    pub const MAX: Req = Req(u64::MAX);
+
+    /// The number of the client's next request.
+    pub fn next(self) -> Req {
+        Req(self.0 + 1)
+    }
+}
 
 /// One acquisition of a lock by one client: `(client, count of its acquisitions)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -162,5 +176,6 @@ mod tests {
         );
         assert_eq!(hash([ServerNo(0), ServerNo(2)]), hash([0u32, 2]));
         assert_eq!(hash(Vec::<ClientNo>::new()), hash(Vec::<u32>::new()));
+        assert_eq!(hash(vec![Req(5), Req(6)]), hash(vec![5u64, 6]));
     }
 }

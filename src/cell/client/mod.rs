@@ -209,7 +209,7 @@ impl Client {
             waiting: BTreeMap::new(),
             active: BTreeMap::new(),
             calls: Calls::default(),
-            next_req: 0,
+            next_req: Req(0),
             attempts: 0,
             silent: 0,
             backoff_until: None,
@@ -226,7 +226,7 @@ impl Client {
             lease_expire: None,
             lease_due: None,
             release_later: Vec::new(),
-            reset_upto: 0,
+            reset_upto: Req(0),
         };
         let end = Instant::ZERO + self.params.duration;
         ctx.set_timer(self.params.client_probe, Timer::Probe);
@@ -418,7 +418,7 @@ impl Client {
         ctx: &mut CCtx,
     ) -> Req {
         let req = v.next_req;
-        v.next_req += 1;
+        v.next_req = req.next();
         ctx.send(server_node(to), msg(req));
         let timer = ctx.set_timer(CLIENT_RPC_TIMEOUT, Timer::RpcTimeout { req });
         let sent = ctx.now();
@@ -444,7 +444,7 @@ impl Client {
     fn locate(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
         v.locate_nones = 0;
         let req = v.next_req;
-        v.next_req += 1;
+        v.next_req = req.next();
         for s in (0..self.params.servers).map(ServerNo) {
             ctx.send(server_node(s), Msg::Locate { req });
         }
