@@ -3,6 +3,25 @@
 //!
 //! They live apart from the messages so that the volume and the grant table can name
 //! them without depending on what nodes say to each other.
+//!
+//! A server's, a client's and a file's numbers are each their own type, so one cannot
+//! stand for another:
+//!
+//! ```compile_fail
+//! use afsim::cell::ids::{ClientNo, FileNo};
+//! fn holder(client: ClientNo) -> ClientNo {
+//!     client
+//! }
+//! holder(FileNo(3));
+//! ```
+//!
+//! ```
+//! # use afsim::cell::ids::ClientNo;
+//! # fn holder(client: ClientNo) -> ClientNo {
+//! #     client
+//! # }
+//! holder(ClientNo(3));
+//! ```
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
