@@ -14,6 +14,7 @@
 mod support;
 
 use afsim::cell::client::Client;
+use afsim::cell::ids::{ClientNo, FileNo, Req, ServerNo};
 use afsim::cell::msg::{Msg, OpResult, Output, Pos, Term, Timer, WriteId};
 use afsim::cell::params::Params;
 use afsim::cell::server::Server;
@@ -38,7 +39,10 @@ fn at(ms: u64) -> Ctx<AfsNode> {
 }
 
 fn term(number: u64) -> Term {
-    Term { number, server: 1 }
+    Term {
+        number,
+        server: ServerNo(1),
+    }
 }
 
 /// What a client does with a read's answer from a master older than one it has heard
@@ -49,20 +53,20 @@ fn older_reply(mutant: Option<Mutant>) -> (Option<Option<WriteId>>, usize) {
         "workload": { "ops_per_client_s": 1, "mix": { "read": 1, "write": 0, "lock": 0 } },
         "strategies": [{ "name": "quorum", "recovery": "quorum", "callback_lease_s": 30 }]
     });
-    let mut c = Client::new(0, params(doc, mutant), Prng::new(1));
+    let mut c = Client::new(ClientNo(0), params(doc, mutant), Prng::new(1));
     let mut ctx = at(0);
     let mut v = c.boot(&mut ctx);
     let w = |seq| WriteId {
-        client: 9,
-        file: 0,
+        client: ClientNo(9),
+        file: FileNo(0),
         seq,
     };
     // A first read, answered by the master of term 5 (no callback: nothing cached).
     c.on_timer(&mut v, Timer::Arrival, &mut at(1000));
     let fetch = Msg::FetchOk {
-        req: 0,
+        req: Req(0),
         term: term(5),
-        file: 0,
+        file: FileNo(0),
         write: Some(w(2)),
         callback: Duration::ZERO,
     };
@@ -70,9 +74,9 @@ fn older_reply(mutant: Option<Mutant>) -> (Option<Option<WriteId>>, usize) {
     // A second read, answered late by the master of term 3.
     c.on_timer(&mut v, Timer::Arrival, &mut at(2000));
     let old = Msg::FetchOk {
-        req: 1,
+        req: Req(1),
         term: term(3),
-        file: 0,
+        file: FileNo(0),
         write: Some(w(1)),
         callback: Duration::from_secs(30),
     };
@@ -119,13 +123,13 @@ fn inherited_retry(mutant: Option<Mutant>) -> (Vec<bool>, Vec<bool>) {
         "strategies": [{ "name": "quorum", "recovery": "quorum", "clock_skew_allowance_s": 1 }]
     });
     let p = params(doc, mutant);
-    let mut fs1 = Server::new(1, p.clone(), Prng::new(1));
+    let mut fs1 = Server::new(ServerNo(1), p.clone(), Prng::new(1));
     let mut v = fs1.boot(&mut at(0));
     let first = Term::FIRST;
     let pos = |term, seq| Pos { term, seq };
     let w = WriteId {
-        client: 0,
-        file: 0,
+        client: ClientNo(0),
+        file: FileNo(0),
         seq: 1,
     };
     let updates = vec![
@@ -144,7 +148,7 @@ fn inherited_retry(mutant: Option<Mutant>) -> (Vec<bool>, Vec<bool>) {
         term: first,
         updates: updates.into(),
     };
-    fs1.on_message(&mut v, server_node(0), replicate, &mut at(500));
+    fs1.on_message(&mut v, server_node(ServerNo(0)), replicate, &mut at(500));
     // fs1 stands and fs2 votes for it; fs2 syncs nothing newer.
     let mut ctx = at(20_000);
     fs1.on_timer(&mut v, Timer::Beacon, &mut ctx);
@@ -156,34 +160,34 @@ fn inherited_retry(mutant: Option<Mutant>) -> (Vec<bool>, Vec<bool>) {
         term: first,
     };
     let mut ctx = at(20_010);
-    fs1.on_message(&mut v, server_node(2), vote, &mut ctx);
+    fs1.on_message(&mut v, server_node(ServerNo(2)), vote, &mut ctx);
     let new = v.master.as_ref().expect("elected").term;
     let info = Msg::SyncInfo {
         term: new,
         version: pos(first, 1),
     };
-    fs1.on_message(&mut v, server_node(2), info, &mut at(20_020));
+    fs1.on_message(&mut v, server_node(ServerNo(2)), info, &mut at(20_020));
     assert!(v.master.as_ref().unwrap().synced(), "open");
     let acks = |ctx: &Ctx<AfsNode>| {
         ctx.sent()
             .filter_map(|(to, m)| match m {
-                Msg::StoreOk { durable, .. } if to == client_node(0, 3) => Some(*durable),
+                Msg::StoreOk { durable, .. } if to == client_node(ClientNo(0), 3) => Some(*durable),
                 _ => None,
             })
             .collect::<Vec<bool>>()
     };
     let retry = Msg::Store {
-        req: 7,
+        req: Req(7),
         write: w,
         replay: None,
     };
     let mut ctx = at(20_030);
-    fs1.on_message(&mut v, client_node(0, 3), retry, &mut ctx);
+    fs1.on_message(&mut v, client_node(ClientNo(0), 3), retry, &mut ctx);
     let before = acks(&ctx);
     let version = fs1.volume.version;
     let ack = Msg::ReplicateAck { term: new, version };
     let mut ctx = at(20_040);
-    fs1.on_message(&mut v, server_node(2), ack, &mut ctx);
+    fs1.on_message(&mut v, server_node(ServerNo(2)), ack, &mut ctx);
     (before, acks(&ctx))
 }
 

@@ -13,7 +13,7 @@
 //! the ages the new master learns `T`, the last instant a previous master could still
 //! have granted, on its own clock (the transit of the vote only makes it later).
 
-use super::msg::{ServerNo, Term};
+use super::ids::{ServerNo, Term};
 use sim::{Duration, Instant};
 
 /// A server's vote record: durable, so a restart cannot vote twice within `vote_wait`.
@@ -124,11 +124,11 @@ impl Election {
             return true;
         }
         let recent = |at: Instant, within: Duration| now.saturating_since(at) < within;
-        let patience = lease + beacon * u64::from(me);
+        let patience = lease + beacon * u64::from(me.0);
         let someone_master = self.heard.iter().enumerate().any(|(j, h)| {
-            j as ServerNo != me && h.is_some_and(|(at, master)| master && recent(at, patience))
+            j != me.idx() && h.is_some_and(|(at, master)| master && recent(at, patience))
         });
-        let lower_candidate = self.heard[..me as usize]
+        let lower_candidate = self.heard[..me.idx()]
             .iter()
             .any(|h| h.is_some_and(|(at, _)| recent(at, beacon * 2)));
         !someone_master && !lower_candidate
@@ -146,7 +146,7 @@ impl Election {
 
     /// Note a beacon from `from`.
     pub fn heard(&mut self, from: ServerNo, now: Instant, claims_master: bool) {
-        self.heard[from as usize] = Some((now, claims_master));
+        self.heard[from.idx()] = Some((now, claims_master));
     }
 
     /// The master we believe in: ourselves, or one whose beacon we heard within `lease`.
@@ -157,7 +157,7 @@ impl Election {
         self.heard
             .iter()
             .enumerate()
-            .filter_map(|(j, h)| h.map(|(at, master)| (j as ServerNo, at, master)))
+            .filter_map(|(j, h)| h.map(|(at, master)| (ServerNo::from_idx(j), at, master)))
             .filter(|&(_, at, master)| master && now.saturating_since(at) < lease)
             .max_by_key(|&(_, at, _)| at)
             .map(|(j, _, _)| j)
@@ -207,20 +207,23 @@ mod tests {
     use super::*;
 
     const WAIT: Duration = Duration::from_secs(75);
+    const FS0: ServerNo = ServerNo(0);
+    const FS1: ServerNo = ServerNo(1);
+    const FS2: ServerNo = ServerNo(2);
 
     #[test]
     fn a_voter_sticks_to_its_candidate_until_vote_wait_passes() {
         let mut b = Ballot::default();
         let t = Instant::from_secs;
         let none = Some(VoteYes { prev_yes_age: None });
-        assert_eq!(b.vote(0, t(10), WAIT), none);
-        assert_eq!(b.vote(1, t(40), WAIT), None);
-        assert_eq!(b.vote(0, t(40), WAIT), none);
-        assert_eq!(b.vote(1, t(114), WAIT), None, "74 s after the last yes");
-        let yes = b.vote(1, t(115), WAIT).expect("75 s after the last yes");
+        assert_eq!(b.vote(FS0, t(10), WAIT), none);
+        assert_eq!(b.vote(FS1, t(40), WAIT), None);
+        assert_eq!(b.vote(FS0, t(40), WAIT), none);
+        assert_eq!(b.vote(FS1, t(114), WAIT), None, "74 s after the last yes");
+        let yes = b.vote(FS1, t(115), WAIT).expect("75 s after the last yes");
         assert_eq!(yes.prev_yes_age, Some(Duration::from_secs(75)));
         // Later votes for the new candidate still report the yes to the old one.
-        let again = b.vote(1, t(130), WAIT).unwrap();
+        let again = b.vote(FS1, t(130), WAIT).unwrap();
         assert_eq!(again.prev_yes_age, Some(Duration::from_secs(90)));
     }
 
@@ -231,11 +234,11 @@ mod tests {
         let round = e.start_round(Instant::from_secs(100));
         let term = Term {
             number: 4,
-            server: 0,
+            server: FS0,
         };
         let vote = Yes {
             round,
-            voter: 1,
+            voter: FS1,
             report: VoteYes {
                 prev_yes_age: Some(Duration::from_secs(80)),
             },
@@ -245,7 +248,7 @@ mod tests {
         assert_eq!(e.count_yes(vote, now, 2, lease), None);
         assert_eq!(e.count_yes(vote, now, 2, lease), None, "counted once");
         let other = Yes {
-            voter: 2,
+            voter: FS2,
             report: VoteYes { prev_yes_age: None },
             term: Term::default(),
             ..vote
@@ -265,28 +268,28 @@ mod tests {
         let beacon = Duration::from_secs(15);
         let mut e = Election::new(3);
         let now = Instant::from_secs(1000);
-        assert!(e.is_candidate(1, now, lease, beacon), "nobody heard");
-        e.heard(2, now, true);
-        assert!(!e.is_candidate(1, now, lease, beacon), "fs2 is master");
+        assert!(e.is_candidate(FS1, now, lease, beacon), "nobody heard");
+        e.heard(FS2, now, true);
+        assert!(!e.is_candidate(FS1, now, lease, beacon), "fs2 is master");
         assert!(
-            !e.is_candidate(1, now + lease, lease, beacon),
+            !e.is_candidate(FS1, now + lease, lease, beacon),
             "fs1 waits a beacon more"
         );
         let later = now + lease + beacon;
         assert!(
-            e.is_candidate(1, later, lease, beacon),
+            e.is_candidate(FS1, later, lease, beacon),
             "fs2 silent for long enough"
         );
         assert!(
-            e.is_candidate(0, now + lease, lease, beacon),
+            e.is_candidate(FS0, now + lease, lease, beacon),
             "fs0 stands first"
         );
-        e.heard(0, later, false);
+        e.heard(FS0, later, false);
         assert!(
-            !e.is_candidate(1, later, lease, beacon),
+            !e.is_candidate(FS1, later, lease, beacon),
             "fs0 is a lower candidate"
         );
-        assert!(e.is_candidate(1, later + beacon * 2, lease, beacon));
-        assert_eq!(e.believed_master(1, now, lease), Some(2));
+        assert!(e.is_candidate(FS1, later + beacon * 2, lease, beacon));
+        assert_eq!(e.believed_master(FS1, now, lease), Some(FS2));
     }
 }

@@ -10,7 +10,7 @@
 //! its own clock, so a clock off by less than the allowance never lets a write skip a
 //! holder or a lock go to a second client.
 
-use super::msg::{ClientNo, FileNo, LockId, LockMode, Req};
+use super::ids::{ClientNo, FileNo, LockId, LockMode, Req};
 use sim::{Duration, Instant};
 
 /// How long callbacks live.
@@ -122,7 +122,7 @@ impl Grants {
 
     /// Holders of unexpired callbacks on `file`, after dropping expired ones.
     pub fn holders(&mut self, file: FileNo, now: Instant) -> usize {
-        let list = &mut self.callbacks[file as usize];
+        let list = &mut self.callbacks[file.idx()];
         list.retain(|c| c.expiry > now);
         list.len()
     }
@@ -130,7 +130,7 @@ impl Grants {
     /// Record (or extend) `client`'s callback on `file`, established by its request
     /// `since`.
     pub fn add_callback(&mut self, file: FileNo, client: ClientNo, expiry: Instant, since: Req) {
-        let list = &mut self.callbacks[file as usize];
+        let list = &mut self.callbacks[file.idx()];
         match list.iter_mut().find(|c| c.client == client) {
             Some(c) => {
                 c.expiry = c.expiry.max(expiry);
@@ -146,17 +146,17 @@ impl Grants {
 
     /// A write replaced the file: every callback on it was broken or has expired.
     pub fn clear_callbacks(&mut self, file: FileNo) {
-        self.callbacks[file as usize].clear();
+        self.callbacks[file.idx()].clear();
     }
 
     pub fn remove_callback(&mut self, file: FileNo, client: ClientNo) {
-        self.callbacks[file as usize].retain(|c| c.client != client);
+        self.callbacks[file.idx()].retain(|c| c.client != client);
     }
 
     /// How many clients other than `except` hold unexpired callbacks on `file`.
     pub fn count_others(&mut self, file: FileNo, except: ClientNo, now: Instant) -> usize {
         self.holders(file, now);
-        self.callbacks[file as usize]
+        self.callbacks[file.idx()]
             .iter()
             .filter(|c| c.client != except)
             .count()
@@ -175,7 +175,7 @@ impl Grants {
     ) -> Vec<(ClientNo, Instant)> {
         self.holders(file, now);
         let spared = |c: &Callback| writer.is_some_and(|(w, req)| c.client == w && c.since <= req);
-        self.callbacks[file as usize]
+        self.callbacks[file.idx()]
             .iter()
             .filter(|c| !spared(c))
             .map(|c| (c.client, c.expiry))
@@ -184,7 +184,7 @@ impl Grants {
 
     /// Unexpired locks on `file`.
     pub fn locks(&mut self, file: FileNo, now: Instant) -> &[HeldLock] {
-        let list = &mut self.locks[file as usize];
+        let list = &mut self.locks[file.idx()];
         list.retain(|l| l.expiry > now);
         list
     }
@@ -212,14 +212,14 @@ impl Grants {
 
     /// Whether `client`'s callback on `file` is still the one request `since` obtained.
     pub fn has_callback(&self, file: FileNo, client: ClientNo, since: Req) -> bool {
-        self.callbacks[file as usize]
+        self.callbacks[file.idx()]
             .iter()
             .any(|c| c.client == client && c.since == since)
     }
 
     /// The lock `id` on `file`, if its client still holds it.
     pub fn held_lock(&self, file: FileNo, id: LockId) -> Option<&HeldLock> {
-        self.locks[file as usize].iter().find(|l| l.id == id)
+        self.locks[file.idx()].iter().find(|l| l.id == id)
     }
 
     /// Forget every callback `client` holds (it dropped them all).
@@ -243,7 +243,7 @@ impl Grants {
 
     /// Record `id` on `file` until `expiry`, replacing any earlier lock of its client.
     pub fn set_lock(&mut self, file: FileNo, id: LockId, mode: LockMode, expiry: Instant) {
-        let list = &mut self.locks[file as usize];
+        let list = &mut self.locks[file.idx()];
         list.retain(|l| l.client != id.client);
         list.push(HeldLock {
             client: id.client,
@@ -255,7 +255,7 @@ impl Grants {
 
     /// Release lock `id` if it is still the one its client holds on `file`.
     pub fn unlock(&mut self, file: FileNo, id: LockId) {
-        self.locks[file as usize].retain(|l| l.id != id);
+        self.locks[file.idx()].retain(|l| l.id != id);
     }
 
     /// The table with expiries turned into lifetimes left at `now`.
@@ -264,13 +264,13 @@ impl Grants {
         for (file, list) in self.callbacks.iter().enumerate() {
             for c in list.iter().filter(|c| c.expiry > now) {
                 snap.callbacks
-                    .push((file as FileNo, c.client, c.expiry - now, c.since));
+                    .push((FileNo::from_idx(file), c.client, c.expiry - now, c.since));
             }
         }
         for (file, list) in self.locks.iter().enumerate() {
             for l in list.iter().filter(|l| l.expiry > now) {
                 snap.locks
-                    .push((file as FileNo, l.mode, l.expiry - now, l.id));
+                    .push((FileNo::from_idx(file), l.mode, l.expiry - now, l.id));
             }
         }
         snap
@@ -292,6 +292,16 @@ impl Grants {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const F0: FileNo = FileNo(0);
+    const F1: FileNo = FileNo(1);
+    const F2: FileNo = FileNo(2);
+    const C1: ClientNo = ClientNo(1);
+    const C2: ClientNo = ClientNo(2);
+    const C4: ClientNo = ClientNo(4);
+    const C5: ClientNo = ClientNo(5);
+    const C7: ClientNo = ClientNo(7);
+    const C99: ClientNo = ClientNo(99);
 
     #[test]
     fn afs_rule_by_holders_with_bias_and_rounding() {
@@ -347,28 +357,31 @@ mod tests {
         assert_eq!(rule.longest_client_lifetime(), Duration::from_secs(14_527));
     }
 
-    fn id(client: ClientNo, seq: u64) -> LockId {
-        LockId { client, seq }
+    fn id(client: u32, seq: u64) -> LockId {
+        LockId {
+            client: ClientNo(client),
+            seq,
+        }
     }
 
     #[test]
     fn locks_conflict_unless_both_shared_and_expire() {
         let mut g = Grants::new(2);
         let now = Instant::from_secs(10);
-        g.set_lock(0, id(1, 3), LockMode::Shared, now + Duration::from_secs(5));
-        assert!(g.lock_allowed(0, id(2, 0), LockMode::Shared, now, |_| true));
-        assert!(!g.lock_allowed(0, id(2, 0), LockMode::Exclusive, now, |_| true));
+        g.set_lock(F0, id(1, 3), LockMode::Shared, now + Duration::from_secs(5));
+        assert!(g.lock_allowed(F0, id(2, 0), LockMode::Shared, now, |_| true));
+        assert!(!g.lock_allowed(F0, id(2, 0), LockMode::Exclusive, now, |_| true));
         assert!(
-            g.lock_allowed(0, id(1, 4), LockMode::Exclusive, now, |_| true),
+            g.lock_allowed(F0, id(1, 4), LockMode::Exclusive, now, |_| true),
             "its own lock"
         );
         assert!(
-            !g.lock_allowed(0, id(1, 2), LockMode::Exclusive, now, |_| true),
+            !g.lock_allowed(F0, id(1, 2), LockMode::Exclusive, now, |_| true),
             "an older request"
         );
         let later = now + Duration::from_secs(5);
-        assert!(g.lock_allowed(0, id(2, 0), LockMode::Exclusive, later, |_| true));
-        assert!(g.lock_allowed(1, id(2, 0), LockMode::Exclusive, now, |_| true));
+        assert!(g.lock_allowed(F0, id(2, 0), LockMode::Exclusive, later, |_| true));
+        assert!(g.lock_allowed(F1, id(2, 0), LockMode::Exclusive, now, |_| true));
     }
 
     #[test]
@@ -376,12 +389,12 @@ mod tests {
         let mut g = Grants::new(1);
         let now = Instant::from_secs(10);
         let later = now + Duration::from_secs(5);
-        g.set_lock(0, id(1, 0), LockMode::Exclusive, later);
-        g.set_lock(0, id(1, 1), LockMode::Exclusive, later);
-        g.unlock(0, id(1, 0));
-        assert!(g.holds_lock(0, 1, now), "the release named the old lock");
-        g.unlock(0, id(1, 1));
-        assert!(!g.holds_lock(0, 1, now));
+        g.set_lock(F0, id(1, 0), LockMode::Exclusive, later);
+        g.set_lock(F0, id(1, 1), LockMode::Exclusive, later);
+        g.unlock(F0, id(1, 0));
+        assert!(g.holds_lock(F0, C1, now), "the release named the old lock");
+        g.unlock(F0, id(1, 1));
+        assert!(!g.holds_lock(F0, C1, now));
     }
 
     #[test]
@@ -389,39 +402,39 @@ mod tests {
         let mut g = Grants::new(1);
         let now = Instant::from_secs(1);
         let later = Instant::from_secs(60);
-        g.add_callback(0, 1, later, 5);
-        g.add_callback(0, 2, later, 9);
+        g.add_callback(F0, C1, later, Req(5));
+        g.add_callback(F0, C2, later, Req(9));
         // c1's write was sent as request 7: its own callback came from request 5.
-        assert_eq!(g.to_break(0, Some((1, 7)), now), vec![(2, later)]);
+        assert_eq!(g.to_break(F0, Some((C1, Req(7))), now), vec![(C2, later)]);
         // Sent as request 4: the callback came from a fetch sent after it.
         assert_eq!(
-            g.to_break(0, Some((1, 4)), now),
-            vec![(1, later), (2, later)]
+            g.to_break(F0, Some((C1, Req(4))), now),
+            vec![(C1, later), (C2, later)]
         );
-        assert_eq!(g.to_break(0, None, now).len(), 2, "a replay spares nobody");
-        g.clear_callbacks(0);
-        assert_eq!(g.holders(0, now), 0);
+        assert_eq!(g.to_break(F0, None, now).len(), 2, "a replay spares nobody");
+        g.clear_callbacks(F0);
+        assert_eq!(g.holders(F0, now), 0);
     }
 
     #[test]
     fn snapshots_carry_lifetimes_across_clocks() {
         let mut g = Grants::new(3);
-        g.add_callback(2, 7, Instant::from_secs(100), 3);
-        g.add_callback(1, 5, Instant::from_secs(40), 3);
-        g.set_lock(0, id(4, 0), LockMode::Exclusive, Instant::from_secs(70));
+        g.add_callback(F2, C7, Instant::from_secs(100), Req(3));
+        g.add_callback(F1, C5, Instant::from_secs(40), Req(3));
+        g.set_lock(F0, id(4, 0), LockMode::Exclusive, Instant::from_secs(70));
         let snap = g.snapshot(Instant::from_secs(50));
         let there = Grants::restore(3, &snap, Instant::from_secs(1000));
         let mut there = there;
         assert_eq!(
-            there.to_break(2, Some((99, 0)), Instant::from_secs(1000)),
-            vec![(7, Instant::from_secs(1050))]
+            there.to_break(F2, Some((C99, Req(0))), Instant::from_secs(1000)),
+            vec![(C7, Instant::from_secs(1050))]
         );
         assert_eq!(
-            there.holders(1, Instant::from_secs(1000)),
+            there.holders(F1, Instant::from_secs(1000)),
             0,
             "expired before the snapshot"
         );
-        assert!(there.holds_lock(0, 4, Instant::from_secs(1019)));
-        assert!(!there.holds_lock(0, 4, Instant::from_secs(1020)));
+        assert!(there.holds_lock(F0, C4, Instant::from_secs(1019)));
+        assert!(!there.holds_lock(F0, C4, Instant::from_secs(1020)));
     }
 }

@@ -6,13 +6,15 @@
 pub mod client;
 pub mod election;
 pub mod grants;
+pub mod ids;
 pub mod msg;
 pub mod params;
 pub mod server;
 pub mod volume;
 
 use client::{Client, ClientVol};
-use msg::{ClientNo, Msg, Output, ServerNo, Timer};
+use ids::{ClientNo, ServerNo};
+use msg::{Msg, Output, Timer};
 use params::Params;
 use server::{Server, ServerVol};
 use sim::{Ctx, Node, NodeId, Prng};
@@ -67,12 +69,12 @@ impl Node for AfsNode {
 
 /// Engine node of server `s`.
 pub fn server_node(s: ServerNo) -> NodeId {
-    NodeId(s)
+    NodeId(s.0)
 }
 
 /// Engine node of client `c` in a cell of `servers` servers.
 pub fn client_node(c: ClientNo, servers: u32) -> NodeId {
-    NodeId(servers + c)
+    NodeId(servers + c.0)
 }
 
 /// Who an engine node is.
@@ -84,9 +86,9 @@ pub enum Who {
 
 pub fn who(node: NodeId, servers: u32) -> Who {
     if node.0 < servers {
-        Who::Server(node.0)
+        Who::Server(ServerNo(node.0))
     } else {
-        Who::Client(node.0 - servers)
+        Who::Client(ClientNo(node.0 - servers))
     }
 }
 
@@ -121,11 +123,11 @@ pub mod streams {
 pub fn build(params: &Rc<Params>, master: &Prng) -> Vec<AfsNode> {
     let servers = (0..params.servers).map(|s| {
         let phases = master.fork(streams::BEACONS + u64::from(s));
-        AfsNode::Server(Server::new(s, params.clone(), phases))
+        AfsNode::Server(Server::new(ServerNo(s), params.clone(), phases))
     });
     let clients = (0..params.clients).map(|c| {
         let rng = master.fork(streams::WORKLOAD + u64::from(c));
-        AfsNode::Client(Client::new(c, params.clone(), rng))
+        AfsNode::Client(Client::new(ClientNo(c), params.clone(), rng))
     });
     servers.chain(clients).collect()
 }

@@ -11,7 +11,7 @@
 //! with the latest place, whatever order the writes reached this master in.
 
 use super::grants::{Grants, GrantsSnapshot};
-use super::msg::{ClientNo, FileNo, LockId, LockMode, Pos, Req, Version, WriteId};
+use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, Version, WriteId};
 use crate::rangeset::RangeSet;
 use sim::{Duration, Instant};
 use std::collections::{BTreeMap, VecDeque};
@@ -153,7 +153,7 @@ impl Volume {
     /// Whether a write at `place` would become `file`'s content: it follows the write the
     /// file holds in the file's history.
     pub fn would_lead(&self, file: FileNo, place: Pos) -> bool {
-        place > self.files[file as usize].current.place
+        place > self.files[file.idx()].current.place
     }
 
     /// Apply the next update, received at local time `now`.
@@ -188,7 +188,7 @@ impl Volume {
                 if !self.would_lead(write.file, place) {
                     return;
                 }
-                let file = &mut self.files[write.file as usize];
+                let file = &mut self.files[write.file.idx()];
                 file.current = Version {
                     write: Some(write),
                     place,
@@ -251,13 +251,14 @@ impl Volume {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cell::ids::{ServerNo, Term};
 
     #[test]
     fn updates_apply_only_in_order() {
         let mut v = Volume::new(2);
         let w = WriteId {
-            client: 3,
-            file: 1,
+            client: ClientNo(3),
+            file: FileNo(1),
             seq: 1,
         };
         let pos = Pos {
@@ -289,8 +290,8 @@ mod tests {
             let up = Update::Write {
                 pos,
                 write: WriteId {
-                    client: 7,
-                    file: seq % 4,
+                    client: ClientNo(7),
+                    file: FileNo(seq % 4),
                     seq,
                 },
                 place: pos,
@@ -299,12 +300,12 @@ mod tests {
             v.apply(&up, Instant::ZERO);
         }
         let w = |seq: u32| WriteId {
-            client: 7,
-            file: seq % 4,
+            client: ClientNo(7),
+            file: FileNo(seq % 4),
             seq,
         };
         assert!((1..=total).all(|seq| v.has(w(seq))));
-        assert_eq!(v.writes[&7].seqs.0, vec![(1, total)], "one range");
+        assert_eq!(v.writes[&ClientNo(7)].seqs.0, vec![(1, total)], "one range");
         assert_eq!(
             v.applied(w(total)).map(|a| a.pos.seq),
             Some(u64::from(total))
@@ -315,14 +316,17 @@ mod tests {
 
     #[test]
     fn a_late_replay_takes_its_old_place_and_leaves_the_newer_write() {
-        let t = |number| crate::cell::msg::Term { number, server: 0 };
+        let t = |number| Term {
+            number,
+            server: ServerNo(0),
+        };
         let at = |number, seq| Pos {
             term: t(number),
             seq,
         };
         let w = |client, seq| WriteId {
-            client,
-            file: 0,
+            client: ClientNo(client),
+            file: FileNo(0),
             seq,
         };
         let mut v = Volume::new(1);
@@ -347,12 +351,15 @@ mod tests {
             "not made the content"
         );
         assert_eq!(v.files[0].current.place, at(1, 8));
-        assert!(v.would_lead(0, at(2, 12)) && !v.would_lead(0, at(1, 7)));
+        assert!(v.would_lead(FileNo(0), at(2, 12)) && !v.would_lead(FileNo(0), at(1, 7)));
     }
 
     #[test]
     fn a_new_term_extends_only_the_replica_it_was_built_on() {
-        let t = |number| crate::cell::msg::Term { number, server: 0 };
+        let t = |number| Term {
+            number,
+            server: ServerNo(0),
+        };
         let at = |number, seq| Pos {
             term: t(number),
             seq,
@@ -369,7 +376,7 @@ mod tests {
         assert!(!diverged.follows(&begin), "same sequence, other history");
         let next = Update::Unlock {
             pos: at(2, 9),
-            file: 0,
+            file: FileNo(0),
             lock: Default::default(),
         };
         assert!(

@@ -1,7 +1,7 @@
 //! Every write whose acknowledgement reached its writer, as ranges of each client's write
 //! numbers: the checkers ask whether a write a read returned was ever acknowledged.
 
-use crate::cell::msg::{ClientNo, WriteId};
+use crate::cell::ids::{ClientNo, WriteId};
 use crate::rangeset::RangeSet;
 
 /// Acknowledged writes by client.
@@ -18,12 +18,12 @@ impl AckedWrites {
     }
 
     pub fn insert(&mut self, write: WriteId) {
-        self.by_client[write.client as usize].insert(write.seq);
+        self.by_client[write.client.idx()].insert(write.seq);
     }
 
     pub fn contains(&self, write: WriteId) -> bool {
         self.by_client
-            .get(write.client as usize)
+            .get(write.client.idx())
             .is_some_and(|r| r.contains(write.seq))
     }
 
@@ -32,6 +32,6 @@ impl AckedWrites {
         self.by_client
             .iter()
             .enumerate()
-            .map(|(c, r)| (c as ClientNo, r))
+            .map(|(c, r)| (ClientNo::from_idx(c), r))
     }
 }

@@ -19,7 +19,7 @@
 //! writes in progress, not with operations.
 
 use super::{AckedWrites, Example, Tally};
-use crate::cell::msg::{ClientNo, FileNo, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, WriteId};
 use sim::Instant;
 
 /// Microseconds; the initial content's write is at `BEFORE`, an end not yet seen `NEVER`.
@@ -213,7 +213,7 @@ impl Linearizability {
     }
 
     fn file(&mut self, seen: &Seen) -> Option<&mut FileHistory> {
-        let f = &mut self.files[seen.file as usize];
+        let f = &mut self.files[seen.file.idx()];
         if f.broken {
             return None;
         }
@@ -222,7 +222,7 @@ impl Linearizability {
     }
 
     pub fn write_invoked(&mut self, write: WriteId, now: Instant) {
-        let f = &mut self.files[write.file as usize];
+        let f = &mut self.files[write.file.idx()];
         if f.broken {
             return;
         }
@@ -323,7 +323,7 @@ impl Linearizability {
         seen: &Seen,
         forgotten: bool,
     ) {
-        let by = self.files[seen.file as usize].forgotten;
+        let by = self.files[seen.file.idx()].forgotten;
         let detail = match by.filter(|by| forgotten && by.value != value) {
             Some(by) => format!(
                 "read {} (invoked at {}) after {} had replaced it for good: {} was still \
@@ -360,7 +360,7 @@ impl Linearizability {
     }
 
     fn violation(&mut self, seen: &Seen, detail: String) {
-        let f = &mut self.files[seen.file as usize];
+        let f = &mut self.files[seen.file.idx()];
         f.broken = true;
         f.kept = Vec::new();
         f.unanswered = Vec::new();
@@ -375,7 +375,7 @@ impl Linearizability {
 
     /// Whether the file's history so far has no linearization.
     pub fn broken(&self, file: FileNo) -> bool {
-        self.files[file as usize].broken
+        self.files[file.idx()].broken
     }
 }
 

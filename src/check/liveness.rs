@@ -3,7 +3,8 @@
 //! write and one lock. One per client that does not.
 
 use super::{Example, Tally};
-use crate::cell::msg::{ClientNo, OpKind};
+use crate::cell::ids::ClientNo;
+use crate::cell::msg::OpKind;
 use sim::Instant;
 
 /// The liveness checker.
@@ -22,7 +23,7 @@ impl Liveness {
     }
 
     pub fn probe_succeeded(&mut self, client: ClientNo, kind: OpKind) {
-        let done = &mut self.done[client as usize];
+        let done = &mut self.done[client.idx()];
         match kind {
             OpKind::Write => done.0 = true,
             OpKind::Lock => done.1 = true,
@@ -57,9 +58,9 @@ mod tests {
     #[test]
     fn fires_for_each_client_missing_a_write_or_a_lock() {
         let mut c = Liveness::new(3);
-        c.probe_succeeded(0, OpKind::Write);
-        c.probe_succeeded(0, OpKind::Lock);
-        c.probe_succeeded(1, OpKind::Write);
+        c.probe_succeeded(ClientNo(0), OpKind::Write);
+        c.probe_succeeded(ClientNo(0), OpKind::Lock);
+        c.probe_succeeded(ClientNo(1), OpKind::Write);
         c.finish(Instant::from_secs(50));
         assert_eq!(c.tally.count, 2);
         let first = c.tally.first.unwrap();

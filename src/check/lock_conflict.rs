@@ -4,7 +4,7 @@
 //! as they happen, so spans arrive already mapped to real time). One per pair of spans.
 
 use super::{Example, Tally};
-use crate::cell::msg::{ClientNo, FileNo, LockMode};
+use crate::cell::ids::{ClientNo, FileNo, LockMode};
 use sim::Instant;
 use std::collections::BTreeMap;
 
@@ -78,24 +78,24 @@ mod tests {
     fn fires_once_per_overlapping_pair_with_an_exclusive_lock() {
         let mut c = LockConflict::default();
         let t = Instant::from_secs;
-        c.held(1, 3, LockMode::Shared, t(1));
-        c.held(2, 3, LockMode::Shared, t(2));
+        c.held(ClientNo(1), FileNo(3), LockMode::Shared, t(1));
+        c.held(ClientNo(2), FileNo(3), LockMode::Shared, t(2));
         assert_eq!(c.tally.count, 0, "shared with shared is fine");
-        c.held(4, 3, LockMode::Exclusive, t(3));
+        c.held(ClientNo(4), FileNo(3), LockMode::Exclusive, t(3));
         assert_eq!(c.tally.count, 2, "one per pair");
         assert_eq!(
             c.tally.first.as_ref().unwrap().detail,
             "c4 got an exclusive lock while c1 has held a shared lock since 1.0 s"
         );
-        c.ended(1, 3);
-        c.ended(2, 3);
-        c.ended(4, 3);
-        c.held(5, 3, LockMode::Exclusive, t(9));
+        c.ended(ClientNo(1), FileNo(3));
+        c.ended(ClientNo(2), FileNo(3));
+        c.ended(ClientNo(4), FileNo(3));
+        c.held(ClientNo(5), FileNo(3), LockMode::Exclusive, t(9));
         assert_eq!(c.tally.count, 2, "spans that ended do not conflict");
-        c.held(6, 4, LockMode::Exclusive, t(9));
+        c.held(ClientNo(6), FileNo(4), LockMode::Exclusive, t(9));
         assert_eq!(c.tally.count, 2, "another file");
-        c.client_crashed(5);
-        c.held(7, 3, LockMode::Exclusive, t(10));
+        c.client_crashed(ClientNo(5));
+        c.held(ClientNo(7), FileNo(3), LockMode::Exclusive, t(10));
         assert_eq!(c.tally.count, 2, "a crashed client holds nothing");
     }
 }

@@ -6,7 +6,7 @@
 //! acknowledgement time and file, for the report.
 
 use super::{AckedWrites, Example, Tally};
-use crate::cell::msg::{ClientNo, FileNo, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, WriteId};
 use crate::cell::volume::Volume;
 use crate::rangeset::RangeSet;
 use sim::Instant;
@@ -97,15 +97,15 @@ impl LostWrite {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cell::msg::Pos;
+    use crate::cell::ids::Pos;
     use crate::cell::volume::Update;
 
     #[test]
     fn fires_once_per_acknowledged_write_the_final_volume_lacks() {
         let mut vol = Volume::new(2);
         let w = |client, seq| WriteId {
-            client,
-            file: 1,
+            client: ClientNo(client),
+            file: FileNo(1),
             seq,
         };
         for (i, write) in [w(1, 1), w(1, 3)].into_iter().enumerate() {

@@ -20,6 +20,7 @@ pub use open_ops::OpenOps;
 pub use pending::PerClient;
 pub use stale_read::StaleRead;
 
+use crate::cell::ids::FileNo;
 use serde::Serialize;
 
 /// The kinds of violation, in report order.
@@ -58,7 +59,7 @@ impl Kind {
 pub struct Example {
     pub at_s: f64,
     pub client: String,
-    pub file: Option<u32>,
+    pub file: Option<FileNo>,
     pub detail: String,
 }
 

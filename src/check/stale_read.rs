@@ -13,7 +13,7 @@
 //! listed) is stale. Memory grows with clients and files, not with operations.
 
 use super::{AckedWrites, Example, PerClient, Tally};
-use crate::cell::msg::{ClientNo, FileNo, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, WriteId};
 use sim::Instant;
 use std::collections::VecDeque;
 
@@ -85,7 +85,7 @@ impl StaleRead {
     }
 
     pub fn invoke_read(&mut self, client: ClientNo, op: u64, file: FileNo, now: Instant) {
-        let latest = self.files[file as usize].latest_before(now);
+        let latest = self.files[file.idx()].latest_before(now);
         self.reads.insert(client, op, (file, latest));
     }
 
@@ -104,7 +104,7 @@ impl StaleRead {
         let Some(newer) = latest else {
             return;
         };
-        let f = &mut self.files[file as usize];
+        let f = &mut self.files[file.idx()];
         f.advance(horizon);
         let stale = match write {
             None => true,
@@ -142,7 +142,7 @@ impl StaleRead {
         now: Instant,
         horizon: Instant,
     ) {
-        let f = &mut self.files[write.file as usize];
+        let f = &mut self.files[write.file.idx()];
         f.advance(horizon);
         if f.last_at.is_none_or(|last| now > last) {
             f.latest_before_last = f.latest;
@@ -171,8 +171,8 @@ mod tests {
 
     fn w(client: u32, seq: u32) -> WriteId {
         WriteId {
-            client,
-            file: 0,
+            client: ClientNo(client),
+            file: FileNo(0),
             seq,
         }
     }
@@ -204,10 +204,10 @@ mod tests {
         fn read(&mut self, invoked: u64, done: u64, got: Option<WriteId>) -> u64 {
             let op = self.next_op;
             self.next_op += 1;
-            self.c.invoke_read(7, op, 0, t(invoked));
+            self.c.invoke_read(ClientNo(7), op, FileNo(0), t(invoked));
             let before = self.c.tally.count;
             self.c
-                .read_done((7, op), got, (t(done), t(invoked)), &self.acked);
+                .read_done((ClientNo(7), op), got, (t(done), t(invoked)), &self.acked);
             self.c.tally.count - before
         }
     }

@@ -4,6 +4,7 @@
 
 use super::event::{Event, Phase};
 use super::{Sink, Window};
+use crate::cell::ids::{ClientNo, FileNo};
 use crate::cell::msg::{KINDS, Msg, OpKind, OpResult};
 use crate::cell::{AfsNode, Who, node_name, who};
 use serde_json::{Value, json};
@@ -34,9 +35,9 @@ pub struct Recording {
     /// Open async spans by (tid, what).
     open: BTreeMap<(u32, &'static str), Open>,
     /// Locks held, by (tid, file).
-    locks: BTreeMap<(u32, u32), Open>,
+    locks: BTreeMap<(u32, FileNo), Open>,
     /// Client operations in progress by (client, op): invoked at, kind, file, probe.
-    ops: BTreeMap<(u32, u64), (u64, OpKind, u32, bool)>,
+    ops: BTreeMap<(ClientNo, u64), (u64, OpKind, FileNo, bool)>,
     next_id: u64,
 }
 

@@ -4,7 +4,8 @@
 //! before them is settled: an operation when it ends, a lock when its client stops
 //! holding it. Memory holds only the operations still open and those behind them.
 
-use crate::cell::msg::{ClientNo, FileNo, Invoked, LockEnd, LockMode, OpResult, Output};
+use crate::cell::ids::{ClientNo, FileNo, LockMode};
+use crate::cell::msg::{Invoked, LockEnd, OpResult, Output};
 use sim::Instant;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Write};

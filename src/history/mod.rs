@@ -6,7 +6,8 @@
 pub mod jsonl;
 pub mod replay;
 
-use crate::cell::msg::{ClientNo, FileNo, OpKind, OpResult, Output, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, WriteId};
+use crate::cell::msg::{OpKind, OpResult, Output};
 use crate::cell::{AfsNode, Who, who};
 use crate::check::{
     AckedWrites, FinalVolume, Kind, Linearizability, Liveness, LockConflict, LostWrite, OpenOps,

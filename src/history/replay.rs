@@ -4,7 +4,8 @@
 //! outside checker.
 
 use super::{Checkers, OpInfo};
-use crate::cell::msg::{ClientNo, FileNo, LockMode, OpKind, OpResult, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, LockMode, WriteId};
+use crate::cell::msg::{OpKind, OpResult};
 use crate::check::{Kind, Verdict};
 use serde::Deserialize;
 use sim::Instant;
@@ -43,14 +44,14 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 pub fn parse_write(s: &str, file: FileNo) -> Option<WriteId> {
     let (client, seq) = s.strip_prefix('c')?.split_once('#')?;
     Some(WriteId {
-        client: client.parse().ok()?,
+        client: ClientNo(client.parse().ok()?),
         file,
         seq: seq.parse().ok()?,
     })
 }
 
 fn client_no(s: &str) -> Option<ClientNo> {
-    s.strip_prefix('c')?.parse().ok()
+    s.strip_prefix('c')?.parse().ok().map(ClientNo)
 }
 
 /// What happens at one instant, in the order the run reports it.

@@ -11,7 +11,8 @@
 //! other one goes and the next must come twice as long after the last.
 
 use super::Recovery;
-use crate::cell::msg::{ClientNo, Msg, Refusal};
+use crate::cell::ids::ClientNo;
+use crate::cell::msg::{Msg, Refusal};
 use crate::cell::{AfsNode, Who, who};
 use sim::{Duration, Instant, Record};
 use std::collections::BTreeMap;
@@ -168,26 +169,36 @@ mod tests {
         let mut list = Recoveries::new(3);
         list.fault("crash fs0".into(), Instant::from_secs(100));
         let mut lanes = Lanes::default();
-        lanes.mark(&list.list, 3, Mark::Refused, Instant::from_secs(50));
+        lanes.mark(
+            &list.list,
+            ClientNo(3),
+            Mark::Refused,
+            Instant::from_secs(50),
+        );
         assert!(lanes.recoveries.is_empty(), "before the fault: nothing");
         for s in 0..200 {
             lanes.mark(
                 &list.list,
-                3,
+                ClientNo(3),
                 Mark::Refused,
                 Instant::from_secs(100 + s * 10),
             );
         }
-        lanes.mark(&list.list, 5, Mark::StaleRead, Instant::from_secs(200));
         lanes.mark(
             &list.list,
-            5,
+            ClientNo(5),
+            Mark::StaleRead,
+            Instant::from_secs(200),
+        );
+        lanes.mark(
+            &list.list,
+            ClientNo(5),
             Mark::StaleRead,
             Instant::from_secs(100 + 3601),
         );
         let r = lanes.of(0).unwrap();
-        assert_eq!(r[&3].counts, [200, 0, 0]);
-        let times = &r[&3].times[0];
+        assert_eq!(r[&ClientNo(3)].counts, [200, 0, 0]);
+        let times = &r[&ClientNo(3)].times[0];
         assert!(
             times.len() <= TIMES && times.len() >= TIMES / 2,
             "{times:?}"
@@ -197,6 +208,6 @@ mod tests {
             last > 1500,
             "the kept instants span the recovery, not its start: {last}"
         );
-        assert_eq!(r[&5].counts, [0, 0, 1], "after the cap: not kept");
+        assert_eq!(r[&ClientNo(5)].counts, [0, 0, 1], "after the cap: not kept");
     }
 }

@@ -10,7 +10,8 @@ pub use latency::Latencies;
 pub use recovery::{Recoveries, Recovery};
 
 use crate::cell::AfsNode;
-use crate::cell::msg::{ClientNo, KINDS, OpKind};
+use crate::cell::ids::ClientNo;
+use crate::cell::msg::{KINDS, OpKind};
 use sim::{Duration, Instant, Record};
 
 /// Width of a time-series bin.

@@ -1,7 +1,8 @@
 //! Outages after faults that take the master's majority away: when a master is elected
 //! again, when it opens writes and locks, when clients get their first write and lock.
 
-use crate::cell::msg::{OpKind, Output, ServerNo};
+use crate::cell::ids::ServerNo;
+use crate::cell::msg::{OpKind, Output};
 use sim::Instant;
 use std::collections::VecDeque;
 
@@ -65,13 +66,13 @@ impl Recoveries {
     }
 
     pub fn server_crashed(&mut self, server: ServerNo) {
-        let seen = &mut self.servers[server as usize];
+        let seen = &mut self.servers[server.idx()];
         seen.master = None;
         seen.rounds.clear();
     }
 
     pub fn server_output(&mut self, server: ServerNo, output: &Output, now: Instant) {
-        let seen = &mut self.servers[server as usize];
+        let seen = &mut self.servers[server.idx()];
         match output {
             Output::BeaconSent { round } => {
                 if seen.rounds.len() == ROUNDS_KEPT {

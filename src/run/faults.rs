@@ -2,7 +2,7 @@
 //! server holds a valid master lease in this strategy's run right then, `"*"` every node
 //! the fault does not name elsewhere.
 
-use crate::cell::msg::Term;
+use crate::cell::ids::Term;
 use crate::cell::{AfsNode, AfsVolatile, node_name};
 use crate::history::Recorder;
 use crate::scenario::{FaultKind, FaultSpec, LatencySpec, Target, TargetRef};

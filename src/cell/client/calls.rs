@@ -2,7 +2,7 @@
 //! map.
 
 use super::Purpose;
-use crate::cell::msg::Req;
+use crate::cell::ids::Req;
 use sim::{Instant, TimerId};
 
 /// One request in flight.

@@ -17,10 +17,8 @@ mod ops;
 mod replies;
 mod tokens;
 
-use super::msg::{
-    ClientNo, FileNo, LockId, LockMode, Msg, OpKind, Output, Pos, Req, ServerNo, Term, Timer,
-    WriteId,
-};
+use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, ServerNo, Term, WriteId};
+use super::msg::{Msg, OpKind, Output, Timer};
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT, Params};
 use super::{AfsNode, server_node};
 use crate::strategy::{Mutant, Owed};
@@ -201,7 +199,7 @@ impl Client {
 
     pub fn boot(&mut self, ctx: &mut CCtx) -> ClientVol {
         let mut v = ClientVol {
-            master: Some(0),
+            master: Some(Term::FIRST.server),
             // Every client knows the master of time zero; a restarted one learns better
             // from the first reply.
             term: Some(Term::FIRST),
@@ -211,7 +209,7 @@ impl Client {
             waiting: BTreeMap::new(),
             active: BTreeMap::new(),
             calls: Calls::default(),
-            next_req: 0,
+            next_req: Req(0),
             attempts: 0,
             silent: 0,
             backoff_until: None,
@@ -228,7 +226,7 @@ impl Client {
             lease_expire: None,
             lease_due: None,
             release_later: Vec::new(),
-            reset_upto: 0,
+            reset_upto: Req(0),
         };
         let end = Instant::ZERO + self.params.duration;
         ctx.set_timer(self.params.client_probe, Timer::Probe);
@@ -420,7 +418,7 @@ impl Client {
         ctx: &mut CCtx,
     ) -> Req {
         let req = v.next_req;
-        v.next_req += 1;
+        v.next_req = req.next();
         ctx.send(server_node(to), msg(req));
         let timer = ctx.set_timer(CLIENT_RPC_TIMEOUT, Timer::RpcTimeout { req });
         let sent = ctx.now();
@@ -446,8 +444,8 @@ impl Client {
     fn locate(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
         v.locate_nones = 0;
         let req = v.next_req;
-        v.next_req += 1;
-        for s in 0..self.params.servers {
+        v.next_req = req.next();
+        for s in (0..self.params.servers).map(ServerNo) {
             ctx.send(server_node(s), Msg::Locate { req });
         }
         let timer = ctx.set_timer(CLIENT_RPC_TIMEOUT, Timer::RpcTimeout { req });

@@ -2,9 +2,8 @@
 //! master, and end in success or failure at their deadline.
 
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose, Queued, backoff};
-use crate::cell::msg::{
-    FileNo, Invoked, LockId, LockMode, Msg, OpKind, OpResult, Output, ServerNo, Timer, WriteId,
-};
+use crate::cell::ids::{FileNo, LockId, LockMode, ServerNo, WriteId};
+use crate::cell::msg::{Invoked, Msg, OpKind, OpResult, Output, Timer};
 use crate::cell::server_node;
 use crate::strategy::Mutant;
 use sim::{Duration, Instant};
@@ -31,10 +30,11 @@ impl Client {
             OpKind::Lock
         };
         let x = self.workload.unit();
-        let file = w
-            .file_cdf
-            .partition_point(|&c| c <= x)
-            .min(w.file_cdf.len() - 1) as FileNo;
+        let file = FileNo::from_idx(
+            w.file_cdf
+                .partition_point(|&c| c <= x)
+                .min(w.file_cdf.len() - 1),
+        );
         let mode = if self.workload.chance(w.exclusive) {
             LockMode::Exclusive
         } else {
@@ -101,7 +101,7 @@ impl Client {
         if let Some(t) = v.arrival.take() {
             ctx.cancel_timer(t);
         }
-        let file = self.no % self.params.files;
+        let file = FileNo(self.no.0 % self.params.files);
         let shared = LockMode::Shared;
         self.enqueue(v, (OpKind::Write, file, shared), None, true, ctx);
         self.enqueue(v, (OpKind::Lock, file, shared), None, true, ctx);

@@ -2,7 +2,8 @@
 //! writes, refusals, and what a reply's term tells about a new master.
 
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose};
-use crate::cell::msg::{FileNo, LockId, Msg, OpKind, OpResult, Pos, Refusal, Req, Term, WriteId};
+use crate::cell::ids::{FileNo, LockId, Pos, Req, Term, WriteId};
+use crate::cell::msg::{Msg, OpKind, OpResult, Refusal};
 use crate::cell::server_node;
 use crate::strategy::{Mutant, Owed};
 use sim::{Duration, Instant};

@@ -2,10 +2,8 @@
 //! breaks, the periodic probe of the master, and reassertion to a new master.
 
 use super::{CCtx, Client, ClientVol, Held, Purpose};
-use crate::cell::msg::{
-    Extended, FileNo, LockEnd, LockId, LockMode, Msg, Output, Req, ServerNo, Term, Timer, Token,
-    WriteId,
-};
+use crate::cell::ids::{FileNo, LockId, LockMode, Req, ServerNo, Term, WriteId};
+use crate::cell::msg::{Extended, LockEnd, Msg, Output, Timer, Token};
 use crate::cell::params::{BACKOFF_MIN, CLIENT_RPC_TIMEOUT};
 use crate::cell::server_node;
 use crate::strategy::{Home, Mutant};

@@ -8,7 +8,8 @@ use super::replica::Replication;
 use super::writes::FileSlot;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::grants::Grants;
-use crate::cell::msg::{ClientNo, Msg, Output, Pos, ServerNo, Term, Timer};
+use crate::cell::ids::{ClientNo, Pos, ServerNo, Term};
+use crate::cell::msg::{Msg, Output, Timer};
 use crate::cell::params::{CATCH_UP_EVERY, RPC_TIMEOUT};
 use crate::cell::server_node;
 use crate::cell::volume::{Snapshot, Update, Volume};
@@ -96,7 +97,7 @@ impl Master {
 
     /// Whether `client`'s lease is valid on our clock (always, without client leases).
     pub fn lease_valid(&self, client: ClientNo, now: Instant, leased: bool) -> bool {
-        !leased || self.leases[client as usize].is_some_and(|t| t > now)
+        !leased || self.leases[client.idx()].is_some_and(|t| t > now)
     }
 
     /// A message from a client arrived in the recovery period's last moments: extend the
@@ -137,7 +138,7 @@ impl Master {
     /// contact, was heard from); true if this ended the recovery window early. The window
     /// never ends before `not_before` (`T` + the allowance).
     pub fn reasserted(&mut self, client: ClientNo, not_before: Instant, now: Instant) -> bool {
-        let seen = &mut self.reasserted[client as usize];
+        let seen = &mut self.reasserted[client.idx()];
         if *seen {
             return false;
         }
@@ -218,14 +219,14 @@ impl Server {
         .expect("boot time is always there");
         let mut master = Master::new(self, term, t);
         let mut versions = vec![None; p.servers as usize];
-        versions[self.no as usize] = Some(self.volume.version);
+        versions[self.no.idx()] = Some(self.volume.version);
         master.sync = Some(Sync {
             versions,
             fetching: None,
         });
         vol.master = Some(master);
         ctx.output(Output::MasterStart { term });
-        for peer in (0..p.servers).filter(|&s| s != self.no) {
+        for peer in self.peers() {
             ctx.send(server_node(peer), Msg::SyncAsk { term });
         }
         ctx.set_timer(RPC_TIMEOUT, Timer::SyncRetry);
@@ -258,7 +259,7 @@ impl Server {
             return;
         };
         if let Some(sync) = m.sync.as_mut() {
-            sync.versions[peer as usize] = Some(version);
+            sync.versions[peer.idx()] = Some(version);
             self.advance_sync(vol, ctx);
         }
     }
@@ -289,7 +290,10 @@ impl Server {
             None => {
                 for (peer, v) in sync.versions.iter().enumerate() {
                     if v.is_none() {
-                        ctx.send(server_node(peer as ServerNo), Msg::SyncAsk { term: m.term });
+                        ctx.send(
+                            server_node(ServerNo::from_idx(peer)),
+                            Msg::SyncAsk { term: m.term },
+                        );
                     }
                 }
             }
@@ -311,7 +315,7 @@ impl Server {
             .versions
             .iter()
             .enumerate()
-            .filter_map(|(s, v)| v.map(|v| (s as ServerNo, v)))
+            .filter_map(|(s, v)| v.map(|v| (ServerNo::from_idx(s), v)))
             .max_by_key(|&(s, v)| (v, s == self.no))
             .expect("a majority answered");
         if version <= mine {

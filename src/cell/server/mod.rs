@@ -8,7 +8,8 @@ mod writes;
 
 use super::election::{Ballot, Election, VoteYes, Yes};
 use super::grants::Grants;
-use super::msg::{ClientNo, Msg, Output, ServerNo, Term, Timer};
+use super::ids::{ClientNo, ServerNo, Term};
+use super::msg::{Msg, Output, Timer};
 use super::params::Params;
 use super::volume::{Update, Volume};
 use super::{AfsNode, Who, server_node, who};
@@ -69,12 +70,12 @@ impl Server {
         Server {
             no,
             ballot: Ballot {
-                last_yes: Some((0, Instant::ZERO)),
+                last_yes: Some((first.server, Instant::ZERO)),
                 before: None,
                 known_term: first,
             },
             volume: Volume::new(params.files),
-            starts_as_master: no == 0,
+            starts_as_master: no == first.server,
             params,
             phases,
         }
@@ -174,7 +175,7 @@ impl Server {
         let round = vol.election.start_round(now);
         ctx.output(Output::BeaconSent { round });
         let master = vol.master.as_ref().map(|m| m.term);
-        for peer in (0..p.servers).filter(|&s| s != self.no) {
+        for peer in self.peers() {
             ctx.send(server_node(peer), Msg::Beacon { round, master });
         }
         if let Some(report) = self.ballot.vote(self.no, now, p.vote_wait) {
@@ -287,10 +288,18 @@ impl Server {
         vol.master.is_some() && vol.election.is_master(now)
     }
 
+    /// Every other server of the cell.
+    fn peers(&self) -> impl Iterator<Item = ServerNo> + use<> {
+        let me = self.no;
+        (0..self.params.servers)
+            .map(ServerNo)
+            .filter(move |&s| s != me)
+    }
+
     /// Whether `m` is resetting `client`'s callbacks: it grants that client none until
     /// the reset is acknowledged, which drops every callback it holds.
     fn resetting(&self, m: &Master, client: ClientNo) -> bool {
-        m.reset_pending[client as usize] && self.params.mutant != Some(Mutant::ResetRacesGrant)
+        m.reset_pending[client.idx()] && self.params.mutant != Some(Mutant::ResetRacesGrant)
     }
 
     /// Where the master keeps grants of `home`: the replicated volume's table, or its

@@ -5,7 +5,8 @@
 //! Replies and follow-ups that must wait for that are parked as `Waiter`s by sequence.
 
 use super::{SCtx, Server, ServerVol};
-use crate::cell::msg::{ClientNo, Extended, FileNo, Msg, Pos, ServerNo, Term, Timer, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, Pos, ServerNo, Term, WriteId};
+use crate::cell::msg::{Extended, Msg, Timer};
 use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY, SNAPSHOT_WAIT_MIN};
 use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::cell::{client_node, server_node};
@@ -163,7 +164,7 @@ impl Server {
             return;
         }
         let updates: Rc<[Update]> = std::mem::take(&mut m.repl.unsent).into();
-        for peer in (0..self.params.servers).filter(|&s| s != self.no) {
+        for peer in self.peers() {
             let msg = Msg::Replicate {
                 term: m.term,
                 updates: updates.clone(),
@@ -184,10 +185,10 @@ impl Server {
             return;
         };
         if version.term == term {
-            let acked = &mut m.repl.acked[peer as usize];
+            let acked = &mut m.repl.acked[peer.idx()];
             if version > *acked {
                 *acked = version;
-                m.repl.snapshots[peer as usize] = (None, SNAPSHOT_WAIT_MIN);
+                m.repl.snapshots[peer.idx()] = (None, SNAPSHOT_WAIT_MIN);
             }
             self.advance_commit(vol, ctx);
         }
@@ -200,7 +201,7 @@ impl Server {
         let seqs = &mut m.repl.seqs;
         seqs.clear();
         seqs.extend(m.repl.acked.iter().enumerate().map(|(s, pos)| {
-            if s as ServerNo == self.no {
+            if s == self.no.idx() {
                 own
             } else if pos.term == m.term {
                 pos.seq
@@ -287,12 +288,13 @@ impl Server {
         }
         let version = self.volume.version;
         let m = vol.master.as_mut().expect("master");
-        let behind: Vec<ServerNo> = (0..self.params.servers)
-            .filter(|&s| s != self.no && m.repl.acked[s as usize] < m.repl.last_tick)
+        let behind: Vec<ServerNo> = self
+            .peers()
+            .filter(|&s| m.repl.acked[s.idx()] < m.repl.last_tick)
             .collect();
         m.repl.last_tick = version;
         for peer in behind {
-            let acked = m.repl.acked[peer as usize];
+            let acked = m.repl.acked[peer.idx()];
             let from_log = acked.term == m.term
                 && m.repl
                     .log
@@ -310,7 +312,7 @@ impl Server {
                 ctx.send(server_node(peer), msg);
                 continue;
             }
-            let (last, wait) = &mut m.repl.snapshots[peer as usize];
+            let (last, wait) = &mut m.repl.snapshots[peer.idx()];
             if last.is_some_and(|at| now < at + *wait) {
                 continue;
             }

@@ -5,9 +5,8 @@ use super::replica::Waiter;
 use super::writes::Queued;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
-use crate::cell::msg::{
-    Asked, ClientNo, Extended, FileNo, LockId, LockMode, Msg, Pos, Refusal, Req, Token, WriteId,
-};
+use crate::cell::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, WriteId};
+use crate::cell::msg::{Asked, Extended, Msg, Refusal, Token};
 use crate::cell::volume::Update;
 use crate::strategy::{Mutant, Owed};
 use sim::Duration;
@@ -127,7 +126,7 @@ impl Server {
             (None, _) => false,
             (Some(_), Asked::Replay | Asked::Reassert | Asked::Probe) => true,
             (Some(_), Asked::Renew) => {
-                !waits_for_owed || !m.in_window(now) || m.settled[client as usize]
+                !waits_for_owed || !m.in_window(now) || m.settled[client.idx()]
             }
             (Some(o), Asked::Fetch) => now >= o.reads,
             (Some(o), Asked::Store) => now >= o.writes,
@@ -158,7 +157,7 @@ impl Server {
         let Some(m) = vol.master.as_mut().filter(|m| serving && m.synced()) else {
             return false;
         };
-        let c = client as usize;
+        let c = client.idx();
         if leased && m.leases[c].is_some_and(|t| t <= now) {
             // Its lease ran out here: we may have stopped protecting its callbacks.
             m.reset_pending[c] = true;
@@ -180,7 +179,7 @@ impl Server {
     fn on_reset_ack(&mut self, vol: &mut ServerVol, client: ClientNo) {
         let leased = self.leased();
         let Some(m) = vol.master.as_mut() else { return };
-        let c = client as usize;
+        let c = client.idx();
         if !m.reset_pending[c] {
             return;
         }
@@ -210,7 +209,7 @@ impl Server {
         let m = vol.master.as_mut().expect("master");
         let renewed = pending.is_empty();
         if renewed {
-            m.leases[client as usize] = Some(now + lease.lease + self.params.skew_allowance);
+            m.leases[client.idx()] = Some(now + lease.lease + self.params.skew_allowance);
         }
         let term = m.term;
         ctx.send(to, Msg::RenewOk { req, term, renewed });
@@ -296,7 +295,7 @@ impl Server {
             self.callbacks(vol)
                 .add_callback(file, client, grant.server_expiry, req);
         }
-        let write = self.volume.files[file as usize].current.write;
+        let write = self.volume.files[file.idx()].current.write;
         let msg = Msg::FetchOk {
             req,
             term,
@@ -357,7 +356,7 @@ impl Server {
             return;
         }
         let (locks, leases) = self.locks_and_leases(vol);
-        let alive = |c: ClientNo| !leased || leases[c as usize].is_some_and(|t| t > now);
+        let alive = |c: ClientNo| !leased || leases[c.idx()].is_some_and(|t| t > now);
         let allowed = locks.lock_allowed(file, lock, mode, now, alive);
         let replicated = self.replicated(true);
         if let (true, Some((_, sync_every))) = (allowed, self.logged(true)) {
@@ -441,9 +440,9 @@ impl Server {
         let term = m.term;
         // An acknowledgement of a failover asks for nothing: it is never too late.
         let accepted = m.in_window(now) || acknowledging;
-        m.settled[client as usize] = true;
+        m.settled[client.idx()] = true;
         if let Some(l) = lease.filter(|_| accepted) {
-            m.leases[client as usize] = Some(now + l.lease + skew);
+            m.leases[client.idx()] = Some(now + l.lease + skew);
         }
         if let Some(ext) = self.params.strategy.window_extension()
             && m.extend_window(now, ext)
@@ -454,7 +453,7 @@ impl Server {
         for token in tokens.iter().filter(|_| accepted) {
             match *token {
                 Token::Callback { file, write, left } => {
-                    if self.volume.files[file as usize].current.write == write {
+                    if self.volume.files[file.idx()].current.write == write {
                         self.callbacks(vol)
                             .add_callback(file, client, now + left + skew, req);
                     } else {

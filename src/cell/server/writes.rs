@@ -13,7 +13,8 @@
 use super::replica::Waiter;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
-use crate::cell::msg::{ClientNo, FileNo, Msg, Pos, Req, Timer, WriteId};
+use crate::cell::ids::{ClientNo, FileNo, Pos, Req, WriteId};
+use crate::cell::msg::{Msg, Timer};
 use crate::cell::params::{ABANDONED_AFTER, BREAK_RETRY};
 use crate::cell::volume::Update;
 use crate::scenario::Durability;
@@ -82,7 +83,7 @@ impl Server {
         ctx: &mut SCtx,
     ) {
         let m = vol.master.as_mut().expect("master");
-        let slot = &mut m.files[file as usize];
+        let slot = &mut m.files[file.idx()];
         if slot.busy.is_some() {
             // A client's retry takes its earlier request's place in line (Rx sees a
             // retransmission, not a new call): a slow file never queues up duplicates
@@ -110,13 +111,13 @@ impl Server {
     /// gone quiet), so a file that fell behind never works through abandoned requests.
     pub(super) fn file_done(&mut self, vol: &mut ServerVol, file: FileNo, ctx: &mut SCtx) {
         let Some(m) = vol.master.as_mut() else { return };
-        let slot = &mut m.files[file as usize];
+        let slot = &mut m.files[file.idx()];
         slot.busy = None;
         let now = ctx.now();
         while let Some((arrived, next)) = vol
             .master
             .as_mut()
-            .and_then(|m| m.files[file as usize].queue.pop_front())
+            .and_then(|m| m.files[file.idx()].queue.pop_front())
         {
             if now.saturating_since(arrived) > ABANDONED_AFTER {
                 continue;
@@ -125,7 +126,7 @@ impl Server {
             let busy = vol
                 .master
                 .as_ref()
-                .is_some_and(|m| m.files[file as usize].busy.is_some());
+                .is_some_and(|m| m.files[file.idx()].busy.is_some());
             if busy {
                 break;
             }
@@ -177,7 +178,7 @@ impl Server {
         }
         let retry = ctx.set_timer(BREAK_RETRY, Timer::BreakRetry { file });
         let m = vol.master.as_mut().expect("master");
-        m.files[file as usize].busy = Some(Busy::Breaking {
+        m.files[file.idx()].busy = Some(Busy::Breaking {
             client,
             req,
             write,
@@ -199,7 +200,7 @@ impl Server {
                 *give_up = (*give_up).min(d);
             }
             if leased {
-                let lease = m.leases[*client as usize].unwrap_or(now);
+                let lease = m.leases[client.idx()].unwrap_or(now);
                 *give_up = (*give_up).min(lease);
             }
         }
@@ -221,7 +222,7 @@ impl Server {
                 Some(Busy::Breaking { holders, write, .. })
                     if holders.iter().any(|&(c, _)| c == client) =>
                 {
-                    Some((file as FileNo, *write))
+                    Some((FileNo::from_idx(file), *write))
                 }
                 _ => None,
             })
@@ -271,7 +272,7 @@ impl Server {
             holders,
             write: breaking,
             ..
-        }) = &mut m.files[file as usize].busy
+        }) = &mut m.files[file.idx()].busy
         else {
             return;
         };
@@ -294,7 +295,7 @@ impl Server {
             retry,
             write,
             ..
-        }) = &mut m.files[file as usize].busy
+        }) = &mut m.files[file.idx()].busy
         else {
             return;
         };
@@ -322,7 +323,7 @@ impl Server {
         // its next contact (a holder whose lease ran out is reset when it renews).
         if self.params.strategy.break_give_up().is_some() {
             for c in gave_up {
-                m.reset_pending[c as usize] = true;
+                m.reset_pending[c.idx()] = true;
                 m.grants.remove_client_callbacks(c);
             }
         }
@@ -331,7 +332,7 @@ impl Server {
 
     fn maybe_apply(&mut self, vol: &mut ServerVol, file: FileNo, ctx: &mut SCtx) {
         let Some(m) = vol.master.as_mut() else { return };
-        let slot = &mut m.files[file as usize];
+        let slot = &mut m.files[file.idx()];
         let ready =
             matches!(&slot.busy, Some(Busy::Breaking { holders, .. }) if holders.is_empty());
         if !ready {
@@ -423,7 +424,7 @@ impl Server {
         ctx: &mut SCtx,
     ) {
         let m = vol.master.as_mut().expect("master");
-        m.files[file as usize].busy = Some(Busy::Committing);
+        m.files[file.idx()].busy = Some(Busy::Committing);
         self.when_committed(vol, seq, Waiter::FileDone(file), ctx);
     }
 }

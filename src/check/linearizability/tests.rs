@@ -35,8 +35,8 @@ impl Op {
 
 fn id(seq: u32) -> WriteId {
     WriteId {
-        client: seq % 3,
-        file: 0,
+        client: ClientNo(seq % 3),
+        file: FileNo(0),
         seq,
     }
 }
@@ -129,8 +129,8 @@ fn streaming(ops: &[Op]) -> bool {
         }
         let horizon = open.iter().map(|&j| ops[j].start()).min().unwrap();
         let seen = Seen {
-            client: 0,
-            file: 0,
+            client: ClientNo(0),
+            file: FileNo(0),
             now,
             horizon: Instant::from_micros(horizon),
         };
@@ -150,7 +150,7 @@ fn streaming(ops: &[Op]) -> bool {
             }
         }
     }
-    !c.broken(0)
+    !c.broken(FileNo(0))
 }
 
 /// A history of one register: operations at random points inside random intervals, so
@@ -301,8 +301,8 @@ fn the_example_names_both_writes() {
     let acked = AckedWrites::new(3);
     let t = Instant::from_secs;
     let seen = |now| Seen {
-        client: 2,
-        file: 0,
+        client: ClientNo(2),
+        file: FileNo(0),
         now: t(now),
         horizon: t(now),
     };

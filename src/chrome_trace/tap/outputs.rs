@@ -1,7 +1,9 @@
 //! What nodes report, and faults, as spans and instants.
 
 use super::{Open, Recording, fault_name, result_name, tid};
-use crate::cell::msg::{ClientNo, OpKind, Output};
+use crate::cell::ids::{ClientNo, FileNo};
+use crate::cell::msg::{OpKind, Output};
+use crate::cell::{Who, who};
 use serde_json::json;
 use sim::{Fault, NodeId};
 
@@ -116,10 +118,10 @@ impl Recording {
 
     /// A crashed client's operations end with it, and it holds no locks.
     fn client_crashed(&mut self, node: NodeId, ts: u64) {
-        let Some(client) = node.0.checked_sub(self.servers) else {
+        let Who::Client(client) = who(node, self.servers) else {
             return;
         };
-        let ops: Vec<(u32, u64)> = self
+        let ops: Vec<(ClientNo, u64)> = self
             .ops
             .range((client, 0)..=(client, u64::MAX))
             .map(|(k, _)| *k)
@@ -130,9 +132,9 @@ impl Recording {
             let args = json!({ "file": file, "result": "client crashed", "probe": probe });
             self.span(tid(node), start, ts, name, "op", args);
         }
-        let files: Vec<u32> = self
+        let files: Vec<FileNo> = self
             .locks
-            .range((tid(node), 0)..=(tid(node), u32::MAX))
+            .range((tid(node), FileNo(0))..=(tid(node), FileNo(u32::MAX)))
             .map(|(k, _)| k.1)
             .collect();
         for file in files {
@@ -140,7 +142,7 @@ impl Recording {
         }
     }
 
-    fn open_lock(&mut self, t: u32, file: u32, ts: u64, name: String, args: serde_json::Value) {
+    fn open_lock(&mut self, t: u32, file: FileNo, ts: u64, name: String, args: serde_json::Value) {
         let span = Open {
             start: ts,
             name,
@@ -152,7 +154,7 @@ impl Recording {
         }
     }
 
-    fn close_lock(&mut self, t: u32, file: u32, ts: u64) {
+    fn close_lock(&mut self, t: u32, file: FileNo, ts: u64) {
         if let Some(o) = self.locks.remove(&(t, file)) {
             self.span(t, o.start, ts, o.name, o.cat, o.args);
         }
@@ -164,7 +166,7 @@ impl Recording {
         for (t, what) in open {
             self.close(t, what, end);
         }
-        let locks: Vec<(u32, u32)> = self.locks.keys().copied().collect();
+        let locks: Vec<(u32, FileNo)> = self.locks.keys().copied().collect();
         for (t, file) in locks {
             self.close_lock(t, file, end);
         }

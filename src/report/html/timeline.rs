@@ -3,7 +3,7 @@
 //! reasserted or read stale in that recovery (at most [`MAX_LANES`], the rest counted).
 
 use super::{Report, escape};
-use crate::cell::msg::ClientNo;
+use crate::cell::ids::ClientNo;
 use crate::metrics::lanes::{CAP, ClientMarks, Mark};
 use crate::plot::text::Sized;
 use crate::report::summary::RecoverySummary;
