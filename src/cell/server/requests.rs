@@ -6,9 +6,9 @@ use super::writes::Queued;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
 use crate::cell::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, WriteId};
-use crate::cell::msg::{Asked, Extended, Msg, Refusal, Token};
+use crate::cell::msg::{Asked, Extended, Msg, Refusal};
 use crate::cell::volume::Update;
-use crate::strategy::{Mutant, Owed};
+use crate::strategy::Mutant;
 use sim::Duration;
 
 impl Server {
@@ -137,105 +137,6 @@ impl Server {
             return false;
         }
         !self.reset_first(vol, client, req, asked, ctx)
-    }
-
-    /// Whether `client` must drop every callback before it is served: this master does
-    /// not know what it holds, gave up breaking one of its callbacks, or let its lease
-    /// run out. If so, it is told (once per request) and nothing else is served to it
-    /// until it acknowledges.
-    fn reset_first(
-        &mut self,
-        vol: &mut ServerVol,
-        client: ClientNo,
-        req: Req,
-        asked: Asked,
-        ctx: &mut SCtx,
-    ) -> bool {
-        let now = ctx.now();
-        let leased = self.leased();
-        let serving = self.serving_master(vol, now);
-        let Some(m) = vol.master.as_mut().filter(|m| serving && m.synced()) else {
-            return false;
-        };
-        let c = client.idx();
-        if leased && m.leases[c].is_some_and(|t| t <= now) {
-            // Its lease ran out here: we may have stopped protecting its callbacks.
-            m.reset_pending[c] = true;
-        }
-        if !m.reset_pending[c] || self.params.mutant == Some(Mutant::AfsSkipsReset) {
-            return false;
-        }
-        let msg = Msg::Refused {
-            req,
-            why: Refusal::ResetCallbacks,
-            term: Some(m.term),
-            asked,
-        };
-        ctx.send(client_node(client, self.params.servers), msg);
-        true
-    }
-
-    /// The client dropped every callback: forget them, and any lease that ran out.
-    fn on_reset_ack(&mut self, vol: &mut ServerVol, client: ClientNo) {
-        let leased = self.leased();
-        let Some(m) = vol.master.as_mut() else { return };
-        let c = client.idx();
-        if !m.reset_pending[c] {
-            return;
-        }
-        m.reset_pending[c] = false;
-        m.grants.remove_client_callbacks(client);
-        if leased {
-            m.leases[c] = None;
-            m.grants.remove_client_locks(client);
-        }
-        self.volume.grants.remove_client_callbacks(client);
-    }
-
-    /// Renew `client`'s lease, unless a callback break to it is unacknowledged: then
-    /// the break goes again and nothing is renewed.
-    fn renew(&mut self, vol: &mut ServerVol, client: ClientNo, req: Req, ctx: &mut SCtx) {
-        let now = ctx.now();
-        let to = client_node(client, self.params.servers);
-        let pending = self.breaks_pending_for(vol, client);
-        for &(file, write) in &pending {
-            ctx.send(to, Msg::CallbackBreak { file, write });
-        }
-        let lease = self
-            .params
-            .strategy
-            .client_lease()
-            .expect("a leased strategy");
-        let m = vol.master.as_mut().expect("master");
-        let renewed = pending.is_empty();
-        if renewed {
-            m.leases[client.idx()] = Some(now + lease.lease + self.params.skew_allowance);
-        }
-        let term = m.term;
-        ctx.send(to, Msg::RenewOk { req, term, renewed });
-    }
-
-    /// The mutant that ends token recovery's window on any contact counts every request
-    /// and probe as a reassertion.
-    fn note_contact_mutant(&mut self, vol: &mut ServerVol, client: ClientNo, ctx: &mut SCtx) {
-        if self.params.mutant == Some(Mutant::WindowEndsOnContact) {
-            self.note_reassertion(vol, client, ctx);
-        }
-    }
-
-    /// `client` reasserted in the window: with `end_window_when_all_reasserted`, the
-    /// window ends once every client has (never before `T` + the allowance).
-    fn note_reassertion(&mut self, vol: &mut ServerVol, client: ClientNo, ctx: &mut SCtx) {
-        let now = ctx.now();
-        if !self.params.strategy.ends_early() || !self.serving_master(vol, now) {
-            return;
-        }
-        let floor = self.params.skew_allowance;
-        let m = vol.master.as_mut().expect("serving master");
-        let not_before = m.last_foreign_grant + floor;
-        if m.reasserted(client, not_before, now) {
-            self.announce_openings(vol, ctx);
-        }
     }
 
     /// A fetch the file's line lets through: grant a callback (none before the strategy
@@ -419,68 +320,6 @@ impl Server {
             self.append(vol, Update::Unlock { pos, file, lock }, true, ctx);
         } else {
             self.locks(vol).unlock(file, lock);
-        }
-    }
-
-    /// Token recovery: rebuild the grant table from what a client says it holds, in the
-    /// window; an empty reassertion still counts towards ending it early.
-    fn reassert(
-        &mut self,
-        vol: &mut ServerVol,
-        client: ClientNo,
-        req: Req,
-        tokens: &[Token],
-        ctx: &mut SCtx,
-    ) {
-        let now = ctx.now();
-        let skew = self.params.skew_allowance;
-        let lease = self.params.strategy.client_lease();
-        let acknowledging = self.params.strategy.owed() == Owed::Acknowledgement;
-        let m = vol.master.as_mut().expect("master");
-        let term = m.term;
-        // An acknowledgement of a failover asks for nothing: it is never too late.
-        let accepted = m.in_window(now) || acknowledging;
-        m.settled[client.idx()] = true;
-        if let Some(l) = lease.filter(|_| accepted) {
-            m.leases[client.idx()] = Some(now + l.lease + skew);
-        }
-        if let Some(ext) = self.params.strategy.window_extension()
-            && m.extend_window(now, ext)
-        {
-            self.announce_openings(vol, ctx);
-        }
-        let mut rejected = Vec::new();
-        for token in tokens.iter().filter(|_| accepted) {
-            match *token {
-                Token::Callback { file, write, left } => {
-                    if self.volume.files[file.idx()].current.write == write {
-                        self.callbacks(vol)
-                            .add_callback(file, client, now + left + skew, req);
-                    } else {
-                        rejected.push(file);
-                    }
-                }
-                Token::Lock {
-                    file,
-                    mode,
-                    left,
-                    lock,
-                } => {
-                    debug_assert_eq!(lock.client, client);
-                    self.locks(vol)
-                        .set_lock(file, lock, mode, now + left + skew);
-                }
-            }
-        }
-        let reply = Msg::ReassertReply {
-            req,
-            term,
-            accepted,
-            rejected,
-        };
-        ctx.send(client_node(client, self.params.servers), reply);
-        if accepted && vol.master.as_ref().is_some_and(|m| m.in_window(now)) {
-            self.note_reassertion(vol, client, ctx);
         }
     }
 
