@@ -74,6 +74,10 @@ impl Clock {
 
     /// The first real instant, not before `now`, at which the local clock reads at least
     /// `deadline`.
+    ///
+    /// In closed form: `raw(r) = r + ⌊r·d/P⌋ + offset = ⌊r·(P + d)/P⌋ + offset`, so
+    /// `raw(r) ≥ target` exactly when `r·(P + d) ≥ (target − offset)·P`, that is when
+    /// `r ≥ ⌈(target − offset)·P / (P + d)⌉`; the answer is the later of that and `now`.
     #[inline]
     pub fn real_at(&self, now: Instant, deadline: Instant) -> Instant {
         if self.drift_ppb == 0 {
@@ -82,30 +86,22 @@ impl Clock {
             let ahead = (deadline.as_micros() as i64).saturating_sub(current).max(0);
             return now + Duration::from_micros(ahead as u64);
         }
-        let current = self.raw(now.as_micros());
         let target = i64::try_from(deadline.as_micros()).expect("deadline beyond i64 µs");
-        if target <= current {
-            return now;
-        }
-        let ahead = target - current;
         let rate = PPB + self.drift_ppb;
-        let estimate = match ahead.checked_mul(PPB) {
-            // Timers within about two and a half hours: 64-bit arithmetic is enough.
-            Some(scaled) => scaled / rate + i64::from(scaled % rate != 0),
-            None => {
-                let (scaled, rate) = (i128::from(ahead) * i128::from(PPB), i128::from(rate));
-                i64::try_from((scaled + rate - 1) / rate).expect("timer beyond i64 µs")
-            }
+        // Split `target − offset = whole·rate + part` so that nothing overflows:
+        // ⌈(whole·rate + part)·P / rate⌉ = whole·P + ⌈part·P / rate⌉, with part·P < rate·P.
+        let local = target - self.offset_us;
+        let (whole, part) = if local >= 0 {
+            // The common case, and one division instead of the Euclidean pair.
+            (local / rate, local % rate)
+        } else {
+            (local.div_euclid(rate), local.rem_euclid(rate))
         };
-        let mut real = now.as_micros() as i64 + estimate;
-        // Flooring in `raw` can leave the estimate a microsecond off either way.
-        while self.raw(real as u64) < target {
-            real += 1;
-        }
-        while real > now.as_micros() as i64 && self.raw(real as u64 - 1) >= target {
-            real -= 1;
-        }
-        Instant::from_micros(real as u64)
+        let first = whole
+            .checked_mul(PPB)
+            .and_then(|w| w.checked_add((part * PPB + rate - 1) / rate))
+            .expect("timer beyond i64 µs");
+        Instant::from_micros(first.max(now.as_micros() as i64) as u64)
     }
 
     /// The real time the local clock takes to advance by `local` from real instant `now`.
@@ -179,6 +175,72 @@ mod tests {
             if real > now {
                 proptest::prop_assert!(c.read(real - Duration::from_micros(1)) < deadline);
             }
+        }
+    }
+
+    /// `real_at` as it was before the closed form: an estimate, then steps of one µs
+    /// until `raw` crosses the target. Kept as the oracle the closed form must match.
+    fn real_at_by_steps(c: &Clock, now: Instant, deadline: Instant) -> Instant {
+        if c.drift_ppb == 0 {
+            return c.real_at(now, deadline);
+        }
+        let current = c.raw(now.as_micros());
+        let target = i64::try_from(deadline.as_micros()).unwrap();
+        if target <= current {
+            return now;
+        }
+        let ahead = target - current;
+        let rate = PPB + c.drift_ppb;
+        let estimate = match ahead.checked_mul(PPB) {
+            Some(scaled) => scaled / rate + i64::from(scaled % rate != 0),
+            None => {
+                let (scaled, rate) = (i128::from(ahead) * i128::from(PPB), i128::from(rate));
+                i64::try_from((scaled + rate - 1) / rate).unwrap()
+            }
+        };
+        let mut real = now.as_micros() as i64 + estimate;
+        while c.raw(real as u64) < target {
+            real += 1;
+        }
+        while real > now.as_micros() as i64 && c.raw(real as u64 - 1) >= target {
+            real -= 1;
+        }
+        Instant::from_micros(real as u64)
+    }
+
+    proptest::proptest! {
+        /// The closed form gives exactly what stepping gave, for clocks of any drift
+        /// that were set back or forward, and deadlines behind the clock or far ahead.
+        #[test]
+        fn real_at_matches_stepping(
+            ppm in -900.0f64..900.0,
+            jump_us in -50_000_000i64..50_000_000,
+            now_us in 60_000_000u64..400_000_000_000,
+            ahead_us in -100_000_000i64..40_000_000_000,
+        ) {
+            let mut c = Clock::with_drift_ppm(ppm);
+            c.jump(Instant::from_micros(now_us), jump_us).unwrap();
+            let now = Instant::from_micros(now_us);
+            let reading = c.read(now).as_micros() as i64;
+            let deadline = Instant::from_micros((reading + ahead_us).max(0) as u64);
+            proptest::prop_assert_eq!(c.real_at(now, deadline), real_at_by_steps(&c, now, deadline));
+        }
+
+        /// The same near the edges of rounding: drifts of a few ppb, deadlines a few µs
+        /// away, where the floor in `raw` decides.
+        #[test]
+        fn real_at_matches_stepping_at_small_scales(
+            drift_ppb in -2_000i64..2_000,
+            jump_us in -1_000i64..1_000,
+            now_us in 1_000u64..10_000_000,
+            ahead_us in -5i64..5,
+        ) {
+            let mut c = Clock::with_drift_ppb(drift_ppb);
+            c.jump(Instant::from_micros(now_us), jump_us).unwrap();
+            let now = Instant::from_micros(now_us);
+            let reading = c.read(now).as_micros() as i64;
+            let deadline = Instant::from_micros((reading + ahead_us).max(0) as u64);
+            proptest::prop_assert_eq!(c.real_at(now, deadline), real_at_by_steps(&c, now, deadline));
         }
     }
 

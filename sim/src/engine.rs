@@ -124,12 +124,6 @@ pub(crate) enum Event<N: Node> {
     Fault(Box<Fault>),
 }
 
-enum Input<N: Node> {
-    Boot,
-    Message(NodeId, N::Msg),
-    Timer(N::Timer),
-}
-
 /// Where a pending timer is, so it can be cancelled or moved when its clock jumps.
 #[derive(Clone, Copy)]
 pub(crate) struct PendingTimer {
@@ -221,7 +215,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             handler: None,
         };
         for i in 0..count {
-            sim.call(NodeId(i as u32), Input::Boot);
+            sim.boot(NodeId(i as u32));
         }
         sim
     }
@@ -437,7 +431,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 msg: &msg,
             },
         );
-        self.call(to, Input::Message(from, msg));
+        self.on_message(to, from, msg);
     }
 
     fn fire(&mut self, node: NodeId, epoch: u32, id: TimerId, timer: N::Timer) {
@@ -459,25 +453,45 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             timer: &timer,
         };
         self.observer.record(self.now, rec);
-        self.call(node, Input::Timer(timer));
+        self.on_timer(node, timer);
     }
 
-    /// Run one handler of `node` and apply its effects.
-    fn call(&mut self, node: NodeId, input: Input<N>) {
+    /// Run `node`'s boot handler and apply its effects.
+    fn boot(&mut self, node: NodeId) {
+        let (slot, ctx) = self.enter(node);
+        slot.volatile = Some(slot.state.boot(ctx));
+        self.apply_effects(node);
+    }
+
+    /// Run `node`'s message handler and apply its effects. One function per kind of
+    /// handler rather than one taking an enum of inputs: the message is moved once
+    /// less, and nothing is matched twice.
+    fn on_message(&mut self, node: NodeId, from: NodeId, msg: N::Msg) {
+        let (slot, ctx) = self.enter(node);
+        let volatile = slot.volatile.as_mut().expect("handler of a down node");
+        slot.state.on_message(volatile, from, msg, ctx);
+        self.apply_effects(node);
+    }
+
+    /// Run `node`'s timer handler and apply its effects.
+    fn on_timer(&mut self, node: NodeId, timer: N::Timer) {
+        let (slot, ctx) = self.enter(node);
+        let volatile = slot.volatile.as_mut().expect("handler of a down node");
+        slot.state.on_timer(volatile, timer, ctx);
+        self.apply_effects(node);
+    }
+
+    /// Set the context up for a handler of `node`; its slot and the context.
+    #[inline]
+    fn enter(&mut self, node: NodeId) -> (&mut Slot<N>, &mut Ctx<N>) {
         self.handler = Some(node);
         let slot = &mut self.slots[node.index()];
         self.ctx.reset(node, slot.clock.read(self.now));
-        match input {
-            Input::Boot => slot.volatile = Some(slot.state.boot(&mut self.ctx)),
-            Input::Message(from, msg) => {
-                let volatile = slot.volatile.as_mut().expect("handler of a down node");
-                slot.state.on_message(volatile, from, msg, &mut self.ctx);
-            }
-            Input::Timer(timer) => {
-                let volatile = slot.volatile.as_mut().expect("handler of a down node");
-                slot.state.on_timer(volatile, timer, &mut self.ctx);
-            }
-        }
+        (slot, &mut self.ctx)
+    }
+
+    /// Apply what the handler of `node` that just ran asked for, in order.
+    fn apply_effects(&mut self, node: NodeId) {
         let mut effects = std::mem::take(&mut self.ctx.effects);
         for effect in effects.drain(..) {
             match effect {
@@ -605,7 +619,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             return false;
         }
         self.stats.restarts += 1;
-        self.call(node, Input::Boot);
+        self.boot(node);
         true
     }
 

@@ -13,8 +13,8 @@
 use super::Recovery;
 use crate::cell::ids::ClientNo;
 use crate::cell::msg::{Msg, Refusal};
-use crate::cell::{AfsNode, Who, who};
-use sim::{Duration, Instant, Record};
+use crate::cell::{Who, who};
+use sim::{Duration, Instant, NodeId};
 use std::collections::BTreeMap;
 
 /// How long after writes open a recovery's lanes keep collecting: naive and async
@@ -118,38 +118,48 @@ impl Lanes {
         }
     }
 
-    /// What a record says for the lanes, if anything: a refusal delivered to a client,
-    /// a reassertion or replay a client sent.
-    pub fn observe(
+    /// A message was delivered: a refusal marks the client it reached.
+    #[inline]
+    pub fn delivered(
         &mut self,
         recoveries: &[Recovery],
         now: Instant,
-        record: &Record<'_, AfsNode>,
+        to: NodeId,
+        msg: &Msg,
         servers: u32,
     ) {
-        let (client, mark) = match record {
-            Record::Delivered {
-                to,
-                msg:
-                    Msg::Refused {
-                        why: Refusal::NotMaster(_) | Refusal::Recovering,
-                        ..
-                    },
+        let refused = matches!(
+            msg,
+            Msg::Refused {
+                why: Refusal::NotMaster(_) | Refusal::Recovering,
                 ..
-            } => (*to, Mark::Refused),
-            Record::Sent {
-                from,
-                msg:
-                    Msg::Reassert { .. }
-                    | Msg::Store {
-                        replay: Some(_), ..
-                    },
-                ..
-            } => (*from, Mark::Reasserted),
-            _ => return,
-        };
-        if let Who::Client(c) = who(client, servers) {
-            self.mark(recoveries, c, mark, now);
+            }
+        );
+        if refused && let Who::Client(c) = who(to, servers) {
+            self.mark(recoveries, c, Mark::Refused, now);
+        }
+    }
+
+    /// A message was sent: a reassertion or a write replay marks the client that sent it.
+    #[inline]
+    pub fn sent(
+        &mut self,
+        recoveries: &[Recovery],
+        now: Instant,
+        from: NodeId,
+        msg: &Msg,
+        servers: u32,
+    ) {
+        let reasserted = matches!(
+            msg,
+            Msg::Reassert { .. }
+                | Msg::Store {
+                    replay: Some(_),
+                    ..
+                }
+        );
+        if reasserted && let Who::Client(c) = who(from, servers) {
+            self.mark(recoveries, c, Mark::Reasserted, now);
         }
     }
 

@@ -9,10 +9,9 @@ pub use lanes::Lanes;
 pub use latency::Latencies;
 pub use recovery::{Recoveries, Recovery};
 
-use crate::cell::AfsNode;
 use crate::cell::ids::ClientNo;
-use crate::cell::msg::{KINDS, OpKind};
-use sim::{Duration, Instant, Record};
+use crate::cell::msg::{KINDS, Msg, OpKind};
+use sim::{Duration, Instant, Message, NodeId};
 
 /// Width of a time-series bin.
 pub const BIN: Duration = Duration::from_secs(60);
@@ -100,10 +99,11 @@ impl Metrics {
         &mut self.bins[i]
     }
 
-    /// A record of the run, for the recoveries' lanes.
-    pub fn observe(&mut self, now: Instant, record: &Record<'_, AfsNode>, servers: u32) {
-        self.lanes
-            .observe(&self.recoveries.list, now, record, servers);
+    /// A message was delivered (for the recoveries' lanes).
+    #[inline]
+    pub fn message_delivered(&mut self, now: Instant, to: NodeId, msg: &Msg, servers: u32) {
+        let list = &self.recoveries.list;
+        self.lanes.delivered(list, now, to, msg, servers);
     }
 
     /// A read by `client` just raised the stale-read count.
@@ -112,9 +112,14 @@ impl Metrics {
         self.lanes.mark(list, client, lanes::Mark::StaleRead, now);
     }
 
-    pub fn message_sent(&mut self, now: Instant, kind: usize) {
+    /// A message was sent: counted by kind and bin within `[0, duration_s]`, and marked
+    /// in the recoveries' lanes.
+    #[inline]
+    pub fn message_sent(&mut self, now: Instant, from: NodeId, msg: &Msg, servers: u32) {
+        let list = &self.recoveries.list;
+        self.lanes.sent(list, now, from, msg, servers);
         if now <= self.end_of_workload {
-            self.messages[kind] += 1;
+            self.messages[msg.kind()] += 1;
             self.bin(now).messages += 1;
         }
     }

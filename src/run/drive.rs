@@ -100,13 +100,8 @@ impl Drive {
     /// the heal; `None` when the run is over. `traced` asks the engine what the event's
     /// handler did.
     pub fn step(&mut self, traced: bool) -> Result<Option<Unit>, RunError> {
-        let limit = match self.phase {
-            Phase::Done => return Ok(None),
-            Phase::Liveness => self.end,
-            Phase::Workload => self
-                .faults
-                .get(self.next_fault)
-                .map_or(self.end_of_workload, at),
+        let Some(limit) = self.limit() else {
+            return Ok(None);
         };
         let stepped = if traced {
             self.sim.step_traced(limit).map(|s| s.map(Some))
@@ -138,6 +133,49 @@ impl Drive {
                 self.phase = Phase::Liveness;
                 Ok(Some(Unit::Heal))
             }
+        }
+    }
+
+    /// Up to `n` untraced steps, as many calls of `step(false)` would take them; false
+    /// once the run is over. The engine's events are stepped in a loop of their own: the
+    /// limit only moves when a step is not an event.
+    pub fn steps(&mut self, n: usize) -> Result<bool, RunError> {
+        let mut done = 0;
+        while done < n {
+            let Some(limit) = self.limit() else {
+                return Ok(false);
+            };
+            while done < n {
+                let event = self.sim.step(limit);
+                if event.map_err(|e| RunError::Limit(e.to_string()))?.is_none() {
+                    break;
+                }
+                done += 1;
+                if !self.points.is_empty() {
+                    self.apply_points()?;
+                }
+            }
+            if done < n {
+                // No event is left before the limit: `step` stands there and moves on.
+                if self.step(false)?.is_none() {
+                    return Ok(false);
+                }
+                done += 1;
+            }
+        }
+        Ok(true)
+    }
+
+    /// How far the engine may run before the next fault or phase; `None` when done.
+    fn limit(&self) -> Option<Instant> {
+        match self.phase {
+            Phase::Done => None,
+            Phase::Liveness => Some(self.end),
+            Phase::Workload => Some(
+                self.faults
+                    .get(self.next_fault)
+                    .map_or(self.end_of_workload, at),
+            ),
         }
     }
 

@@ -145,10 +145,8 @@ pub fn run_strategy(spec: RunSpec<'_>) -> Result<Outcome, RunError> {
         .map(|s| schedule::replay_plan(s, spec.scenario, spec.strategy));
     let mut drive = start(spec, replay)?;
     loop {
-        for _ in 0..65_536 {
-            if drive.step(false)?.is_none() {
-                return Ok(finish(drive, wall));
-            }
+        if !drive.steps(65_536)? {
+            return Ok(finish(drive, wall));
         }
         if let Some(max) = wall_max
             && wall.elapsed().as_secs_f64() > max
