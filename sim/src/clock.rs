@@ -208,6 +208,25 @@ mod tests {
         Instant::from_micros(real as u64)
     }
 
+    /// `c`, jumped by `jump_us` at `now_us`, finds the same real time for a deadline
+    /// `ahead_us` past its reading in closed form as by stepping.
+    fn agrees(
+        mut c: Clock,
+        jump_us: i64,
+        now_us: u64,
+        ahead_us: i64,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        c.jump(Instant::from_micros(now_us), jump_us).unwrap();
+        let now = Instant::from_micros(now_us);
+        let reading = c.read(now).as_micros() as i64;
+        let deadline = Instant::from_micros((reading + ahead_us).max(0) as u64);
+        proptest::prop_assert_eq!(
+            c.real_at(now, deadline),
+            real_at_by_steps(&c, now, deadline)
+        );
+        Ok(())
+    }
+
     proptest::proptest! {
         /// The closed form gives exactly what stepping gave, for clocks of any drift
         /// that were set back or forward, and deadlines behind the clock or far ahead.
@@ -218,12 +237,7 @@ mod tests {
             now_us in 60_000_000u64..400_000_000_000,
             ahead_us in -100_000_000i64..40_000_000_000,
         ) {
-            let mut c = Clock::with_drift_ppm(ppm);
-            c.jump(Instant::from_micros(now_us), jump_us).unwrap();
-            let now = Instant::from_micros(now_us);
-            let reading = c.read(now).as_micros() as i64;
-            let deadline = Instant::from_micros((reading + ahead_us).max(0) as u64);
-            proptest::prop_assert_eq!(c.real_at(now, deadline), real_at_by_steps(&c, now, deadline));
+            agrees(Clock::with_drift_ppm(ppm), jump_us, now_us, ahead_us)?;
         }
 
         /// The same near the edges of rounding: drifts of a few ppb, deadlines a few µs
@@ -235,12 +249,7 @@ mod tests {
             now_us in 1_000u64..10_000_000,
             ahead_us in -5i64..5,
         ) {
-            let mut c = Clock::with_drift_ppb(drift_ppb);
-            c.jump(Instant::from_micros(now_us), jump_us).unwrap();
-            let now = Instant::from_micros(now_us);
-            let reading = c.read(now).as_micros() as i64;
-            let deadline = Instant::from_micros((reading + ahead_us).max(0) as u64);
-            proptest::prop_assert_eq!(c.real_at(now, deadline), real_at_by_steps(&c, now, deadline));
+            agrees(Clock::with_drift_ppb(drift_ppb), jump_us, now_us, ahead_us)?;
         }
     }
 
