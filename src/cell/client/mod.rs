@@ -13,6 +13,7 @@
 //! counts) and asks again.
 
 mod calls;
+mod lease;
 mod ops;
 mod replies;
 mod tokens;
