@@ -219,20 +219,24 @@ fn afs_reads_stale_data_only_until_its_next_contact_with_the_master() {
     );
 }
 
+/// The verdict of a corpus reproducer run on its own seed, with `mutant` on or off.
+fn reproducer(file: &str, mutant: Option<Mutant>) -> afsim::check::Verdict {
+    let path = format!(
+        "{}/scenarios/adversarial/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let s = afsim::scenario::load(std::path::Path::new(&path)).unwrap();
+    let seed = s.seed.unwrap();
+    let mut outcomes = afsim::run::run_scenario_with(&s, seed, mutant).unwrap();
+    outcomes.swap_remove(0).verdict
+}
+
 #[test]
 fn a_client_tells_a_master_of_an_older_term_about_the_newer_one() {
     // The old master won its lease back with its old term after a client had heard of a
     // newer one: without being told, it serves that client nothing for ever.
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/adversarial/older-term-master.json"
-    );
-    let s = afsim::scenario::load(std::path::Path::new(path)).unwrap();
-    let seed = s.seed.unwrap();
-    let liveness = |mutant| {
-        let o = &afsim::run::run_scenario_with(&s, seed, mutant).unwrap()[0];
-        o.verdict.count(afsim::check::Kind::Liveness)
-    };
+    let liveness =
+        |mutant| reproducer("older-term-master.json", mutant).count(afsim::check::Kind::Liveness);
     assert_eq!(
         liveness(None),
         0,
@@ -249,16 +253,7 @@ fn a_reset_does_not_race_a_grant_on_its_way() {
     // A chubby client whose lease ran out at the master is reset while the answer to an
     // earlier read, carrying a callback, is still on its way: kept, that callback is
     // one the master forgets, and a write skips it.
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/adversarial/reset-race.json"
-    );
-    let s = afsim::scenario::load(std::path::Path::new(path)).unwrap();
-    let seed = s.seed.unwrap();
-    let violations = |mutant| {
-        let o = &afsim::run::run_scenario_with(&s, seed, mutant).unwrap()[0];
-        o.verdict.total()
-    };
+    let violations = |mutant| reproducer("reset-race.json", mutant).total();
     assert_eq!(violations(None), 0, "the reset drops the racing callback");
     assert!(
         violations(Some(Mutant::ResetRacesGrant)) > 0,
