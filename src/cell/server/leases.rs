@@ -2,19 +2,18 @@
 //! renewals, the reset that drops every callback (`InitCallBackState`) before a client
 //! is served again, and the reassertions of token recovery's window.
 
-use super::{SCtx, Server, ServerVol};
-use crate::cell::client_node;
+use super::SCtx;
+use super::view::MasterView;
 use crate::cell::msg::{Asked, ClientNo, Msg, Refusal, Req, Token};
 use crate::strategy::{Mutant, Owed};
 
-impl Server {
+impl MasterView<'_> {
     /// Whether `client` must drop every callback before it is served: this master does
     /// not know what it holds, gave up breaking one of its callbacks, or let its lease
     /// run out. If so, it is told (once per request) and nothing else is served to it
     /// until it acknowledges.
     pub(super) fn reset_first(
         &mut self,
-        vol: &mut ServerVol,
         client: ClientNo,
         req: Req,
         asked: Asked,
@@ -22,10 +21,11 @@ impl Server {
     ) -> bool {
         let now = ctx.now();
         let leased = self.leased();
-        let serving = self.serving_master(vol, now);
-        let Some(m) = vol.master.as_mut().filter(|m| serving && m.synced()) else {
+        let serving = self.serving(now);
+        let m = &mut self.master;
+        if !serving || !m.synced() {
             return false;
-        };
+        }
         let c = client.idx();
         if leased && m.leases[c].is_some_and(|t| t <= now) {
             // Its lease ran out here: we may have stopped protecting its callbacks.
@@ -40,14 +40,14 @@ impl Server {
             term: Some(m.term),
             asked,
         };
-        ctx.send(client_node(client, self.params.servers), msg);
+        ctx.send(self.to(client), msg);
         true
     }
 
     /// The client dropped every callback: forget them, and any lease that ran out.
-    pub(super) fn on_reset_ack(&mut self, vol: &mut ServerVol, client: ClientNo) {
+    pub(super) fn on_reset_ack(&mut self, client: ClientNo) {
         let leased = self.leased();
-        let Some(m) = vol.master.as_mut() else { return };
+        let m = &mut self.master;
         let c = client.idx();
         if !m.reset_pending[c] {
             return;
@@ -63,16 +63,10 @@ impl Server {
 
     /// Renew `client`'s lease, unless a callback break to it is unacknowledged: then
     /// the break goes again and nothing is renewed.
-    pub(super) fn renew(
-        &mut self,
-        vol: &mut ServerVol,
-        client: ClientNo,
-        req: Req,
-        ctx: &mut SCtx,
-    ) {
+    pub(super) fn renew(&mut self, client: ClientNo, req: Req, ctx: &mut SCtx) {
         let now = ctx.now();
-        let to = client_node(client, self.params.servers);
-        let pending = self.breaks_pending_for(vol, client);
+        let to = self.to(client);
+        let pending = self.breaks_pending_for(client);
         for &(file, write) in &pending {
             ctx.send(to, Msg::CallbackBreak { file, write });
         }
@@ -81,7 +75,7 @@ impl Server {
             .strategy
             .client_lease()
             .expect("a leased strategy");
-        let m = vol.master.as_mut().expect("master");
+        let m = &mut self.master;
         let renewed = pending.is_empty();
         if renewed {
             m.leases[client.idx()] = Some(now + lease.lease + self.params.skew_allowance);
@@ -92,34 +86,24 @@ impl Server {
 
     /// The mutant that ends token recovery's window on any contact counts every request
     /// and probe as a reassertion.
-    pub(super) fn note_contact_mutant(
-        &mut self,
-        vol: &mut ServerVol,
-        client: ClientNo,
-        ctx: &mut SCtx,
-    ) {
+    pub(super) fn note_contact_mutant(&mut self, client: ClientNo, ctx: &mut SCtx) {
         if self.params.mutant == Some(Mutant::WindowEndsOnContact) {
-            self.note_reassertion(vol, client, ctx);
+            self.note_reassertion(client, ctx);
         }
     }
 
     /// `client` reasserted in the window: with `end_window_when_all_reasserted`, the
     /// window ends once every client has (never before `T` + the allowance).
-    pub(super) fn note_reassertion(
-        &mut self,
-        vol: &mut ServerVol,
-        client: ClientNo,
-        ctx: &mut SCtx,
-    ) {
+    pub(super) fn note_reassertion(&mut self, client: ClientNo, ctx: &mut SCtx) {
         let now = ctx.now();
-        if !self.params.strategy.ends_early() || !self.serving_master(vol, now) {
+        if !self.params.strategy.ends_early() || !self.serving(now) {
             return;
         }
         let floor = self.params.skew_allowance;
-        let m = vol.master.as_mut().expect("serving master");
+        let m = &mut self.master;
         let not_before = m.last_foreign_grant + floor;
         if m.reasserted(client, not_before, now) {
-            self.announce_openings(vol, ctx);
+            self.announce_openings(ctx);
         }
     }
 
@@ -127,7 +111,6 @@ impl Server {
     /// window; an empty reassertion still counts towards ending it early.
     pub(super) fn reassert(
         &mut self,
-        vol: &mut ServerVol,
         client: ClientNo,
         req: Req,
         tokens: &[Token],
@@ -137,7 +120,7 @@ impl Server {
         let skew = self.params.skew_allowance;
         let lease = self.params.strategy.client_lease();
         let acknowledging = self.params.strategy.owed() == Owed::Acknowledgement;
-        let m = vol.master.as_mut().expect("master");
+        let m = &mut self.master;
         let term = m.term;
         // An acknowledgement of a failover asks for nothing: it is never too late.
         let accepted = m.in_window(now) || acknowledging;
@@ -148,14 +131,14 @@ impl Server {
         if let Some(ext) = self.params.strategy.window_extension()
             && m.extend_window(now, ext)
         {
-            self.announce_openings(vol, ctx);
+            self.announce_openings(ctx);
         }
         let mut rejected = Vec::new();
         for token in tokens.iter().filter(|_| accepted) {
             match *token {
                 Token::Callback { file, write, left } => {
                     if self.volume.files[file.idx()].current.write == write {
-                        self.callbacks(vol)
+                        self.callbacks()
                             .add_callback(file, client, now + left + skew, req);
                     } else {
                         rejected.push(file);
@@ -168,8 +151,7 @@ impl Server {
                     lock,
                 } => {
                     debug_assert_eq!(lock.client, client);
-                    self.locks(vol)
-                        .set_lock(file, lock, mode, now + left + skew);
+                    self.locks().set_lock(file, lock, mode, now + left + skew);
                 }
             }
         }
@@ -179,9 +161,9 @@ impl Server {
             accepted,
             rejected,
         };
-        ctx.send(client_node(client, self.params.servers), reply);
-        if accepted && vol.master.as_ref().is_some_and(|m| m.in_window(now)) {
-            self.note_reassertion(vol, client, ctx);
+        ctx.send(self.to(client), reply);
+        if accepted && self.master.in_window(now) {
+            self.note_reassertion(client, ctx);
         }
     }
 }

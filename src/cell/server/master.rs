@@ -5,6 +5,7 @@
 //! resumes with its grant table: nothing it promised was forgotten.
 
 use super::replica::Replication;
+use super::view::MasterView;
 use super::writes::FileSlot;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::grants::Grants;
@@ -180,7 +181,8 @@ impl Server {
         master.reset_pending.fill(false);
         vol.master = Some(master);
         ctx.output(Output::MasterStart { term });
-        self.open(vol, Opening::all_at(now), ctx);
+        let mut v = self.view(vol).expect("master");
+        v.open(Opening::all_at(now), ctx);
     }
 
     /// A majority just gave us our first lease: claim a term and start the sync.
@@ -230,7 +232,7 @@ impl Server {
             ctx.send(server_node(peer), Msg::SyncAsk { term });
         }
         ctx.set_timer(RPC_TIMEOUT, Timer::SyncRetry);
-        self.advance_sync(vol, ctx);
+        self.view(vol).expect("master").advance_sync(ctx);
     }
 
     pub(super) fn on_sync_ask(
@@ -246,44 +248,26 @@ impl Server {
             ctx.send(server_node(peer), Msg::SyncInfo { term, version });
         }
     }
+}
 
-    pub(super) fn on_sync_info(
-        &mut self,
-        vol: &mut ServerVol,
-        peer: ServerNo,
-        term: Term,
-        version: Pos,
-        ctx: &mut SCtx,
-    ) {
-        let Some(m) = vol.master.as_mut().filter(|m| m.term == term) else {
-            return;
-        };
-        if let Some(sync) = m.sync.as_mut() {
+impl MasterView<'_> {
+    pub(super) fn on_sync_info(&mut self, peer: ServerNo, version: Pos, ctx: &mut SCtx) {
+        if let Some(sync) = self.master.sync.as_mut() {
             sync.versions[peer.idx()] = Some(version);
-            self.advance_sync(vol, ctx);
+            self.advance_sync(ctx);
         }
     }
 
-    pub(super) fn on_sync_data(
-        &mut self,
-        vol: &mut ServerVol,
-        peer: ServerNo,
-        snapshot: &Snapshot,
-        ctx: &mut SCtx,
-    ) {
-        let fetching = vol
-            .master
-            .as_ref()
-            .and_then(|m| m.sync.as_ref())
-            .and_then(|s| s.fetching);
+    pub(super) fn on_sync_data(&mut self, peer: ServerNo, snapshot: &Snapshot, ctx: &mut SCtx) {
+        let fetching = self.master.sync.as_ref().and_then(|s| s.fetching);
         if fetching == Some(peer) {
-            self.volume = Volume::restore(snapshot, ctx.now());
-            self.finish_sync(vol, ctx);
+            *self.volume = Volume::restore(snapshot, ctx.now());
+            self.finish_sync(ctx);
         }
     }
 
-    pub(super) fn retry_sync(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
-        let Some(m) = vol.master.as_ref() else { return };
+    pub(super) fn retry_sync(&mut self, ctx: &mut SCtx) {
+        let m = &self.master;
         let Some(sync) = m.sync.as_ref() else { return };
         match sync.fetching {
             Some(from) => ctx.send(server_node(from), Msg::SyncFetch),
@@ -302,9 +286,9 @@ impl Server {
     }
 
     /// With a majority's versions in hand, adopt the freshest replica.
-    fn advance_sync(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+    fn advance_sync(&mut self, ctx: &mut SCtx) {
         let majority = self.params.majority();
-        let Some(sync) = vol.master.as_mut().and_then(|m| m.sync.as_mut()) else {
+        let Some(sync) = self.master.sync.as_mut() else {
             return;
         };
         if sync.fetching.is_some() || sync.versions.iter().flatten().count() < majority {
@@ -319,7 +303,7 @@ impl Server {
             .max_by_key(|&(s, v)| (v, s == self.no))
             .expect("a majority answered");
         if version <= mine {
-            self.finish_sync(vol, ctx);
+            self.finish_sync(ctx);
         } else {
             sync.fetching = Some(best);
             ctx.send(server_node(best), Msg::SyncFetch);
@@ -328,47 +312,45 @@ impl Server {
 
     /// The sync is done: this is the end of the election. Claim the term in the
     /// replicas and open as the strategy says.
-    fn finish_sync(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+    fn finish_sync(&mut self, ctx: &mut SCtx) {
         let now = ctx.now();
-        let m = vol.master.as_mut().expect("syncing master");
+        let m = &mut self.master;
         m.sync = None;
         let takeover = Takeover {
             synced_at: now,
             last_foreign_grant: m.last_foreign_grant,
         };
-        let opening = strategy::opening(&self.params, takeover);
+        let opening = strategy::opening(self.params, takeover);
         let floor = takeover.last_foreign_grant + self.params.skew_allowance;
-        let exempt = strategy::ignores_old_lease(&self.params);
+        let exempt = strategy::ignores_old_lease(self.params);
         assert!(
             exempt || opening.grants_nothing_before(floor),
             "a new master opens before T + the allowance: {opening:?}, T + A = {floor}"
         );
-        self.open(vol, opening, ctx);
+        self.open(opening, ctx);
     }
 
-    fn open(&mut self, vol: &mut ServerVol, opening: Opening, ctx: &mut SCtx) {
-        let m = vol.master.as_mut().expect("master");
-        m.opening = Some(opening);
+    fn open(&mut self, opening: Opening, ctx: &mut SCtx) {
+        let term = self.master.term;
+        self.master.opening = Some(opening);
         ctx.output(Output::Synced);
         let pos = Pos {
-            term: m.term,
+            term,
             seq: self.volume.version.seq + 1,
         };
         let base = self.volume.version;
-        self.append(vol, Update::Begin { pos, base }, true, ctx);
-        let term = vol.master.as_ref().expect("master").term;
+        self.append(Update::Begin { pos, base }, true, ctx);
         ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick { term });
-        self.announce_openings(vol, ctx);
+        self.announce_openings(ctx);
     }
 
-    /// Our lease lapsed and came back before anyone held a newer term: serve again at
-    /// once, with the grant table we kept (a sync in progress just goes on).
-    /// A recovery window the lapse interrupted resumes where it stopped: clients get all
-    /// of it to reassert in, not what is left after a time they could not be served.
-    pub(super) fn resume(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+    /// Our lease lapsed (at `lapsed`) and came back before anyone held a newer term:
+    /// serve again at once, with the grant table we kept (a sync in progress just goes
+    /// on). A recovery window the lapse interrupted resumes where it stopped: clients get
+    /// all of it to reassert in, not what is left after a time they could not be served.
+    pub(super) fn resume(mut self, lapsed: Option<Instant>, ctx: &mut SCtx) {
         let now = ctx.now();
-        let lapsed = vol.held_lease_until;
-        let m = vol.master.as_mut().expect("a lapsed master");
+        let m = &mut self.master;
         ctx.output(Output::MasterStart { term: m.term });
         let Some(o) = m.opening.as_mut() else {
             return;
@@ -379,13 +361,13 @@ impl Server {
             *o = o.postponed(from, now.saturating_since(from));
         }
         m.announced = Announced::default();
-        self.announce_openings(vol, ctx);
+        self.announce_openings(ctx);
     }
 
     /// Report each opening when it comes, and set a timer for the next one.
-    pub(super) fn announce_openings(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
+    pub(super) fn announce_openings(&mut self, ctx: &mut SCtx) {
         let now = ctx.now();
-        let Some(m) = vol.master.as_mut() else { return };
+        let m = &mut self.master;
         let Some(o) = m.opening else { return };
         let a = &mut m.announced;
         let mut next: Option<Instant> = None;

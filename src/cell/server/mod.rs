@@ -5,16 +5,16 @@ mod leases;
 mod master;
 mod replica;
 mod requests;
+mod view;
 mod writes;
 
 use super::election::{Ballot, Election, VoteYes, Yes};
-use super::grants::Grants;
-use super::ids::{ClientNo, ServerNo, Term};
+use super::ids::{ServerNo, Term};
 use super::msg::{Msg, Output, Timer};
 use super::params::Params;
 use super::volume::{Update, Volume};
 use super::{AfsNode, Who, server_node, who};
-use crate::strategy::{Home, Mutant};
+use crate::strategy::Mutant;
 pub use master::Master;
 use sim::{Ctx, Duration, Instant, NodeId, Prng};
 use std::collections::BTreeMap;
@@ -131,18 +131,28 @@ impl Server {
                 }
             }
             Msg::SyncAsk { term } => self.on_sync_ask(vol, peer, term, ctx),
-            Msg::SyncInfo { term, version } => self.on_sync_info(vol, peer, term, version, ctx),
+            Msg::SyncInfo { term, version } => {
+                if let Some(mut v) = self.view_of(vol, term) {
+                    v.on_sync_info(peer, version, ctx);
+                }
+            }
             Msg::SyncFetch => {
                 let snapshot = Box::new(self.volume.snapshot(ctx.now()));
                 ctx.send(server_node(peer), Msg::SyncData { snapshot });
             }
-            Msg::SyncData { snapshot } => self.on_sync_data(vol, peer, &snapshot, ctx),
+            Msg::SyncData { snapshot } => {
+                if let Some(mut v) = self.view(vol) {
+                    v.on_sync_data(peer, &snapshot, ctx);
+                }
+            }
             Msg::Replicate { term, updates } => self.on_replicate(vol, peer, term, &updates, ctx),
             Msg::ReplicateSnapshot { term, snapshot } => {
                 self.on_replica_snapshot(vol, peer, term, &snapshot, ctx)
             }
             Msg::ReplicateAck { term, version } => {
-                self.on_replicate_ack(vol, peer, term, version, ctx)
+                if let Some(mut v) = self.view_of(vol, term) {
+                    v.on_replicate_ack(peer, version, ctx);
+                }
             }
             _ => unreachable!("servers send servers only election and replication messages"),
         }
@@ -152,11 +162,24 @@ impl Server {
         match timer {
             Timer::Beacon => self.beacon(vol, ctx),
             Timer::LeaseCheck => self.check_lease(vol, ctx),
-            Timer::SyncRetry => self.retry_sync(vol, ctx),
-            Timer::ReplicateTick { term } => self.replicate_tick(vol, term, ctx),
-            Timer::BreakRetry { file } => self.retry_breaks(vol, file, ctx),
-            Timer::Reopen => self.announce_openings(vol, ctx),
-            Timer::GrantShip { term } => self.ship_grant_batch(vol, term, ctx),
+            _ => self.on_master_timer(vol, timer, ctx),
+        }
+    }
+
+    /// A timer of the master's: it finds the master it was set by (a term's timers name
+    /// it) or does nothing.
+    fn on_master_timer(&mut self, vol: &mut ServerVol, timer: Timer, ctx: &mut SCtx) {
+        let view = match timer {
+            Timer::ReplicateTick { term } | Timer::GrantShip { term } => self.view_of(vol, term),
+            _ => self.view(vol),
+        };
+        let Some(mut v) = view else { return };
+        match timer {
+            Timer::SyncRetry => v.retry_sync(ctx),
+            Timer::ReplicateTick { .. } => v.replicate_tick(ctx),
+            Timer::BreakRetry { file } => v.retry_breaks(file, ctx),
+            Timer::Reopen => v.announce_openings(ctx),
+            Timer::GrantShip { .. } => v.ship_grant_batch(ctx),
             _ => unreachable!("client timer {timer:?} on a server"),
         }
     }
@@ -238,7 +261,9 @@ impl Server {
             Some(term)
                 if term >= newest && self.params.mutant != Some(Mutant::LapseForgetsGrants) =>
             {
-                self.resume(vol, ctx)
+                let lapsed = vol.held_lease_until;
+                let v = self.view(vol).expect("a lapsed master");
+                v.resume(lapsed, ctx)
             }
             _ => {
                 vol.master = None;
@@ -291,77 +316,11 @@ impl Server {
 
     /// Every other server of the cell.
     fn peers(&self) -> impl Iterator<Item = ServerNo> + use<> {
-        let me = self.no;
-        (0..self.params.servers)
-            .map(ServerNo)
-            .filter(move |&s| s != me)
+        peers(self.no, self.params.servers)
     }
+}
 
-    /// Whether `m` is resetting `client`'s callbacks: it grants that client none until
-    /// the reset is acknowledged, which drops every callback it holds.
-    fn resetting(&self, m: &Master, client: ClientNo) -> bool {
-        m.reset_pending[client.idx()] && self.params.mutant != Some(Mutant::ResetRacesGrant)
-    }
-
-    /// Where the master keeps grants of `home`: the replicated volume's table, or its
-    /// own.
-    fn table<'a>(&'a mut self, vol: &'a mut ServerVol, home: Home) -> &'a mut Grants {
-        match home {
-            Home::Replicated | Home::Logged { .. } => &mut self.volume.grants,
-            Home::Master => &mut vol.master.as_mut().expect("master").grants,
-        }
-    }
-
-    /// The table of callback grants the strategy keeps.
-    pub(super) fn callbacks<'a>(&'a mut self, vol: &'a mut ServerVol) -> &'a mut Grants {
-        let home = self.params.strategy.homes().callbacks;
-        self.table(vol, home)
-    }
-
-    /// The table of lock grants the strategy keeps.
-    pub(super) fn locks<'a>(&'a mut self, vol: &'a mut ServerVol) -> &'a mut Grants {
-        let home = self.params.strategy.homes().locks;
-        self.table(vol, home)
-    }
-
-    /// The table of lock grants, with the client leases the master keeps beside it (to
-    /// judge which holders are still alive without copying them).
-    pub(super) fn locks_and_leases<'a>(
-        &'a mut self,
-        vol: &'a mut ServerVol,
-    ) -> (&'a mut Grants, &'a [Option<Instant>]) {
-        let home = self.params.strategy.homes().locks;
-        let m = vol.master.as_mut().expect("master");
-        let table = match home {
-            Home::Replicated | Home::Logged { .. } => &mut self.volume.grants,
-            Home::Master => &mut m.grants,
-        };
-        (table, &m.leases)
-    }
-
-    /// Where callback (`true`: lock) grants live.
-    fn home(&self, locks: bool) -> Home {
-        let homes = self.params.strategy.homes();
-        if locks { homes.locks } else { homes.callbacks }
-    }
-
-    /// Whether callback (`true`: lock) grants take effect only once a majority holds
-    /// them.
-    pub(super) fn replicated(&self, locks: bool) -> bool {
-        self.home(locks) == Home::Replicated
-    }
-
-    /// The grant log's tail lease and batch interval, if callback (`true`: lock) grants
-    /// go through one.
-    pub(super) fn logged(&self, locks: bool) -> Option<(Duration, Duration)> {
-        match self.home(locks) {
-            Home::Logged { tail, sync_every } => Some((tail, sync_every)),
-            _ => None,
-        }
-    }
-
-    /// Whether clients hold leases with the master.
-    pub(super) fn leased(&self) -> bool {
-        self.params.strategy.client_lease().is_some()
-    }
+/// Every server of a cell of `servers` but `me`.
+fn peers(me: ServerNo, servers: u32) -> impl Iterator<Item = ServerNo> {
+    (0..servers).map(ServerNo).filter(move |&s| s != me)
 }

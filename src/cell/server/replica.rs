@@ -4,7 +4,8 @@
 //! An update is committed once a majority of servers (the master included) holds it.
 //! Replies and follow-ups that must wait for that are parked as `Waiter`s by sequence.
 
-use super::{SCtx, Server, ServerVol};
+use super::view::MasterView;
+use super::{SCtx, Server, ServerVol, peers};
 use crate::cell::ids::{ClientNo, FileNo, Pos, ServerNo, Term, WriteId};
 use crate::cell::msg::{Extended, Msg, Timer};
 use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY, SNAPSHOT_WAIT_MIN};
@@ -80,44 +81,32 @@ impl Replication {
     }
 }
 
-impl Server {
+impl MasterView<'_> {
     /// Apply an update to our replica and ship it (now, or with the next batch).
-    pub(super) fn append(
-        &mut self,
-        vol: &mut ServerVol,
-        update: Update,
-        urgent: bool,
-        ctx: &mut SCtx,
-    ) {
-        self.record(vol, update, ctx);
+    pub(super) fn append(&mut self, update: Update, urgent: bool, ctx: &mut SCtx) {
+        self.record(update, ctx);
         if urgent || self.params.durability == Durability::Quorum {
-            self.ship(vol, ctx);
+            self.ship(ctx);
         }
-        self.advance_commit(vol, ctx);
+        self.advance_commit(ctx);
     }
 
     /// Apply an update to our replica and keep it for shipping.
-    fn record(&mut self, vol: &mut ServerVol, update: Update, ctx: &mut SCtx) {
+    fn record(&mut self, update: Update, ctx: &mut SCtx) {
         self.volume.apply(&update, ctx.now());
-        let m = vol.master.as_mut().expect("only a master appends");
-        if m.repl.log.len() == LOG_KEPT {
-            m.repl.log.pop_front();
+        let repl = &mut self.master.repl;
+        if repl.log.len() == LOG_KEPT {
+            repl.log.pop_front();
         }
-        m.repl.log.push_back(update.clone());
-        m.repl.unsent.push(update);
+        repl.log.push_back(update.clone());
+        repl.unsent.push(update);
     }
 
     /// Append a grant to the grant log: applied here at once, shipped with the next
     /// batch, `sync_every` after the first grant of the batch.
-    pub(super) fn append_logged(
-        &mut self,
-        vol: &mut ServerVol,
-        update: Update,
-        sync_every: Duration,
-        ctx: &mut SCtx,
-    ) {
-        self.record(vol, update, ctx);
-        let m = vol.master.as_mut().expect("master");
+    pub(super) fn append_logged(&mut self, update: Update, sync_every: Duration, ctx: &mut SCtx) {
+        self.record(update, ctx);
+        let m = &mut self.master;
         if !m.grant_ship_pending {
             m.grant_ship_pending = true;
             let term = m.term;
@@ -126,82 +115,63 @@ impl Server {
     }
 
     /// The grant log's batch is due: ship everything not yet shipped.
-    pub(super) fn ship_grant_batch(&mut self, vol: &mut ServerVol, term: Term, ctx: &mut SCtx) {
-        let Some(m) = vol.master.as_mut().filter(|m| m.term == term) else {
-            return;
-        };
-        m.grant_ship_pending = false;
-        if self.serving_master(vol, ctx.now()) {
-            self.ship(vol, ctx);
+    pub(super) fn ship_grant_batch(&mut self, ctx: &mut SCtx) {
+        self.master.grant_ship_pending = false;
+        if self.serving(ctx.now()) {
+            self.ship(ctx);
         }
     }
 
     /// The next free position in our history.
-    pub(super) fn next_pos(&self, vol: &ServerVol) -> Pos {
+    pub(super) fn next_pos(&self) -> Pos {
         Pos {
-            term: vol.master.as_ref().expect("master").term,
+            term: self.master.term,
             seq: self.volume.version.seq + 1,
         }
     }
 
     /// Park `waiter` until the update at `seq` commits (at once if it has).
-    pub(super) fn when_committed(
-        &mut self,
-        vol: &mut ServerVol,
-        seq: u64,
-        waiter: Waiter,
-        ctx: &mut SCtx,
-    ) {
-        let m = vol.master.as_mut().expect("master");
-        let at = m.repl.waiting.partition_point(|&(s, _)| s <= seq);
-        m.repl.waiting.insert(at, (seq, waiter));
-        self.advance_commit(vol, ctx);
+    pub(super) fn when_committed(&mut self, seq: u64, waiter: Waiter, ctx: &mut SCtx) {
+        let waiting = &mut self.master.repl.waiting;
+        let at = waiting.partition_point(|&(s, _)| s <= seq);
+        waiting.insert(at, (seq, waiter));
+        self.advance_commit(ctx);
     }
 
-    fn ship(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
-        let m = vol.master.as_mut().expect("master");
-        if m.repl.unsent.is_empty() {
+    fn ship(&mut self, ctx: &mut SCtx) {
+        let repl = &mut self.master.repl;
+        if repl.unsent.is_empty() {
             return;
         }
-        let updates: Rc<[Update]> = std::mem::take(&mut m.repl.unsent).into();
+        let updates: Rc<[Update]> = std::mem::take(&mut repl.unsent).into();
+        let term = self.master.term;
         for peer in self.peers() {
-            let msg = Msg::Replicate {
-                term: m.term,
-                updates: updates.clone(),
-            };
-            ctx.send(server_node(peer), msg);
+            let updates = updates.clone();
+            ctx.send(server_node(peer), Msg::Replicate { term, updates });
         }
     }
 
-    pub(super) fn on_replicate_ack(
-        &mut self,
-        vol: &mut ServerVol,
-        peer: ServerNo,
-        term: Term,
-        version: Pos,
-        ctx: &mut SCtx,
-    ) {
-        let Some(m) = vol.master.as_mut().filter(|m| m.term == term) else {
-            return;
-        };
-        if version.term == term {
+    pub(super) fn on_replicate_ack(&mut self, peer: ServerNo, version: Pos, ctx: &mut SCtx) {
+        let m = &mut self.master;
+        if version.term == m.term {
             let acked = &mut m.repl.acked[peer.idx()];
             if version > *acked {
                 *acked = version;
                 m.repl.snapshots[peer.idx()] = (None, SNAPSHOT_WAIT_MIN);
             }
-            self.advance_commit(vol, ctx);
+            self.advance_commit(ctx);
         }
     }
 
     /// Commit what a majority holds and run what waited for it.
-    fn advance_commit(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
-        let Some(m) = vol.master.as_mut() else { return };
+    fn advance_commit(&mut self, ctx: &mut SCtx) {
         let own = self.volume.version.seq;
+        let me = self.no.idx();
+        let m = &mut self.master;
         let seqs = &mut m.repl.seqs;
         seqs.clear();
         seqs.extend(m.repl.acked.iter().enumerate().map(|(s, pos)| {
-            if s == self.no.idx() {
+            if s == me {
                 own
             } else if pos.term == m.term {
                 pos.seq
@@ -213,28 +183,27 @@ impl Server {
             seqs.select_nth_unstable_by(self.params.majority() - 1, |a, b| b.cmp(a));
         m.repl.commit = m.repl.commit.max(commit);
         // One at a time: a released waiter can park or release others.
-        while let Some(m) = vol.master.as_mut()
-            && m.repl
-                .waiting
-                .front()
-                .is_some_and(|&(s, _)| s <= m.repl.commit)
-        {
-            let (_, waiter) = m.repl.waiting.pop_front().expect("a ready waiter");
+        while let Some(waiter) = self.committed_waiter() {
             match waiter {
-                Waiter::Reply { client, msg } => {
-                    ctx.send(client_node(client, self.params.servers), msg)
-                }
+                Waiter::Reply { client, msg } => ctx.send(self.to(client), msg),
                 Waiter::Durable { client, write } => {
                     let msg = Msg::Durable {
                         writes: vec![write],
                     };
-                    ctx.send(client_node(client, self.params.servers), msg);
+                    ctx.send(self.to(client), msg);
                 }
-                Waiter::FileDone(file) => self.file_done(vol, file, ctx),
-                Waiter::Extend { client, grant } => self.extend(vol, client, grant),
+                Waiter::FileDone(file) => self.file_done(file, ctx),
+                Waiter::Extend { client, grant } => self.extend(client, grant),
             }
         }
-        self.send_notices(vol, ctx);
+        self.send_notices(ctx);
+    }
+
+    /// The first parked waiter, if its update has committed.
+    fn committed_waiter(&mut self) -> Option<Waiter> {
+        let repl = &mut self.master.repl;
+        let &(seq, _) = repl.waiting.front()?;
+        (seq <= repl.commit).then(|| repl.waiting.pop_front().expect("a ready waiter").1)
     }
 
     /// A logged grant is held by a majority: if its client still holds it, it is told
@@ -242,21 +211,20 @@ impl Server {
     /// has held the full lease since the grant (a master keeps a grant at least as long as
     /// its client): a replica that catches up from a snapshot of it gets the full lease
     /// too, as it would from the log.
-    fn extend(&mut self, vol: &mut ServerVol, client: ClientNo, grant: Extended) {
+    fn extend(&mut self, client: ClientNo, grant: Extended) {
         let table = &self.volume.grants;
         let held = match grant {
             Extended::Callback { file, req, .. } => table.has_callback(file, client, req),
             Extended::Lock { file, lock, .. } => table.held_lock(file, lock).is_some(),
         };
         if held {
-            let m = vol.master.as_mut().expect("master");
-            m.notices.entry(client).or_default().push(grant);
+            self.master.notices.entry(client).or_default().push(grant);
         }
     }
 
     /// One notice per client for the grants a commit extended.
-    fn send_notices(&mut self, vol: &mut ServerVol, ctx: &mut SCtx) {
-        let Some(m) = vol.master.as_mut() else { return };
+    fn send_notices(&mut self, ctx: &mut SCtx) {
+        let m = &mut self.master;
         if m.notices.is_empty() {
             return;
         }
@@ -271,48 +239,41 @@ impl Server {
     /// that did not catch up since the last tick (a lost message, or a replica that was
     /// down): resend what they miss from the log, or a whole replica if the log no longer
     /// reaches back that far (at most once per back-off, in case they are still down).
-    pub(super) fn replicate_tick(&mut self, vol: &mut ServerVol, term: Term, ctx: &mut SCtx) {
+    pub(super) fn replicate_tick(&mut self, ctx: &mut SCtx) {
         let now = ctx.now();
-        // Each master's ticks name its term: a tick of an earlier master stops here.
-        if vol.master.as_ref().is_none_or(|m| m.term != term) {
-            return;
-        }
+        let term = self.master.term;
+        // Each master's ticks name its term: a tick of an earlier master never gets here.
         ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick { term });
-        if !self.serving_master(vol, now) {
+        if !self.serving(now) {
             return;
         }
-        let m = vol.master.as_mut().expect("master");
-        if now >= m.repl.next_async_ship {
-            m.repl.next_async_ship = now + ASYNC_REPLICATE_EVERY;
-            self.ship(vol, ctx);
+        let repl = &mut self.master.repl;
+        if now >= repl.next_async_ship {
+            repl.next_async_ship = now + ASYNC_REPLICATE_EVERY;
+            self.ship(ctx);
         }
         let version = self.volume.version;
-        let m = vol.master.as_mut().expect("master");
-        let behind: Vec<ServerNo> = self
-            .peers()
-            .filter(|&s| m.repl.acked[s.idx()] < m.repl.last_tick)
+        let repl = &mut self.master.repl;
+        let behind: Vec<ServerNo> = peers(self.no, self.params.servers)
+            .filter(|&s| repl.acked[s.idx()] < repl.last_tick)
             .collect();
-        m.repl.last_tick = version;
+        repl.last_tick = version;
         for peer in behind {
-            let acked = m.repl.acked[peer.idx()];
-            let from_log = acked.term == m.term
-                && m.repl
+            let acked = repl.acked[peer.idx()];
+            let from_log = acked.term == term
+                && repl
                     .log
                     .front()
                     .is_some_and(|u| u.pos().seq <= acked.seq + 1);
             if from_log {
                 // The log holds consecutive sequence numbers: skip what the peer has.
-                let log = &m.repl.log;
+                let log = &repl.log;
                 let have = log.partition_point(|u| u.pos().seq <= acked.seq);
                 let updates: Rc<[Update]> = log.range(have..).cloned().collect();
-                let msg = Msg::Replicate {
-                    term: m.term,
-                    updates,
-                };
-                ctx.send(server_node(peer), msg);
+                ctx.send(server_node(peer), Msg::Replicate { term, updates });
                 continue;
             }
-            let (last, wait) = &mut m.repl.snapshots[peer.idx()];
+            let (last, wait) = &mut repl.snapshots[peer.idx()];
             if last.is_some_and(|at| now < at + *wait) {
                 continue;
             }
@@ -321,16 +282,12 @@ impl Server {
             }
             *last = Some(now);
             let snapshot = Box::new(self.volume.snapshot(now));
-            ctx.send(
-                server_node(peer),
-                Msg::ReplicateSnapshot {
-                    term: m.term,
-                    snapshot,
-                },
-            );
+            ctx.send(server_node(peer), Msg::ReplicateSnapshot { term, snapshot });
         }
     }
+}
 
+impl Server {
     /// Apply the master's updates in order; keep those that arrived ahead of a gap
     /// (messages overtake each other) until the gap fills.
     pub(super) fn on_replicate(

@@ -2,6 +2,7 @@
 //! recovery) reassertions, each admitted only when the strategy's opening allows.
 
 use super::replica::Waiter;
+use super::view::MasterView;
 use super::writes::Queued;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
@@ -29,26 +30,42 @@ impl Server {
                 ctx.send(to, Msg::LocateReply { req, master });
             }
             Msg::Probe { req } => {
-                if self.reset_first(vol, client, req, Asked::Probe, ctx) {
-                    return;
+                let serving = self.serving_master(vol, now);
+                let mut term = None;
+                if let Some(mut v) = self.view(vol).filter(|_| serving) {
+                    if v.reset_first(client, req, Asked::Probe, ctx) {
+                        return;
+                    }
+                    v.note_contact_mutant(client, ctx);
+                    term = Some(v.master.term);
                 }
-                self.note_contact_mutant(vol, client, ctx);
-                let term = vol.master.as_ref().map(|m| m.term);
-                let term = term.filter(|_| self.serving_master(vol, now));
                 ctx.send(to, Msg::ProbeReply { req, term });
             }
-            Msg::BreakAck { file, write } => self.on_break_ack(vol, client, file, write, ctx),
-            Msg::ResetAck => self.on_reset_ack(vol, client),
-            Msg::NewerTerm { term } => self.learn_term(vol, term, ctx),
-            Msg::Renew { req } => {
-                if self.admit(vol, client, req, Asked::Renew, ctx) {
-                    self.renew(vol, client, req, ctx);
+            Msg::BreakAck { file, write } => {
+                if let Some(mut v) = self.view(vol) {
+                    v.on_break_ack(client, file, write, ctx);
                 }
             }
-            Msg::Unlock { file, lock } => self.unlock(vol, file, lock, ctx),
+            Msg::ResetAck => {
+                if let Some(mut v) = self.view(vol) {
+                    v.on_reset_ack(client);
+                }
+            }
+            Msg::NewerTerm { term } => self.learn_term(vol, term, ctx),
+            Msg::Renew { req } => {
+                if let Some(mut v) = self.admit(vol, client, req, Asked::Renew, ctx) {
+                    v.renew(client, req, ctx);
+                }
+            }
+            Msg::Unlock { file, lock } => {
+                let serving = self.serving_master(vol, now);
+                if let Some(mut v) = self.view(vol).filter(|v| serving && v.master.synced()) {
+                    v.unlock(file, lock, ctx);
+                }
+            }
             Msg::Fetch { req, file } => {
-                if self.admit(vol, client, req, Asked::Fetch, ctx) {
-                    self.on_file(vol, file, Queued::Fetch { client, req }, ctx);
+                if let Some(mut v) = self.admit(vol, client, req, Asked::Fetch, ctx) {
+                    v.on_file(file, Queued::Fetch { client, req }, ctx);
                 }
             }
             Msg::Store { req, write, replay } => {
@@ -57,14 +74,14 @@ impl Server {
                 } else {
                     Asked::Store
                 };
-                if self.admit(vol, client, req, asked, ctx) {
+                if let Some(mut v) = self.admit(vol, client, req, asked, ctx) {
                     let queued = Queued::Store {
                         client,
                         req,
                         write,
                         replay,
                     };
-                    self.on_file(vol, write.file, queued, ctx);
+                    v.on_file(write.file, queued, ctx);
                 }
             }
             Msg::Lock {
@@ -74,28 +91,29 @@ impl Server {
                 lock,
             } => {
                 debug_assert_eq!(lock.client, client);
-                if self.admit(vol, client, req, Asked::Lock, ctx) {
-                    self.lock(vol, req, file, mode, lock, ctx);
+                if let Some(mut v) = self.admit(vol, client, req, Asked::Lock, ctx) {
+                    v.lock(req, file, mode, lock, ctx);
                 }
             }
             Msg::Reassert { req, tokens } => {
-                if self.admit(vol, client, req, Asked::Reassert, ctx) {
-                    self.reassert(vol, client, req, &tokens, ctx);
+                if let Some(mut v) = self.admit(vol, client, req, Asked::Reassert, ctx) {
+                    v.reassert(client, req, &tokens, ctx);
                 }
             }
             other => unreachable!("a client sent a server {other:?}"),
         }
     }
 
-    /// Whether the request may be served now; if not, the client is told why.
-    fn admit(
-        &mut self,
-        vol: &mut ServerVol,
+    /// The master's view to serve the request with, if it may be served now; if not,
+    /// the client is told why.
+    fn admit<'a>(
+        &'a mut self,
+        vol: &'a mut ServerVol,
         client: ClientNo,
         req: Req,
         asked: Asked,
         ctx: &mut SCtx,
-    ) -> bool {
+    ) -> Option<MasterView<'a>> {
         let now = ctx.now();
         let to = client_node(client, self.params.servers);
         let refuse = |ctx: &mut SCtx, why, term| {
@@ -113,11 +131,12 @@ impl Server {
                 .believed_master(self.no, now, self.params.master_lease)
                 .filter(|&s| s != self.no);
             refuse(ctx, Refusal::NotMaster(hint), None);
-            return false;
+            return None;
         }
-        self.note_contact_mutant(vol, client, ctx);
-        let m = vol.master.as_ref().expect("serving master");
-        let waits_for_owed = self
+        let mut v = self.view(vol).expect("serving master");
+        v.note_contact_mutant(client, ctx);
+        let m = &v.master;
+        let waits_for_owed = v
             .params
             .strategy
             .client_lease()
@@ -134,40 +153,34 @@ impl Server {
         };
         if !open {
             refuse(ctx, Refusal::Recovering, Some(m.term));
-            return false;
+            return None;
         }
-        !self.reset_first(vol, client, req, asked, ctx)
+        (!v.reset_first(client, req, asked, ctx)).then_some(v)
     }
+}
 
+impl MasterView<'_> {
     /// A fetch the file's line lets through: grant a callback (none before the strategy
     /// grants them) and answer, once a majority holds the grant for the quorum strategy.
-    pub(super) fn grant_fetch(
-        &mut self,
-        vol: &mut ServerVol,
-        file: FileNo,
-        client: ClientNo,
-        req: Req,
-        ctx: &mut SCtx,
-    ) {
+    pub(super) fn grant_fetch(&mut self, file: FileNo, client: ClientNo, req: Req, ctx: &mut SCtx) {
         let now = ctx.now();
-        let leased = self.leased();
-        let m = vol.master.as_ref().expect("master");
+        let m = &self.master;
         let term = m.term;
         // No callback for a client whose lease is not valid here (we would not protect
         // it) or that we are resetting (its acknowledgement drops every callback).
         let granting = m.opening.is_some_and(|o| now >= o.callbacks)
-            && m.lease_valid(client, now, leased)
-            && !self.resetting(m, client);
+            && self.lease_valid(client, now)
+            && !self.resetting(client);
         let replicated = self.replicated(false);
         let logged = self.logged(false);
         let margin = self.params.callback_margin();
-        let holders = self.callbacks(vol).count_others(file, client, now);
+        let holders = self.callbacks().count_others(file, client, now);
         let mut grant = self.params.callback.grant(now, holders, margin);
         if let (true, Some((tail, sync_every))) = (granting, logged) {
             // In the log and in our table at its full lease (a replica that catches up
             // from a snapshot of our table gets it too); at the client, its tail until a
             // majority holds it.
-            let pos = self.next_pos(vol);
+            let pos = self.next_pos();
             let left = grant.server_expiry - now;
             let update = Update::Callback {
                 pos,
@@ -176,9 +189,9 @@ impl Server {
                 left,
                 req,
             };
-            self.append_logged(vol, update, sync_every, ctx);
+            self.append_logged(update, sync_every, ctx);
             if self.params.mutant == Some(Mutant::LoggedGrantAtTail) {
-                let table = self.callbacks(vol);
+                let table = self.callbacks();
                 table.remove_callback(file, client);
                 table.add_callback(file, client, now + tail + margin, req);
             }
@@ -190,10 +203,10 @@ impl Server {
                     lifetime: grant.client_lifetime,
                 },
             };
-            self.when_committed(vol, pos.seq, waiter, ctx);
+            self.when_committed(pos.seq, waiter, ctx);
             grant.client_lifetime = tail;
         } else if granting && !replicated {
-            self.callbacks(vol)
+            self.callbacks()
                 .add_callback(file, client, grant.server_expiry, req);
         }
         let write = self.volume.files[file.idx()].current.write;
@@ -209,7 +222,7 @@ impl Server {
             },
         };
         if granting && replicated {
-            let pos = self.next_pos(vol);
+            let pos = self.next_pos();
             let left = grant.server_expiry - now;
             let update = Update::Callback {
                 pos,
@@ -218,34 +231,25 @@ impl Server {
                 left,
                 req,
             };
-            self.append(vol, update, true, ctx);
+            self.append(update, true, ctx);
             // The file stays free: a write that comes meanwhile breaks this callback (the
             // table has it already), and the client drops a grant a break overtook.
-            self.reply_when_committed(vol, pos.seq, client, msg, ctx);
+            self.reply_when_committed(pos.seq, client, msg, ctx);
         } else {
-            ctx.send(client_node(client, self.params.servers), msg);
+            ctx.send(self.to(client), msg);
         }
     }
 
     /// Grant or renew a lock if no other client's conflicts; the server keeps it the
     /// allowance longer than the client counts it.
-    fn lock(
-        &mut self,
-        vol: &mut ServerVol,
-        req: Req,
-        file: FileNo,
-        mode: LockMode,
-        lock: LockId,
-        ctx: &mut SCtx,
-    ) {
+    fn lock(&mut self, req: Req, file: FileNo, mode: LockMode, lock: LockId, ctx: &mut SCtx) {
         let client = lock.client;
         let now = ctx.now();
         let left = self.params.lock_lease + self.params.skew_allowance;
-        let to = client_node(client, self.params.servers);
+        let to = self.to(client);
         let leased = self.leased();
-        let m = vol.master.as_ref().expect("master");
-        let term = m.term;
-        if !m.lease_valid(client, now, leased) {
+        let term = self.master.term;
+        if !self.lease_valid(client, now) {
             // Renew the lease first: we would not protect a lock without it.
             let refused = Msg::Refused {
                 req,
@@ -256,12 +260,12 @@ impl Server {
             ctx.send(to, refused);
             return;
         }
-        let (locks, leases) = self.locks_and_leases(vol);
+        let (locks, leases) = self.locks_and_leases();
         let alive = |c: ClientNo| !leased || leases[c.idx()].is_some_and(|t| t > now);
         let allowed = locks.lock_allowed(file, lock, mode, now, alive);
         let replicated = self.replicated(true);
         if let (true, Some((_, sync_every))) = (allowed, self.logged(true)) {
-            let pos = self.next_pos(vol);
+            let pos = self.next_pos();
             let update = Update::Lock {
                 pos,
                 file,
@@ -269,7 +273,7 @@ impl Server {
                 mode,
                 left,
             };
-            self.append_logged(vol, update, sync_every, ctx);
+            self.append_logged(update, sync_every, ctx);
             let waiter = Waiter::Extend {
                 client,
                 grant: Extended::Lock {
@@ -279,7 +283,7 @@ impl Server {
                     lifetime: self.params.lock_lease,
                 },
             };
-            self.when_committed(vol, pos.seq, waiter, ctx);
+            self.when_committed(pos.seq, waiter, ctx);
             ctx.send(to, Msg::LockOk { req, term });
         } else if !allowed {
             let refused = Msg::Refused {
@@ -290,7 +294,7 @@ impl Server {
             };
             ctx.send(to, refused);
         } else if replicated {
-            let pos = self.next_pos(vol);
+            let pos = self.next_pos();
             let update = Update::Lock {
                 pos,
                 file,
@@ -298,50 +302,39 @@ impl Server {
                 mode,
                 left,
             };
-            self.append(vol, update, true, ctx);
+            self.append(update, true, ctx);
             let msg = Msg::LockOk { req, term };
-            self.reply_when_committed(vol, pos.seq, client, msg, ctx);
+            self.reply_when_committed(pos.seq, client, msg, ctx);
         } else {
-            self.locks(vol).set_lock(file, lock, mode, now + left);
+            self.locks().set_lock(file, lock, mode, now + left);
             ctx.send(to, Msg::LockOk { req, term });
         }
     }
 
-    fn unlock(&mut self, vol: &mut ServerVol, file: FileNo, lock: LockId, ctx: &mut SCtx) {
-        let now = ctx.now();
-        if !self.serving_master(vol, now) || !vol.master.as_ref().is_some_and(|m| m.synced()) {
-            return;
-        }
+    /// Release a lock (a serving master that has synced).
+    fn unlock(&mut self, file: FileNo, lock: LockId, ctx: &mut SCtx) {
         if let Some((_, sync_every)) = self.logged(true) {
-            let pos = self.next_pos(vol);
-            self.append_logged(vol, Update::Unlock { pos, file, lock }, sync_every, ctx);
+            let pos = self.next_pos();
+            self.append_logged(Update::Unlock { pos, file, lock }, sync_every, ctx);
         } else if self.replicated(true) {
-            let pos = self.next_pos(vol);
-            self.append(vol, Update::Unlock { pos, file, lock }, true, ctx);
+            let pos = self.next_pos();
+            self.append(Update::Unlock { pos, file, lock }, true, ctx);
         } else {
-            self.locks(vol).unlock(file, lock);
+            self.locks().unlock(file, lock);
         }
     }
 
     /// Answer a grant once a majority holds it (the quorum strategy's rule).
-    fn reply_when_committed(
-        &mut self,
-        vol: &mut ServerVol,
-        seq: u64,
-        client: ClientNo,
-        msg: Msg,
-        ctx: &mut SCtx,
-    ) {
+    fn reply_when_committed(&mut self, seq: u64, client: ClientNo, msg: Msg, ctx: &mut SCtx) {
         if self.params.mutant == Some(Mutant::QuorumGrantsBeforeMajority) {
-            ctx.send(client_node(client, self.params.servers), msg);
+            ctx.send(self.to(client), msg);
         } else {
-            self.when_committed(vol, seq, Waiter::Reply { client, msg }, ctx);
+            self.when_committed(seq, Waiter::Reply { client, msg }, ctx);
         }
     }
 
     pub(super) fn store_ok(
         &self,
-        vol: &ServerVol,
         req: Req,
         write: WriteId,
         place: Pos,
@@ -350,7 +343,7 @@ impl Server {
     ) -> Msg {
         Msg::StoreOk {
             req,
-            term: vol.master.as_ref().expect("master").term,
+            term: self.master.term,
             write,
             place,
             durable,
@@ -361,7 +354,6 @@ impl Server {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn reply_store(
         &mut self,
-        vol: &ServerVol,
         client: ClientNo,
         req: Req,
         write: WriteId,
@@ -370,7 +362,7 @@ impl Server {
         callback: Duration,
         ctx: &mut SCtx,
     ) {
-        let msg = self.store_ok(vol, req, write, place, durable, callback);
-        ctx.send(client_node(client, self.params.servers), msg);
+        let msg = self.store_ok(req, write, place, durable, callback);
+        ctx.send(self.to(client), msg);
     }
 }

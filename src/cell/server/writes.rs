@@ -10,8 +10,9 @@
 //! answered once that write is committed, so an answer never claims more than a
 //! majority holds.
 
+use super::SCtx;
 use super::replica::Waiter;
-use super::{SCtx, Server, ServerVol};
+use super::view::MasterView;
 use crate::cell::client_node;
 use crate::cell::ids::{ClientNo, FileNo, Pos, Req, WriteId};
 use crate::cell::msg::{Msg, Timer};
@@ -73,17 +74,10 @@ enum Busy {
     Committing,
 }
 
-impl Server {
+impl MasterView<'_> {
     /// Serve `queued` now if its file is free, else put it in line.
-    pub(super) fn on_file(
-        &mut self,
-        vol: &mut ServerVol,
-        file: FileNo,
-        queued: Queued,
-        ctx: &mut SCtx,
-    ) {
-        let m = vol.master.as_mut().expect("master");
-        let slot = &mut m.files[file.idx()];
+    pub(super) fn on_file(&mut self, file: FileNo, queued: Queued, ctx: &mut SCtx) {
+        let slot = &mut self.master.files[file.idx()];
         if slot.busy.is_some() {
             // A client's retry takes its earlier request's place in line (Rx sees a
             // retransmission, not a new call): a slow file never queues up duplicates
@@ -96,38 +90,28 @@ impl Server {
             return;
         }
         match queued {
-            Queued::Fetch { client, req } => self.grant_fetch(vol, file, client, req, ctx),
+            Queued::Fetch { client, req } => self.grant_fetch(file, client, req, ctx),
             Queued::Store {
                 client,
                 req,
                 write,
                 replay,
-            } => self.start_write(vol, client, req, write, replay, ctx),
+            } => self.start_write(client, req, write, replay, ctx),
         }
     }
 
     /// The file is free again: serve whoever is next in line, passing over requests
     /// their clients stopped retrying (as an Rx server aborts a call whose client has
     /// gone quiet), so a file that fell behind never works through abandoned requests.
-    pub(super) fn file_done(&mut self, vol: &mut ServerVol, file: FileNo, ctx: &mut SCtx) {
-        let Some(m) = vol.master.as_mut() else { return };
-        let slot = &mut m.files[file.idx()];
-        slot.busy = None;
+    pub(super) fn file_done(&mut self, file: FileNo, ctx: &mut SCtx) {
+        self.master.files[file.idx()].busy = None;
         let now = ctx.now();
-        while let Some((arrived, next)) = vol
-            .master
-            .as_mut()
-            .and_then(|m| m.files[file.idx()].queue.pop_front())
-        {
+        while let Some((arrived, next)) = self.master.files[file.idx()].queue.pop_front() {
             if now.saturating_since(arrived) > ABANDONED_AFTER {
                 continue;
             }
-            self.on_file(vol, file, next, ctx);
-            let busy = vol
-                .master
-                .as_ref()
-                .is_some_and(|m| m.files[file.idx()].busy.is_some());
-            if busy {
+            self.on_file(file, next, ctx);
+            if self.master.files[file.idx()].busy.is_some() {
                 break;
             }
         }
@@ -135,7 +119,6 @@ impl Server {
 
     fn start_write(
         &mut self,
-        vol: &mut ServerVol,
         client: ClientNo,
         req: Req,
         write: WriteId,
@@ -143,7 +126,7 @@ impl Server {
         ctx: &mut SCtx,
     ) {
         if self.volume.has(write) {
-            self.answer_held_write(vol, client, req, write, ctx);
+            self.answer_held_write(client, req, write, ctx);
             return;
         }
         // The mutant applies a replay as a new write, wherever it belongs.
@@ -161,24 +144,20 @@ impl Server {
             (None, _) => Some((client, req)),
         };
         let mut holders = if leads {
-            self.callbacks(vol).to_break(file, writer, now)
+            self.callbacks().to_break(file, writer, now)
         } else {
             Vec::new()
         };
-        self.limit_give_up(vol, &mut holders, now);
+        self.limit_give_up(&mut holders, now);
         if holders.is_empty() {
-            self.apply_write(vol, client, req, (write, replay), ctx);
+            self.apply_write(client, req, (write, replay), ctx);
             return;
         }
         for &(holder, _) in &holders {
-            ctx.send(
-                client_node(holder, self.params.servers),
-                Msg::CallbackBreak { file, write },
-            );
+            ctx.send(self.to(holder), Msg::CallbackBreak { file, write });
         }
         let retry = ctx.set_timer(BREAK_RETRY, Timer::BreakRetry { file });
-        let m = vol.master.as_mut().expect("master");
-        m.files[file.idx()].busy = Some(Busy::Breaking {
+        self.master.files[file.idx()].busy = Some(Busy::Breaking {
             client,
             req,
             write,
@@ -191,10 +170,10 @@ impl Server {
     /// How long a write waits for each holder: until its callback must have expired, but
     /// no longer than its lease here (client-lease strategies) or the strategy's dead
     /// time (OpenAFS).
-    fn limit_give_up(&self, vol: &ServerVol, holders: &mut [(ClientNo, Instant)], now: Instant) {
+    fn limit_give_up(&self, holders: &mut [(ClientNo, Instant)], now: Instant) {
         let dead = self.params.strategy.break_give_up().map(|d| now + d);
         let leased = self.leased();
-        let m = vol.master.as_ref().expect("master");
+        let m = &self.master;
         for (client, give_up) in holders.iter_mut() {
             if let Some(d) = dead {
                 *give_up = (*give_up).min(d);
@@ -207,15 +186,9 @@ impl Server {
     }
 
     /// The callback breaks to `client` still unacknowledged: (file, write).
-    pub(super) fn breaks_pending_for(
-        &self,
-        vol: &ServerVol,
-        client: ClientNo,
-    ) -> Vec<(FileNo, WriteId)> {
-        let Some(m) = vol.master.as_ref() else {
-            return Vec::new();
-        };
-        m.files
+    pub(super) fn breaks_pending_for(&self, client: ClientNo) -> Vec<(FileNo, WriteId)> {
+        self.master
+            .files
             .iter()
             .enumerate()
             .filter_map(|(file, slot)| match &slot.busy {
@@ -232,15 +205,8 @@ impl Server {
     /// A retry or replay of a write this master holds: answer it, as durable, once the
     /// write is committed (at once if it is). Where it went in this term's log is known
     /// for a client's latest writes; otherwise everything applied so far is waited for.
-    fn answer_held_write(
-        &mut self,
-        vol: &mut ServerVol,
-        client: ClientNo,
-        req: Req,
-        write: WriteId,
-        ctx: &mut SCtx,
-    ) {
-        let term = vol.master.as_ref().expect("master").term;
+    fn answer_held_write(&mut self, client: ClientNo, req: Req, write: WriteId, ctx: &mut SCtx) {
+        let term = self.master.term;
         let applied = self.volume.applied(write);
         let seq = match applied {
             Some(a) if a.pos.term == term => a.pos.seq,
@@ -248,18 +214,17 @@ impl Server {
         };
         let place = applied.map_or(self.volume.version, |a| a.place);
         if self.params.mutant == Some(Mutant::RetryAckedBeforeCommit) {
-            let durable = vol.master.as_ref().is_some_and(|m| m.repl_committed(seq));
-            let msg = self.store_ok(vol, req, write, place, durable, Duration::ZERO);
-            ctx.send(client_node(client, self.params.servers), msg);
+            let durable = self.master.repl_committed(seq);
+            let msg = self.store_ok(req, write, place, durable, Duration::ZERO);
+            ctx.send(self.to(client), msg);
             return;
         }
-        let msg = self.store_ok(vol, req, write, place, true, Duration::ZERO);
-        self.when_committed(vol, seq, Waiter::Reply { client, msg }, ctx);
+        let msg = self.store_ok(req, write, place, true, Duration::ZERO);
+        self.when_committed(seq, Waiter::Reply { client, msg }, ctx);
     }
 
     pub(super) fn on_break_ack(
         &mut self,
-        vol: &mut ServerVol,
         client: ClientNo,
         file: FileNo,
         write: WriteId,
@@ -267,12 +232,11 @@ impl Server {
     ) {
         // Only an ack of the break in progress counts: an older one (duplicated, or
         // late) may arrive after the client fetched again under a new callback.
-        let Some(m) = vol.master.as_mut() else { return };
         let Some(Busy::Breaking {
             holders,
             write: breaking,
             ..
-        }) = &mut m.files[file.idx()].busy
+        }) = &mut self.master.files[file.idx()].busy
         else {
             return;
         };
@@ -280,16 +244,16 @@ impl Server {
             return;
         }
         holders.retain(|&(c, _)| c != client);
-        self.callbacks(vol).remove_callback(file, client);
-        self.maybe_apply(vol, file, ctx);
+        self.callbacks().remove_callback(file, client);
+        self.maybe_apply(file, ctx);
     }
 
     /// Re-send breaks to holders that have not answered; give up on those whose
     /// callbacks must have expired.
-    pub(super) fn retry_breaks(&mut self, vol: &mut ServerVol, file: FileNo, ctx: &mut SCtx) {
+    pub(super) fn retry_breaks(&mut self, file: FileNo, ctx: &mut SCtx) {
         let now = ctx.now();
         let servers = self.params.servers;
-        let Some(m) = vol.master.as_mut() else { return };
+        let m = &mut self.master;
         let Some(Busy::Breaking {
             holders,
             retry,
@@ -327,12 +291,11 @@ impl Server {
                 m.grants.remove_client_callbacks(c);
             }
         }
-        self.maybe_apply(vol, file, ctx);
+        self.maybe_apply(file, ctx);
     }
 
-    fn maybe_apply(&mut self, vol: &mut ServerVol, file: FileNo, ctx: &mut SCtx) {
-        let Some(m) = vol.master.as_mut() else { return };
-        let slot = &mut m.files[file.idx()];
+    fn maybe_apply(&mut self, file: FileNo, ctx: &mut SCtx) {
+        let slot = &mut self.master.files[file.idx()];
         let ready =
             matches!(&slot.busy, Some(Busy::Breaking { holders, .. }) if holders.is_empty());
         if !ready {
@@ -350,14 +313,13 @@ impl Server {
             unreachable!("checked above")
         };
         ctx.cancel_timer(retry);
-        self.apply_write(vol, client, req, (write, replay), ctx);
+        self.apply_write(client, req, (write, replay), ctx);
     }
 
     /// Every other callback is gone: apply the write (at its own place, or a replay's),
     /// replicate it, answer per `durability`, and give a fresh write's writer a callback.
     fn apply_write(
         &mut self,
-        vol: &mut ServerVol,
         client: ClientNo,
         req: Req,
         (write, replay): (WriteId, Option<Pos>),
@@ -369,10 +331,10 @@ impl Server {
         // logged: a new master then knows it.
         let quorum_grants = self.replicated(false) || self.logged(false).is_some();
         let durable_now = self.params.durability == Durability::Quorum;
-        let pos = self.next_pos(vol);
+        let pos = self.next_pos();
         let place = replay.unwrap_or(pos);
         let leads = self.volume.would_lead(file, place);
-        let holders = self.callbacks(vol).holders(file, now);
+        let holders = self.callbacks().holders(file, now);
         let grant = self
             .params
             .callback
@@ -380,11 +342,7 @@ impl Server {
         // A replica holds a replicated grant only once it commits: an async write is
         // answered before that, so it comes without a callback; so does a replay, and so
         // does a write of a client whose lease is not valid here (we would not protect it).
-        let leased = self.leased();
-        let lease_valid = vol
-            .master
-            .as_ref()
-            .is_some_and(|m| m.lease_valid(client, now, leased) && !self.resetting(m, client));
+        let lease_valid = self.lease_valid(client, now) && !self.resetting(client);
         let callback =
             (replay.is_none() && (durable_now || !quorum_grants) && lease_valid).then_some(grant);
         let update = Update::Write {
@@ -395,9 +353,9 @@ impl Server {
                 .filter(|_| quorum_grants)
                 .map(|g| (g.server_expiry - now, req)),
         };
-        self.append(vol, update, false, ctx);
+        self.append(update, false, ctx);
         if !quorum_grants && leads {
-            let table = self.callbacks(vol);
+            let table = self.callbacks();
             table.clear_callbacks(file);
             if let Some(g) = callback {
                 table.add_callback(file, client, g.server_expiry, req);
@@ -405,26 +363,19 @@ impl Server {
         }
         let lifetime = callback.map_or(Duration::ZERO, |g| g.client_lifetime);
         if durable_now {
-            let msg = self.store_ok(vol, req, write, place, true, lifetime);
-            self.when_committed(vol, pos.seq, Waiter::Reply { client, msg }, ctx);
-            self.busy_until_committed(vol, file, pos.seq, ctx);
+            let msg = self.store_ok(req, write, place, true, lifetime);
+            self.when_committed(pos.seq, Waiter::Reply { client, msg }, ctx);
+            self.busy_until_committed(file, pos.seq, ctx);
         } else {
-            self.reply_store(vol, client, req, write, place, false, lifetime, ctx);
-            self.when_committed(vol, pos.seq, Waiter::Durable { client, write }, ctx);
-            self.file_done(vol, file, ctx);
+            self.reply_store(client, req, write, place, false, lifetime, ctx);
+            self.when_committed(pos.seq, Waiter::Durable { client, write }, ctx);
+            self.file_done(file, ctx);
         }
     }
 
     /// Hold the file until `seq` commits, so nobody reads what may still be lost.
-    pub(super) fn busy_until_committed(
-        &mut self,
-        vol: &mut ServerVol,
-        file: FileNo,
-        seq: u64,
-        ctx: &mut SCtx,
-    ) {
-        let m = vol.master.as_mut().expect("master");
-        m.files[file.idx()].busy = Some(Busy::Committing);
-        self.when_committed(vol, seq, Waiter::FileDone(file), ctx);
+    pub(super) fn busy_until_committed(&mut self, file: FileNo, seq: u64, ctx: &mut SCtx) {
+        self.master.files[file.idx()].busy = Some(Busy::Committing);
+        self.when_committed(seq, Waiter::FileDone(file), ctx);
     }
 }
