@@ -10,8 +10,8 @@
 //! schedule already makes its broken rule matter (locks held across a master crash, a
 //! master cut off from the servers but not the clients, async durability under master
 //! crashes, a fast master clock against short callbacks, ...), and the search supplies
-//! the last step, if any. Two mutants need a message held behind later ones: their cells
-//! are in `explore_mutants/held.rs`.
+//! the last step, if any. Three mutants need a message held behind later ones: their
+//! cells are in `explore_mutants/held.rs`.
 //!
 //! `cargo test --release --test explore_mutants -- --nocapture` prints each mutant's K,
 //! schedules and time.
@@ -397,7 +397,8 @@ fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
         Mutant::OpensBeforeOldLeaseEnds => Err(OPENS_BEFORE_OLD_LEASE_ENDS),
         Mutant::RetryAckedBeforeCommit => Err(RETRY_ACKED_BEFORE_COMMIT),
         Mutant::LapseForgetsGrants => Err(LAPSE_FORGETS_GRANTS),
-        Mutant::LockRetrySameId => Err(LOCK_RETRY_SAME_ID),
+        // A client whose lease ran out on its own clock, asking for locks all the same.
+        Mutant::LockRetrySameId => c(held::retry_same_id(), 3),
         Mutant::KeepsNewerTermToItself => Err(KEEPS_NEWER_TERM),
     }
 }
@@ -442,12 +443,6 @@ const LAPSE_FORGETS_GRANTS: &str = "its harm is liveness: writes stay shut only 
     master lapses again and again into the liveness phase; the default schedule (every \
     message at mid-latency) never lapses a master and deviations stop at the window's end, \
     so a master rebuilt after one lapse opens within the liveness phase";
-const LOCK_RETRY_SAME_ID: &str = "a lock must be granted while its client's lease is not \
-    valid, and the release the client then sends must reach the master after the grant of \
-    its retry under the same id, sent 200 ms of back-off later; K <= 2 over the first \
-    seconds of such cells (2 to 5 clients, uniform 50-400 ms or long-tailed latency) finds \
-    no such order";
-
 const KEEPS_NEWER_TERM: &str = "a candidate must claim a term, tell a client in a refusal, \
     and crash before any voter hears of it, and the old master must then win its lease back \
     with its old term: a chain of a crash point and lost messages at least four deep, past \
@@ -592,7 +587,11 @@ fn explore_finds_the_replay_and_field_mutants_and_replays_them() {
 /// The mutants only a message held behind later ones shows.
 #[test]
 fn explore_finds_the_mutants_a_held_message_shows_and_replays_them() {
-    run_all(&[Mutant::TrustsOlderTerm, Mutant::ResetRacesGrant]);
+    run_all(&[
+        Mutant::TrustsOlderTerm,
+        Mutant::ResetRacesGrant,
+        Mutant::LockRetrySameId,
+    ]);
 }
 
 /// Every mutant is in one of the three tests above or left out with its reason.
@@ -617,6 +616,7 @@ fn every_mutant_is_searched_or_left_out_with_a_reason() {
         Mutant::WindowRunsThroughLapse,
         Mutant::TrustsOlderTerm,
         Mutant::ResetRacesGrant,
+        Mutant::LockRetrySameId,
     ];
     for m in Mutant::ALL {
         match case(m) {

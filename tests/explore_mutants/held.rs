@@ -1,5 +1,5 @@
-//! The cells of the mutants that only a held message shows: an answer that arrives
-//! after messages sent after it, within its request's 2 s timeout.
+//! The cells of the mutants that only a held message shows: a message that arrives after
+//! messages sent after it (an answer still within its request's 2 s timeout).
 
 use super::{strategy, tiny, with};
 use serde_json::{Value, json};
@@ -49,6 +49,31 @@ pub fn reset_race() -> Value {
         json!({
             "cell": { "clients": 2, "files": 1 },
             "workload": { "ops_per_client_s": 3, "mix": { "read": 0.9, "write": 0.1, "lock": 0.0 } },
+            "explore": { "crash": false, "clock_jumps": false }
+        }),
+    )
+}
+
+/// An NFSv4 client with a 2.5 s lease (renewed every 0.83 s) under a 1 s allowance,
+/// whose renewal at 12.5 s is cut: its lease runs out on its own clock while the master
+/// still counts it, and the mutant goes on asking for the two files' exclusive locks,
+/// giving each grant back and asking again under the same id 200 ms later. One message
+/// of that client held is enough for a lock conflict (at this seed, a locate: the
+/// client's requests shift against its releases).
+pub fn retry_same_id() -> Value {
+    with(
+        tiny(
+            json!({ "name": "nfs4 grace", "recovery": "nfs4-grace", "callback_lease_s": 60,
+                    "lock_lease_s": 20, "lock_renew_s": 5, "client_probe_s": 3,
+                    "clock_skew_allowance_s": 1, "lease_s": 2.5, "grace_s": 2.5 }),
+            json!([{ "at_s": 11.9, "partition": [["c0"], ["fs0", "fs1", "fs2"]],
+                     "one_way": true, "for_s": 0.9 }]),
+            [12.0, 16.0],
+        ),
+        json!({
+            "cell": { "clients": 2, "files": 2 },
+            "workload": { "ops_per_client_s": 4, "lock_hold_s": 1.5, "exclusive_locks": 1.0,
+                          "mix": { "read": 0.2, "write": 0.2, "lock": 0.6 } },
             "explore": { "crash": false, "clock_jumps": false }
         }),
     )
