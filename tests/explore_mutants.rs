@@ -488,7 +488,7 @@ fn explore_until_found(s: &Scenario, seed: u64, m: Mutant) -> Option<Caught> {
 
 /// Explore finds `m` within K = 3 in a minute, the unbroken strategy's default schedule
 /// is clean, and the reproducer, written and read back as a file, replays to the same
-/// violations with the mutant on.
+/// violations with the mutant on, and to none without it.
 fn explore_and_replay(m: Mutant) -> String {
     let (doc, seed) = case(m).unwrap_or_else(|why| panic!("{m:?} has no case: {why}"));
     let mut doc = doc;
@@ -524,6 +524,12 @@ fn explore_and_replay(m: Mutant) -> String {
             kind.name()
         );
     }
+    let unbroken = &run_scenario_with(&read_back, seed, None).unwrap()[0];
+    assert_eq!(
+        unbroken.verdict.total(),
+        0,
+        "{m:?}: the unbroken strategy is clean on the schedule found"
+    );
     let kinds: Vec<&str> = Kind::ALL
         .iter()
         .zip(&c.found.violations)
