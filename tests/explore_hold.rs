@@ -34,7 +34,7 @@ fn run(dir: &Path, file: &str, doc: &Value) -> Value {
     summary["strategies"][0].clone()
 }
 
-/// A reply of the master to client c1 during the window of explore-tiny, held.
+/// fs0's 41st message (a beacon to fs2 at about 7 s on the default schedule), held.
 fn held() -> Value {
     json!([{ "message": { "from": "fs0", "nth": 40 }, "fate": "held" }])
 }
