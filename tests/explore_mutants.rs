@@ -434,7 +434,9 @@ const OPENS_BEFORE_OLD_LEASE_ENDS: &str = "the old master must serve one client 
     master granted to another, but clients leave the old master only once it refuses them, \
     so while its lease lasts nobody asks the new one; with a 2 s vote wait under an 8-10 s \
     master lease and a token recovery window the unbroken strategy survives, K <= 1 shows \
-    nothing";
+    nothing; a 0.5 s window, short enough for the early opening to show, with the master \
+    cut off from the servers and one client, fails the unbroken strategy too on every \
+    schedule found at K <= 1 (24 seeds, holds included): its own known weakness";
 const RETRY_ACKED_BEFORE_COMMIT: &str = "an early answer harms only if the write is lost \
     later, and on 3 servers a write a new master inherited is also on its predecessor, a \
     majority; the corpus's case needs 5 servers, loss on every link and master changes every \
