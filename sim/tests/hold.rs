@@ -1,12 +1,13 @@
-//! Held messages: a schedule with a hold delivers a held message that long after its
-//! default arrival, so messages sent after it overtake it; a schedule without a hold
-//! refuses to hold; a hold replays exactly and is named like every other deviation.
+//! Held messages: a schedule with a hold may hold any message its link delivers, and
+//! delivers it that long after its default arrival, so messages sent after it overtake
+//! it; a schedule without a hold refuses to hold; a hold replays exactly and is named
+//! like every other deviation.
 mod common;
 
 use common::{Blaster, Log, Seen, sim_of};
 use sim::{
-    Duration, Fate, Instant, Latency, LinkParams, MessageDeviation, MessageName, NodeId, Schedule,
-    Sim, SimConfig,
+    Choices, Duration, Fate, Instant, Latency, LinkParams, MessageDeviation, MessageName, NodeId,
+    Schedule, Sim, SimConfig,
 };
 
 fn ms(n: u64) -> Duration {
@@ -20,6 +21,21 @@ fn link() -> LinkParams {
             max: ms(9),
         },
         loss: 0.1,
+        duplicate: 0.0,
+    }
+}
+
+fn uniform(min_ms: u64, max_ms: u64) -> Latency {
+    Latency::Uniform {
+        min: ms(min_ms),
+        max: ms(max_ms),
+    }
+}
+
+fn link_of(latency: Latency, loss: f64) -> LinkParams {
+    LinkParams {
+        latency,
+        loss,
         duplicate: 0.0,
     }
 }
@@ -147,4 +163,32 @@ fn the_state_hash_sees_the_hold_ahead() {
     let hashes = [base.state_hash(), held.state_hash(), late.state_hash()];
     assert_ne!(hashes[0], hashes[1]);
     assert_ne!(hashes[1], hashes[2]);
+}
+
+#[test]
+fn a_schedule_with_a_hold_may_hold_any_message_its_link_delivers() {
+    use MessageDeviation::*;
+    let held = |link| {
+        let choices = Schedule::with_hold(ms(1)).choices(link);
+        choices.iter().collect::<Vec<_>>()
+    };
+    assert_eq!(
+        held(Some(link_of(uniform(1, 10), 0.1))),
+        [Lost, Early, Late, Held]
+    );
+    assert_eq!(
+        held(Some(link_of(Latency::Fixed(ms(3)), 0.0))),
+        [Lost, Held]
+    );
+    assert!(held(None).is_empty(), "cut");
+    assert!(
+        held(Some(link_of(uniform(1, 10), 1.0))).is_empty(),
+        "all lost"
+    );
+    let working = Some(link_of(uniform(1, 10), 0.0));
+    assert_eq!(
+        Schedule::new().choices(working),
+        Choices::of(working),
+        "no hold"
+    );
 }

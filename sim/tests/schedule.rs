@@ -172,34 +172,6 @@ fn choices_follow_the_link() {
 }
 
 #[test]
-fn a_schedule_with_a_hold_may_hold_any_message_its_link_delivers() {
-    use MessageDeviation::*;
-    let held = |link| {
-        let choices = Schedule::with_hold(ms(1)).choices(link);
-        choices.iter().collect::<Vec<_>>()
-    };
-    assert_eq!(
-        held(Some(link(uniform(1, 10), 0.1, 0.0))),
-        [Lost, Early, Late, Held]
-    );
-    assert_eq!(
-        held(Some(link(Latency::Fixed(ms(3)), 0.0, 0.0))),
-        [Lost, Held]
-    );
-    assert!(held(None).is_empty(), "cut");
-    assert!(
-        held(Some(link(uniform(1, 10), 1.0, 0.0))).is_empty(),
-        "all lost"
-    );
-    let working = Some(link(uniform(1, 10), 0.0, 0.0));
-    assert_eq!(
-        Schedule::new().choices(working),
-        Choices::of(working),
-        "no hold"
-    );
-}
-
-#[test]
 fn the_ends_of_a_range_are_its_bounds_or_its_5th_and_95th_percentiles() {
     let ends = |l: Latency| {
         let us = |d: Duration| d.as_micros();
