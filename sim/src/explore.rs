@@ -52,7 +52,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             Some(schedule) => schedule.fate(name, self.net.link(from, to)),
         };
         if self.tracing {
-            let choices = Choices::of(self.net.link(from, to));
+            let choices = self.choices(from, to);
             let sent = SentMessage {
                 name,
                 to,
@@ -118,9 +118,15 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         }
     }
 
-    /// The deviations a message sent now from `from` to `to` could take.
+    /// The deviations a message sent now from `from` to `to` could take: those the
+    /// schedule being followed allows ([`Schedule::choices`]), or outside schedule mode
+    /// those of the link ([`Choices::of`]).
     pub fn choices(&self, from: NodeId, to: NodeId) -> Choices {
-        Choices::of(self.net.link(from, to))
+        let link = self.net.link(from, to);
+        match &self.schedule {
+            Some(schedule) => schedule.choices(link),
+            None => Choices::of(link),
+        }
     }
 
     /// [`Sim::step`], telling which node's handler ran and what it sent, so that a

@@ -97,8 +97,10 @@
 //!   its latency range ([`Latency::middle`]); a cut link, or one whose loss is 1, drops
 //!   everything. A [`Schedule`] holds [`MessageDeviation`]s from that default, each for
 //!   one [`MessageName`]: lost, early or late (the ends of the range, [`Latency::low`]
-//!   and [`Latency::high`]), or duplicated. [`Choices::of`] a link says which are
-//!   possible; a deviation its link does not allow is [refused](Schedule::refused).
+//!   and [`Latency::high`]), duplicated, or held (delivered the schedule's
+//!   [hold](Schedule::with_hold) after the middle, behind messages sent after it).
+//!   [`Schedule::choices`] says which are possible on a link; a deviation its link does
+//!   not allow is [refused](Schedule::refused).
 //!   Every draw for a message's fate goes through one seam, which samples the sender's
 //!   stream in the normal mode exactly as before schedule mode existed.
 //! - **Names and counters**: a message is named by its sender and that sender's count of

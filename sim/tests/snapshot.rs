@@ -116,7 +116,7 @@ fn deviations_ahead(sim: &Sim<Blaster, Log>) -> Vec<(MessageName, MessageDeviati
 #[test]
 fn a_schedule_gives_the_same_run_from_the_start_and_from_a_clone_at_its_choice_point() {
     let end = Instant::from_secs(3);
-    let mut prefix = busy(scheduled(lossy(), Schedule::new()));
+    let mut prefix = busy(scheduled(lossy(), Schedule::with_hold(ms(40))));
     let deviations = deviations_ahead(&prefix);
     let mut branch = prefix.clone();
     for &(name, deviation) in &deviations {
@@ -131,14 +131,17 @@ fn a_schedule_gives_the_same_run_from_the_start_and_from_a_clone_at_its_choice_p
     prefix.run_until(end).unwrap();
     assert_ne!(branch.trace_hash(), prefix.trace_hash());
 
-    let schedule: Schedule = deviations.iter().copied().collect();
+    let mut schedule = Schedule::with_hold(ms(40));
+    for &(name, deviation) in &deviations {
+        schedule.deviate(name, deviation);
+    }
     let mut fresh = busy(scheduled(lossy(), schedule));
     fresh.run_until(end).unwrap();
     assert_eq!(fresh.trace_hash(), branch.trace_hash());
     assert_eq!(fresh.state_hash(), branch.state_hash());
     let followed = branch.current_schedule().unwrap().clone();
     assert!(followed.refused().is_empty());
-    assert_eq!(followed.len(), 4);
+    assert_eq!(followed.len(), 5);
 
     // The schedule a run followed, written down, replays it.
     let mut replay = busy(scheduled(lossy(), followed));
@@ -148,7 +151,7 @@ fn a_schedule_gives_the_same_run_from_the_start_and_from_a_clone_at_its_choice_p
 
 #[test]
 fn different_choices_give_different_state_hashes() {
-    let base = busy(scheduled(lossy(), Schedule::new()));
+    let base = busy(scheduled(lossy(), Schedule::with_hold(ms(40))));
     let next = base.next_message(NodeId(0));
     let mut hashes = vec![base.state_hash()];
     for deviation in MessageDeviation::ALL {
@@ -161,8 +164,8 @@ fn different_choices_give_different_state_hashes() {
     sorted.dedup();
     assert_eq!(
         sorted.len(),
-        5,
-        "default and four deviations ahead: {hashes:?}"
+        6,
+        "default and five deviations ahead: {hashes:?}"
     );
 
     // Run until node 0 has sent that message: the branches now differ in what is in

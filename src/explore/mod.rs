@@ -32,6 +32,8 @@ pub struct Settings {
     pub downtime_s: f64,
     /// ± this much on one server's clock, once per schedule (`None`: no clock jumps).
     pub jump_us: Option<i64>,
+    /// How much later a held message arrives (`None`: no holds).
+    pub hold: Option<Duration>,
     /// At most this many deviations per schedule.
     pub deviations: u32,
 }
@@ -48,6 +50,7 @@ impl Settings {
             crash: e.crash,
             downtime_s: e.downtime_s,
             jump_us: (e.clock_jumps && jump_us > 0).then_some(jump_us),
+            hold: e.holds.then(|| crate::run::schedule::hold(e.hold_s)),
             deviations,
         }
     }
@@ -131,6 +134,10 @@ impl Job<'_> {
     /// The run at time zero, following the default schedule.
     fn root(&self) -> Result<Path, RunError> {
         let faults = fault_schedule(self.scenario, self.seed);
+        let schedule = self
+            .settings()
+            .hold
+            .map_or_else(Schedule::new, Schedule::with_hold);
         let spec = RunSpec {
             mutant: self.mutant,
             ..RunSpec::new(
@@ -141,7 +148,7 @@ impl Job<'_> {
             )
         };
         Ok(Path {
-            drive: start(spec, Some((Schedule::new(), Vec::new())))?,
+            drive: start(spec, Some((schedule, Vec::new())))?,
             deviations: Vec::new(),
             left: self.deviations,
             clock_spent: false,

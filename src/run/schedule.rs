@@ -7,7 +7,7 @@ use crate::scenario::{
     DeviationSpec, FateSpec, FaultSpec, MessageRef, PointRef, Scenario, StrategySpec, Target,
     TargetRef,
 };
-use sim::{MessageDeviation, MessageName, NodeId, Schedule};
+use sim::{Duration, MessageDeviation, MessageName, NodeId, Schedule};
 
 /// The engine schedule and the point faults that replay `deviations` (validated).
 pub fn replay_plan(
@@ -17,8 +17,9 @@ pub fn replay_plan(
 ) -> (Schedule, Vec<PointFault>) {
     let servers = scenario.cell.servers;
     let node = |t: &Target| node_id(t, servers);
-    let downtime = scenario.explore.clone().unwrap_or_default().downtime_s;
-    let mut schedule = Schedule::new();
+    let explore = scenario.explore.clone().unwrap_or_default();
+    let downtime = explore.downtime_s;
+    let mut schedule = Schedule::with_hold(hold(explore.hold_s));
     let mut points = Vec::new();
     for d in deviations {
         if let (Some(m), Some(fate)) = (&d.message, d.fate) {
@@ -42,6 +43,11 @@ pub fn replay_plan(
         });
     }
     (schedule, points)
+}
+
+/// `explore.hold_s` (validated: more than zero) on the engine's grid.
+pub fn hold(hold_s: f64) -> Duration {
+    Duration::from_secs_f64(hold_s).max(Duration::from_micros(1))
 }
 
 /// A validated single-node target as an engine node.
@@ -81,6 +87,7 @@ pub fn engine_fate(fate: FateSpec) -> MessageDeviation {
         FateSpec::Early => MessageDeviation::Early,
         FateSpec::Late => MessageDeviation::Late,
         FateSpec::Duplicated => MessageDeviation::Duplicated,
+        FateSpec::Held => MessageDeviation::Held,
     }
 }
 
@@ -90,6 +97,7 @@ fn spec_fate(d: MessageDeviation) -> FateSpec {
         MessageDeviation::Early => FateSpec::Early,
         MessageDeviation::Late => FateSpec::Late,
         MessageDeviation::Duplicated => FateSpec::Duplicated,
+        MessageDeviation::Held => FateSpec::Held,
     }
 }
 

@@ -31,6 +31,14 @@ pub struct ExploreSpec {
     /// deviation (at most one per schedule; default true).
     #[serde(default = "yes")]
     pub clock_jumps: bool,
+    /// Whether holding a message back is a deviation (default true).
+    #[serde(default = "yes")]
+    pub holds: bool,
+    /// Seconds a held message arrives after its default arrival, behind messages sent
+    /// after it; also what a schedule's `"fate": "held"` replays with. Default 1: half a
+    /// client's 2 s request timeout, so a held answer still finds its request waiting.
+    #[serde(default = "one")]
+    pub hold_s: f64,
 }
 
 impl Default for ExploreSpec {
@@ -41,6 +49,8 @@ impl Default for ExploreSpec {
             crash: true,
             downtime_s: 5.0,
             clock_jumps: true,
+            holds: true,
+            hold_s: 1.0,
         }
     }
 }
@@ -51,6 +61,10 @@ fn yes() -> bool {
 
 fn five() -> f64 {
     5.0
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// The most deviations a schedule may have (a search of K deviations grows as the
@@ -89,6 +103,9 @@ pub enum FateSpec {
     Late,
     /// Arrives twice: at the middle and at the high end of its range.
     Duplicated,
+    /// Arrives `explore.hold_s` after the middle of its range, behind messages sent
+    /// after it.
+    Held,
 }
 
 /// One deviation from the default schedule: a message's `fate`, or at a point `after`
@@ -163,7 +180,8 @@ pub(crate) fn validate_explore(s: &Scenario) -> Check {
             format!("{k} is out of range; allowed 0 to {DEVIATIONS_MAX}"),
         ));
     }
-    positive_time("explore.downtime_s", e.downtime_s)
+    positive_time("explore.downtime_s", e.downtime_s)?;
+    positive_time("explore.hold_s", e.hold_s)
 }
 
 pub(crate) fn validate_schedule(s: &Scenario) -> Check {
