@@ -105,6 +105,7 @@ impl<E> Queue<E> {
     /// # Panics
     /// If `time` is earlier than an event already popped: scheduling into the past is a
     /// bug in the caller.
+    #[inline]
     pub fn push(&mut self, time: u64, event: E) -> EntryKey {
         assert!(
             time >= self.elapsed,
@@ -140,6 +141,30 @@ impl<E> Queue<E> {
         }
         self.live -= 1;
         Some(event)
+    }
+
+    /// Remove a queued event and drop it where it lies; false if it already popped or was
+    /// cancelled. Cheaper than `cancel` when the event is not wanted back.
+    #[inline]
+    pub fn discard(&mut self, key: EntryKey) -> bool {
+        let Some(entry) = self.entries.get(key.index as usize) else {
+            return false;
+        };
+        if entry.generation != key.generation || entry.place == FREE {
+            return false;
+        }
+        let place = entry.place;
+        let slot = &mut self.events[key.index as usize];
+        if slot.is_none() {
+            return false;
+        }
+        *slot = None;
+        if place != IN_DUE {
+            self.unlink(key.index);
+            self.release(key.index);
+        }
+        self.live -= 1;
+        true
     }
 
     /// Every queued event with its time, in the order `pop_until` would pop them, without
@@ -443,6 +468,25 @@ mod tests {
         let d = q.push(30, 4); // reuses a slab slot
         assert_eq!(q.cancel(a), None, "stale key must not hit the reused slot");
         assert_eq!(q.cancel(d), Some(4));
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn discarded_events_never_pop_and_stale_keys_do_nothing() {
+        let mut q = Queue::new();
+        let a = q.push(10, 1);
+        let b = q.push(20, 2);
+        let c = q.push(0, 3); // lands in `due` at once
+        assert!(q.discard(a));
+        assert!(!q.discard(a));
+        assert!(q.discard(c));
+        assert!(!q.discard(c));
+        assert_eq!(q.len(), 1);
+        assert_eq!(drain(&mut q), vec![(20, 2)]);
+        assert!(!q.discard(b), "popped event");
+        let d = q.push(30, 4); // reuses a slab slot
+        assert!(!q.discard(a), "stale key must not hit the reused slot");
+        assert!(q.discard(d));
         assert!(q.is_empty());
     }
 
