@@ -1,9 +1,9 @@
 //! The event queue: a timing wheel that pops in `(time, seq)` order.
 //!
 //! Near events (within 65 ms of the wheel's time) are filed in one of 65,536 one-µs
-//! slots, found again through a two-level occupancy bitmap; later events go to eight far
-//! levels of 64 slots each (the Linux/tokio hierarchical layout: a far slot of level `k`
-//! holds the events whose time shares every bit above `16 + 6(k+1)` with the wheel's
+//! slots, found again through a three-level occupancy bitmap; later events go to eight
+//! far levels of 64 slots each (the Linux/tokio hierarchical layout: a far slot of level
+//! `k` holds the events whose time shares every bit above `16 + 6(k+1)` with the wheel's
 //! time and whose next six bits are the slot number). Insertion is O(1). A far slot
 //! cascades down when time reaches it, so an event moves at most once per level, and a
 //! message with millisecond latency never moves at all. Events sit in a slab, linked
@@ -18,6 +18,7 @@ use std::collections::VecDeque;
 const NEAR_BITS: u32 = 16;
 const NEAR: usize = 1 << NEAR_BITS;
 const NEAR_WORDS: usize = NEAR / 64;
+const _: () = assert!(NEAR_WORDS / 64 <= 64, "near_top has a bit per summary word");
 const FAR_BITS: u32 = 6;
 const FAR_SLOTS: usize = 1 << FAR_BITS;
 const FAR_LEVELS: usize = 8; // 16 + 8 × 6 = 64 bits
@@ -58,6 +59,9 @@ pub struct Queue<E> {
     near_occupied: Vec<u64>,
     /// Bit `w` set iff `near_occupied[w]` is not zero.
     near_summary: [u64; NEAR_WORDS / 64],
+    /// Bit `g` set iff `near_summary[g]` is not zero: a sparse wheel (a small cell, a
+    /// quiet spell) finds its next slot without scanning the summary.
+    near_top: u64,
     far_occupied: [u64; FAR_LEVELS],
     /// The wheel's time: every event in the wheel is later, every event in `due` is at it.
     elapsed: u64,
@@ -82,6 +86,7 @@ impl<E> Queue<E> {
             heads: vec![NIL; NEAR + FAR_LEVELS * FAR_SLOTS],
             near_occupied: vec![0; NEAR_WORDS],
             near_summary: [0; NEAR_WORDS / 64],
+            near_top: 0,
             far_occupied: [0; FAR_LEVELS],
             elapsed: 0,
             due: VecDeque::new(),
@@ -241,18 +246,19 @@ impl<E> Queue<E> {
         if here != 0 {
             return Some(word * 64 + here.trailing_zeros() as usize);
         }
-        let from = word + 1;
-        for group in from / 64..self.near_summary.len() {
-            let mut bits = self.near_summary[group];
-            if group == from / 64 {
-                bits &= u64::MAX.checked_shl((from % 64) as u32).unwrap_or(0);
+        let group = word / 64;
+        let words = self.near_summary[group] & above(word % 64);
+        let w = if words != 0 {
+            group * 64 + words.trailing_zeros() as usize
+        } else {
+            let groups = self.near_top & above(group);
+            if groups == 0 {
+                return None;
             }
-            if bits != 0 {
-                let w = group * 64 + bits.trailing_zeros() as usize;
-                return Some(w * 64 + self.near_occupied[w].trailing_zeros() as usize);
-            }
-        }
-        None
+            let g = groups.trailing_zeros() as usize;
+            g * 64 + self.near_summary[g].trailing_zeros() as usize
+        };
+        Some(w * 64 + self.near_occupied[w].trailing_zeros() as usize)
     }
 
     /// The earliest occupied far slot at or after the wheel's time, lowest level first.
@@ -381,13 +387,22 @@ impl<E> Queue<E> {
         if occupied {
             self.near_occupied[w] |= mask;
             self.near_summary[group] |= word_mask;
+            self.near_top |= 1 << group;
         } else {
             self.near_occupied[w] &= !mask;
             if self.near_occupied[w] == 0 {
                 self.near_summary[group] &= !word_mask;
+                if self.near_summary[group] == 0 {
+                    self.near_top &= !(1 << group);
+                }
             }
         }
     }
+}
+
+/// The bits of a word strictly above bit `bit` (`bit` < 64).
+fn above(bit: usize) -> u64 {
+    u64::MAX.checked_shl(bit as u32 + 1).unwrap_or(0)
 }
 
 fn far_shift(level: usize) -> u32 {
