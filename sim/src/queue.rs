@@ -110,7 +110,9 @@ impl<E> Queue<E> {
     /// # Panics
     /// If `time` is earlier than an event already popped: scheduling into the past is a
     /// bug in the caller.
-    #[inline]
+    // Inlined with `alloc` and `link`: every send and timer pushes, and as calls they
+    // copied the event once more and spilled registers on each.
+    #[inline(always)]
     pub fn push(&mut self, time: u64, event: E) -> EntryKey {
         assert!(
             time >= self.elapsed,
@@ -297,6 +299,7 @@ impl<E> Queue<E> {
         }
     }
 
+    #[inline(always)]
     fn alloc(&mut self, time: u64, event: E) -> u32 {
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -334,6 +337,7 @@ impl<E> Queue<E> {
         self.free_head = index;
     }
 
+    #[inline(always)]
     fn link(&mut self, index: u32) {
         let head = slot_of(self.elapsed, self.entries[index as usize].time);
         let old = self.heads[head];
