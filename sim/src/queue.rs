@@ -6,9 +6,10 @@
 //! `k` holds the events whose time shares every bit above `16 + 6(k+1)` with the wheel's
 //! time and whose next six bits are the slot number). Insertion is O(1). A far slot
 //! cascades down when time reaches it, so an event moves at most once per level, and a
-//! message with millisecond latency never moves at all. Events sit in a slab, linked
-//! into their slot by index: cancelling one unlinks it in O(1), so a cancelled timer
-//! costs neither a pop nor any later work.
+//! message with millisecond latency never moves at all; nor does an event alone in the
+//! earliest far slot while the near wheel is empty (a sparse wheel pops it directly).
+//! Events sit in a slab, linked into their slot by index: cancelling one unlinks it in
+//! O(1), so a cancelled timer costs neither a pop nor any later work.
 //!
 //! Events due at the current time wait in `due`, sorted by sequence number; ties at
 //! one microsecond therefore pop in the order they were pushed, and the order is total.
@@ -216,16 +217,9 @@ impl<E> Queue<E> {
                     return None;
                 }
                 self.elapsed = time;
-                let index = self.heads[slot];
-                if self.entries[index as usize].next == NIL {
+                if self.entries[self.heads[slot] as usize].next == NIL {
                     // The only event at this microsecond: no need to sort through `due`.
-                    self.heads[slot] = NIL;
-                    self.set_occupied(slot, false);
-                    self.in_wheel -= 1;
-                    let event = self.events[index as usize].take().expect("live event");
-                    self.release(index);
-                    self.live -= 1;
-                    return Some((time, event));
+                    return Some((time, self.take_alone(slot)));
                 }
                 self.spill(slot);
                 continue;
@@ -235,9 +229,32 @@ impl<E> Queue<E> {
             if start > limit {
                 return None;
             }
+            let head = NEAR + level * FAR_SLOTS + slot;
+            let first = &self.entries[self.heads[head] as usize];
+            if first.next == NIL && first.time <= limit {
+                // The near wheel is empty and this is the earliest far slot, so its only
+                // event is the earliest of all, alone at its microsecond (events at one
+                // time share a slot): pop it without cascading it down first.
+                self.elapsed = first.time;
+                return Some((self.elapsed, self.take_alone(head)));
+            }
             self.elapsed = self.elapsed.max(start);
-            self.spill(NEAR + level * FAR_SLOTS + slot);
+            self.spill(head);
         }
+    }
+
+    /// Pop the only event of slot `head`.
+    #[inline(always)]
+    fn take_alone(&mut self, head: usize) -> E {
+        let index = self.heads[head];
+        debug_assert_eq!(self.entries[index as usize].next, NIL, "not alone");
+        self.heads[head] = NIL;
+        self.set_occupied(head, false);
+        self.in_wheel -= 1;
+        let event = self.events[index as usize].take().expect("live event");
+        self.release(index);
+        self.live -= 1;
+        event
     }
 
     /// The first occupied near slot at or after the wheel's time.
