@@ -1,14 +1,15 @@
 //! The event queue: a timing wheel that pops in `(time, seq)` order.
 //!
 //! Near events (within 65 ms of the wheel's time) are filed in one of 65,536 one-µs
-//! slots, found again through a two-level occupancy bitmap; later events go to eight far
-//! levels of 64 slots each (the Linux/tokio hierarchical layout: a far slot of level `k`
-//! holds the events whose time shares every bit above `16 + 6(k+1)` with the wheel's
+//! slots, found again through a three-level occupancy bitmap; later events go to eight
+//! far levels of 64 slots each (the Linux/tokio hierarchical layout: a far slot of level
+//! `k` holds the events whose time shares every bit above `16 + 6(k+1)` with the wheel's
 //! time and whose next six bits are the slot number). Insertion is O(1). A far slot
 //! cascades down when time reaches it, so an event moves at most once per level, and a
-//! message with millisecond latency never moves at all. Events sit in a slab, linked
-//! into their slot by index: cancelling one unlinks it in O(1), so a cancelled timer
-//! costs neither a pop nor any later work.
+//! message with millisecond latency never moves at all; nor does an event alone in the
+//! earliest far slot while the near wheel is empty (a sparse wheel pops it directly).
+//! Events sit in a slab, linked into their slot by index: cancelling one unlinks it in
+//! O(1), so a cancelled timer costs neither a pop nor any later work.
 //!
 //! Events due at the current time wait in `due`, sorted by sequence number; ties at
 //! one microsecond therefore pop in the order they were pushed, and the order is total.
@@ -18,6 +19,7 @@ use std::collections::VecDeque;
 const NEAR_BITS: u32 = 16;
 const NEAR: usize = 1 << NEAR_BITS;
 const NEAR_WORDS: usize = NEAR / 64;
+const _: () = assert!(NEAR_WORDS / 64 <= 64, "near_top has a bit per summary word");
 const FAR_BITS: u32 = 6;
 const FAR_SLOTS: usize = 1 << FAR_BITS;
 const FAR_LEVELS: usize = 8; // 16 + 8 × 6 = 64 bits
@@ -58,6 +60,9 @@ pub struct Queue<E> {
     near_occupied: Vec<u64>,
     /// Bit `w` set iff `near_occupied[w]` is not zero.
     near_summary: [u64; NEAR_WORDS / 64],
+    /// Bit `g` set iff `near_summary[g]` is not zero: a sparse wheel (a small cell, a
+    /// quiet spell) finds its next slot without scanning the summary.
+    near_top: u64,
     far_occupied: [u64; FAR_LEVELS],
     /// The wheel's time: every event in the wheel is later, every event in `due` is at it.
     elapsed: u64,
@@ -82,6 +87,7 @@ impl<E> Queue<E> {
             heads: vec![NIL; NEAR + FAR_LEVELS * FAR_SLOTS],
             near_occupied: vec![0; NEAR_WORDS],
             near_summary: [0; NEAR_WORDS / 64],
+            near_top: 0,
             far_occupied: [0; FAR_LEVELS],
             elapsed: 0,
             due: VecDeque::new(),
@@ -105,6 +111,9 @@ impl<E> Queue<E> {
     /// # Panics
     /// If `time` is earlier than an event already popped: scheduling into the past is a
     /// bug in the caller.
+    // Inlined with `alloc` and `link`: every send and timer pushes, and as calls they
+    // copied the event once more and spilled registers on each.
+    #[inline(always)]
     pub fn push(&mut self, time: u64, event: E) -> EntryKey {
         assert!(
             time >= self.elapsed,
@@ -140,6 +149,30 @@ impl<E> Queue<E> {
         }
         self.live -= 1;
         Some(event)
+    }
+
+    /// Remove a queued event and drop it where it lies; false if it already popped or was
+    /// cancelled. Cheaper than `cancel` when the event is not wanted back.
+    #[inline]
+    pub fn discard(&mut self, key: EntryKey) -> bool {
+        let Some(entry) = self.entries.get(key.index as usize) else {
+            return false;
+        };
+        if entry.generation != key.generation || entry.place == FREE {
+            return false;
+        }
+        let place = entry.place;
+        let slot = &mut self.events[key.index as usize];
+        if slot.is_none() {
+            return false;
+        }
+        *slot = None;
+        if place != IN_DUE {
+            self.unlink(key.index);
+            self.release(key.index);
+        }
+        self.live -= 1;
+        true
     }
 
     /// Every queued event with its time, in the order `pop_until` would pop them, without
@@ -184,16 +217,9 @@ impl<E> Queue<E> {
                     return None;
                 }
                 self.elapsed = time;
-                let index = self.heads[slot];
-                if self.entries[index as usize].next == NIL {
+                if self.entries[self.heads[slot] as usize].next == NIL {
                     // The only event at this microsecond: no need to sort through `due`.
-                    self.heads[slot] = NIL;
-                    self.set_occupied(slot, false);
-                    self.in_wheel -= 1;
-                    let event = self.events[index as usize].take().expect("live event");
-                    self.release(index);
-                    self.live -= 1;
-                    return Some((time, event));
+                    return Some((time, self.take_alone(slot)));
                 }
                 self.spill(slot);
                 continue;
@@ -203,9 +229,32 @@ impl<E> Queue<E> {
             if start > limit {
                 return None;
             }
+            let head = NEAR + level * FAR_SLOTS + slot;
+            let first = &self.entries[self.heads[head] as usize];
+            if first.next == NIL && first.time <= limit {
+                // The near wheel is empty and this is the earliest far slot, so its only
+                // event is the earliest of all, alone at its microsecond (events at one
+                // time share a slot): pop it without cascading it down first.
+                self.elapsed = first.time;
+                return Some((self.elapsed, self.take_alone(head)));
+            }
             self.elapsed = self.elapsed.max(start);
-            self.spill(NEAR + level * FAR_SLOTS + slot);
+            self.spill(head);
         }
+    }
+
+    /// Pop the only event of slot `head`.
+    #[inline(always)]
+    fn take_alone(&mut self, head: usize) -> E {
+        let index = self.heads[head];
+        debug_assert_eq!(self.entries[index as usize].next, NIL, "not alone");
+        self.heads[head] = NIL;
+        self.set_occupied(head, false);
+        self.in_wheel -= 1;
+        let event = self.events[index as usize].take().expect("live event");
+        self.release(index);
+        self.live -= 1;
+        event
     }
 
     /// The first occupied near slot at or after the wheel's time.
@@ -216,18 +265,19 @@ impl<E> Queue<E> {
         if here != 0 {
             return Some(word * 64 + here.trailing_zeros() as usize);
         }
-        let from = word + 1;
-        for group in from / 64..self.near_summary.len() {
-            let mut bits = self.near_summary[group];
-            if group == from / 64 {
-                bits &= u64::MAX.checked_shl((from % 64) as u32).unwrap_or(0);
+        let group = word / 64;
+        let words = self.near_summary[group] & above(word % 64);
+        let w = if words != 0 {
+            group * 64 + words.trailing_zeros() as usize
+        } else {
+            let groups = self.near_top & above(group);
+            if groups == 0 {
+                return None;
             }
-            if bits != 0 {
-                let w = group * 64 + bits.trailing_zeros() as usize;
-                return Some(w * 64 + self.near_occupied[w].trailing_zeros() as usize);
-            }
-        }
-        None
+            let g = groups.trailing_zeros() as usize;
+            g * 64 + self.near_summary[g].trailing_zeros() as usize
+        };
+        Some(w * 64 + self.near_occupied[w].trailing_zeros() as usize)
     }
 
     /// The earliest occupied far slot at or after the wheel's time, lowest level first.
@@ -266,6 +316,7 @@ impl<E> Queue<E> {
         }
     }
 
+    #[inline(always)]
     fn alloc(&mut self, time: u64, event: E) -> u32 {
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -303,6 +354,7 @@ impl<E> Queue<E> {
         self.free_head = index;
     }
 
+    #[inline(always)]
     fn link(&mut self, index: u32) {
         let head = slot_of(self.elapsed, self.entries[index as usize].time);
         let old = self.heads[head];
@@ -356,13 +408,22 @@ impl<E> Queue<E> {
         if occupied {
             self.near_occupied[w] |= mask;
             self.near_summary[group] |= word_mask;
+            self.near_top |= 1 << group;
         } else {
             self.near_occupied[w] &= !mask;
             if self.near_occupied[w] == 0 {
                 self.near_summary[group] &= !word_mask;
+                if self.near_summary[group] == 0 {
+                    self.near_top &= !(1 << group);
+                }
             }
         }
     }
+}
+
+/// The bits of a word strictly above bit `bit` (`bit` < 64).
+fn above(bit: usize) -> u64 {
+    u64::MAX.checked_shl(bit as u32 + 1).unwrap_or(0)
 }
 
 fn far_shift(level: usize) -> u32 {
@@ -443,6 +504,25 @@ mod tests {
         let d = q.push(30, 4); // reuses a slab slot
         assert_eq!(q.cancel(a), None, "stale key must not hit the reused slot");
         assert_eq!(q.cancel(d), Some(4));
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn discarded_events_never_pop_and_stale_keys_do_nothing() {
+        let mut q = Queue::new();
+        let a = q.push(10, 1);
+        let b = q.push(20, 2);
+        let c = q.push(0, 3); // lands in `due` at once
+        assert!(q.discard(a));
+        assert!(!q.discard(a));
+        assert!(q.discard(c));
+        assert!(!q.discard(c));
+        assert_eq!(q.len(), 1);
+        assert_eq!(drain(&mut q), vec![(20, 2)]);
+        assert!(!q.discard(b), "popped event");
+        let d = q.push(30, 4); // reuses a slab slot
+        assert!(!q.discard(a), "stale key must not hit the reused slot");
+        assert!(q.discard(d));
         assert!(q.is_empty());
     }
 

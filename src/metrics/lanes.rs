@@ -15,7 +15,6 @@ use crate::cell::ids::ClientNo;
 use crate::cell::msg::{Msg, Refusal};
 use crate::cell::{Who, who};
 use sim::{Duration, Instant, NodeId};
-use std::collections::BTreeMap;
 
 /// How long after writes open a recovery's lanes keep collecting: naive and async
 /// strategies show their stale reads right after they opened.
@@ -89,7 +88,45 @@ impl ClientMarks {
 /// Per recovery (in the order of `Recoveries::list`), the clients with marks.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lanes {
-    pub recoveries: Vec<BTreeMap<ClientNo, ClientMarks>>,
+    pub recoveries: Vec<RecoveryLanes>,
+}
+
+/// One recovery's clients with marks, found by client number in O(1): a refusal marks a
+/// client on every event of a recovery, so this is on the hot path.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecoveryLanes {
+    /// By client number: where its marks are in `marks`, or `NONE`.
+    at: Vec<u32>,
+    /// In the order the clients were first marked.
+    marks: Vec<(ClientNo, ClientMarks)>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl RecoveryLanes {
+    fn of(&mut self, client: ClientNo) -> &mut ClientMarks {
+        if self.at.len() <= client.idx() {
+            self.at.resize(client.idx() + 1, NONE);
+        }
+        if self.at[client.idx()] == NONE {
+            self.at[client.idx()] = u32::try_from(self.marks.len()).expect("clients fit a u32");
+            self.marks.push((client, ClientMarks::default()));
+        }
+        &mut self.marks[self.at[client.idx()] as usize].1
+    }
+
+    /// The clients with marks, by client number.
+    pub fn by_client(&self) -> Vec<(ClientNo, &ClientMarks)> {
+        let mut all: Vec<(ClientNo, &ClientMarks)> =
+            self.marks.iter().map(|(c, m)| (*c, m)).collect();
+        all.sort_unstable_by_key(|&(c, _)| c);
+        all
+    }
+
+    pub fn get(&self, client: ClientNo) -> Option<&ClientMarks> {
+        let &i = self.at.get(client.idx()).filter(|&&i| i != NONE)?;
+        Some(&self.marks[i as usize].1)
+    }
 }
 
 /// Whether `r`'s lanes are collecting at `now`.
@@ -109,12 +146,9 @@ impl Lanes {
                 continue;
             }
             if self.recoveries.len() <= i {
-                self.recoveries.resize_with(i + 1, BTreeMap::new);
+                self.recoveries.resize_with(i + 1, RecoveryLanes::default);
             }
-            self.recoveries[i]
-                .entry(client)
-                .or_default()
-                .add(mark as usize, now);
+            self.recoveries[i].of(client).add(mark as usize, now);
         }
     }
 
@@ -163,9 +197,12 @@ impl Lanes {
         }
     }
 
-    /// The lanes of recovery `i` (empty if nothing happened in it).
-    pub fn of(&self, i: usize) -> Option<&BTreeMap<ClientNo, ClientMarks>> {
-        self.recoveries.get(i)
+    /// The lanes of recovery `i`, by client number (empty if nothing happened in it).
+    pub fn of(&self, i: usize) -> Vec<(ClientNo, &ClientMarks)> {
+        self.recoveries
+            .get(i)
+            .map(RecoveryLanes::by_client)
+            .unwrap_or_default()
     }
 }
 
@@ -206,9 +243,9 @@ mod tests {
             Mark::StaleRead,
             Instant::from_secs(100 + 3601),
         );
-        let r = lanes.of(0).unwrap();
-        assert_eq!(r[&ClientNo(3)].counts, [200, 0, 0]);
-        let times = &r[&ClientNo(3)].times[0];
+        let r = &lanes.recoveries[0];
+        assert_eq!(r.get(ClientNo(3)).unwrap().counts, [200, 0, 0]);
+        let times = &r.get(ClientNo(3)).unwrap().times[0];
         assert!(
             times.len() <= TIMES && times.len() >= TIMES / 2,
             "{times:?}"
@@ -218,6 +255,12 @@ mod tests {
             last > 1500,
             "the kept instants span the recovery, not its start: {last}"
         );
-        assert_eq!(r[&ClientNo(5)].counts, [0, 0, 1], "after the cap: not kept");
+        assert_eq!(
+            r.get(ClientNo(5)).unwrap().counts,
+            [0, 0, 1],
+            "after the cap: not kept"
+        );
+        let clients: Vec<ClientNo> = lanes.of(0).iter().map(|&(c, _)| c).collect();
+        assert_eq!(clients, [ClientNo(3), ClientNo(5)]);
     }
 }

@@ -13,6 +13,7 @@
 //! counts) and asks again.
 
 mod calls;
+mod filemap;
 mod lease;
 mod ops;
 mod replies;
@@ -24,6 +25,7 @@ use super::params::{BACKOFF_MAX, BACKOFF_MIN, CLIENT_DEAD_AFTER, CLIENT_RPC_TIME
 use super::{AfsNode, server_node};
 use crate::strategy::{Mutant, Owed};
 use calls::{Call, Calls};
+use filemap::FileMap;
 use sim::{Ctx, Instant, NodeId, Prng, TimerId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -81,7 +83,7 @@ pub struct ClientVol {
     /// Operations waiting for their file's lane, oldest first.
     waiting: BTreeMap<FileNo, VecDeque<Queued>>,
     /// The operation in progress on each busy file.
-    active: BTreeMap<FileNo, Current>,
+    active: FileMap<Current>,
     calls: Calls,
     next_req: Req,
     /// Consecutive failures, for back-off.
@@ -208,7 +210,7 @@ impl Client {
             callbacks_until: None,
             locks: BTreeMap::new(),
             waiting: BTreeMap::new(),
-            active: BTreeMap::new(),
+            active: FileMap::default(),
             calls: Calls::default(),
             next_req: Req(0),
             attempts: 0,

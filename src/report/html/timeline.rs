@@ -7,7 +7,6 @@ use crate::cell::ids::ClientNo;
 use crate::metrics::lanes::{CAP, ClientMarks, Mark};
 use crate::plot::text::Sized;
 use crate::report::summary::RecoverySummary;
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Client lanes drawn per recovery at most.
@@ -91,9 +90,7 @@ pub fn section(r: &Report<'_>) -> String {
             h.push_str("<p class=\"note\">No fault took the master's majority away.</p>\n");
         }
         for (k, rec) in s.recoveries.iter().enumerate() {
-            let empty = BTreeMap::new();
-            let lanes = o.metrics.lanes.of(k).unwrap_or(&empty);
-            h.push_str(&figure(rec, lanes));
+            h.push_str(&figure(rec, &o.metrics.lanes.of(k)));
         }
     }
     h.push_str("</section>\n");
@@ -101,7 +98,7 @@ pub fn section(r: &Report<'_>) -> String {
 }
 
 /// One recovery: what happened when, in words, then the timeline.
-fn figure(rec: &RecoverySummary, lanes: &BTreeMap<ClientNo, ClientMarks>) -> String {
+fn figure(rec: &RecoverySummary, lanes: &[(ClientNo, &ClientMarks)]) -> String {
     let mut words = vec![format!("{} at {:.1} s", escape(&rec.fault), rec.at_s)];
     for m in milestones(rec).iter().skip(1) {
         words.push(format!("{} {}", m.name, after(m.at_s - rec.at_s)));
@@ -135,11 +132,11 @@ fn figure(rec: &RecoverySummary, lanes: &BTreeMap<ClientNo, ClientMarks>) -> Str
 }
 
 /// The view: from the fault to the last milestone or mark within [`CAP`], padded.
-fn span(rec: &RecoverySummary, lanes: &BTreeMap<ClientNo, ClientMarks>) -> (f64, f64) {
+fn span(rec: &RecoverySummary, lanes: &[(ClientNo, &ClientMarks)]) -> (f64, f64) {
     let cap = rec.at_s + CAP.as_secs_f64();
     let marks = lanes
-        .values()
-        .flat_map(|c| c.times.iter().flatten())
+        .iter()
+        .flat_map(|(_, c)| c.times.iter().flatten())
         .map(|t| t.as_micros() as f64 / 1e6);
     let last = milestones(rec)
         .iter()
@@ -165,10 +162,10 @@ fn tick_step(span: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-fn svg(rec: &RecoverySummary, lanes: &BTreeMap<ClientNo, ClientMarks>) -> String {
+fn svg(rec: &RecoverySummary, lanes: &[(ClientNo, &ClientMarks)]) -> String {
     let (t0, t1) = span(rec, lanes);
     let x = |t: f64| LEFT + (t - t0) / (t1 - t0) * (W - LEFT - RIGHT);
-    let shown: Vec<(&ClientNo, &ClientMarks)> = lanes.iter().take(MAX_LANES).collect();
+    let shown = &lanes[..lanes.len().min(MAX_LANES)];
     // Milestone labels on rows, so none overlaps another.
     let mut ends: Vec<f64> = Vec::new();
     let placed: Vec<(Milestone, usize, f64)> = milestones(rec)
@@ -227,7 +224,7 @@ fn svg(rec: &RecoverySummary, lanes: &BTreeMap<ClientNo, ClientMarks>) -> String
         );
     }
     for (k, (client, marks)) in shown.iter().enumerate() {
-        lane(&mut s, **client, marks, top + k as f64 * LANE_H, &x, t1);
+        lane(&mut s, *client, marks, top + k as f64 * LANE_H, &x, t1);
     }
     if shown.is_empty() {
         let _ = writeln!(
