@@ -252,14 +252,13 @@ impl MasterView<'_> {
             repl.next_async_ship = now + ASYNC_REPLICATE_EVERY;
             self.ship(ctx);
         }
-        let version = self.volume.version;
         let repl = &mut self.master.repl;
-        let behind: Vec<ServerNo> = peers(self.no, self.params.servers)
-            .filter(|&s| repl.acked[s.idx()] < repl.last_tick)
-            .collect();
-        repl.last_tick = version;
-        for peer in behind {
+        let last_tick = std::mem::replace(&mut repl.last_tick, self.volume.version);
+        for peer in peers(self.no, self.params.servers) {
             let acked = repl.acked[peer.idx()];
+            if acked >= last_tick {
+                continue;
+            }
             let from_log = acked.term == term
                 && repl
                     .log
