@@ -12,7 +12,8 @@
 //! crashes, a fast master clock against short callbacks, ...), and the search supplies
 //! the last step, if any. Three mutants need a message held behind later ones: their
 //! cells are in `explore_mutants/held.rs`. The two whose harm is liveness have theirs
-//! in `explore_mutants/liveness.rs`.
+//! in `explore_mutants/liveness.rs`; the one that opens before `T` + the allowance, in
+//! `explore_mutants/opening.rs`.
 //!
 //! `cargo test --release --test explore_mutants -- --nocapture` prints each mutant's K,
 //! schedules and time.
@@ -20,6 +21,8 @@
 mod held;
 #[path = "explore_mutants/liveness.rs"]
 mod liveness;
+#[path = "explore_mutants/opening.rs"]
+mod opening;
 mod support;
 
 use afsim::check::Kind;
@@ -397,7 +400,8 @@ fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
         // An old master's grant held until its client has heard of the new master.
         Mutant::TrustsOlderTerm => c(held::older_reply(), 7),
         Mutant::AfsSkipsReset => Err(AFS),
-        Mutant::OpensBeforeOldLeaseEnds => Err(OPENS_BEFORE_OLD_LEASE_ENDS),
+        // A restarted master's forgotten grant, a recovery window shorter than the allowance.
+        Mutant::OpensBeforeOldLeaseEnds => c(opening::forgotten_grant(), 1),
         Mutant::RetryAckedBeforeCommit => Err(RETRY_ACKED_BEFORE_COMMIT),
         // A master that lapses at every beacon and wins its lease back a round trip later.
         Mutant::LapseForgetsGrants => c(liveness::lapse_every_beacon(), 1),
@@ -435,13 +439,6 @@ fn async_knobs(early_end: bool) -> Value {
 
 const AFS: &str = "afs breaks promises by design, so a violation says nothing about the mutant \
                    (its bound is tested in tests/field_strategies.rs)";
-const OPENS_BEFORE_OLD_LEASE_ENDS: &str = "the old master must serve one client after the new \
-    master granted to another, but clients leave the old master only once it refuses them, \
-    so while its lease lasts nobody asks the new one; with a 2 s vote wait under an 8-10 s \
-    master lease and a token recovery window the unbroken strategy survives, K <= 1 shows \
-    nothing; a 0.5 s window, short enough for the early opening to show, with the master \
-    cut off from the servers and one client, fails the unbroken strategy too on every \
-    schedule found at K <= 1 (24 seeds, holds included): its own known weakness";
 const RETRY_ACKED_BEFORE_COMMIT: &str = "an early answer harms only if the write is lost \
     later, and on 3 servers a write a new master inherited is also on its predecessor, a \
     majority; the corpus's case needs 5 servers, loss on every link and master changes every \
@@ -571,6 +568,7 @@ fn explore_finds_the_lock_and_lease_mutants_and_replays_them() {
         Mutant::CallbackWithoutMargin,
         Mutant::WindowEndsOnContact,
         Mutant::VoteCarriesReading,
+        Mutant::OpensBeforeOldLeaseEnds,
     ]);
 }
 
@@ -630,6 +628,7 @@ fn every_mutant_is_searched_or_left_out_with_a_reason() {
         Mutant::LockRetrySameId,
         Mutant::LapseForgetsGrants,
         Mutant::KeepsNewerTermToItself,
+        Mutant::OpensBeforeOldLeaseEnds,
     ];
     for m in Mutant::ALL {
         match case(m) {
