@@ -13,7 +13,8 @@
 //! the last step, if any. Three mutants need a message held behind later ones: their
 //! cells are in `explore_mutants/held.rs`. The two whose harm is liveness have theirs
 //! in `explore_mutants/liveness.rs`; the one that opens before `T` + the allowance, in
-//! `explore_mutants/opening.rs`.
+//! `explore_mutants/opening.rs`; the one that answers a retry early, on 5 servers, in
+//! `explore_mutants/retry.rs`.
 //!
 //! `cargo test --release --test explore_mutants -- --nocapture` prints each mutant's K,
 //! schedules and time.
@@ -23,6 +24,8 @@ mod held;
 mod liveness;
 #[path = "explore_mutants/opening.rs"]
 mod opening;
+#[path = "explore_mutants/retry.rs"]
+mod retry;
 mod support;
 
 use afsim::check::Kind;
@@ -402,7 +405,8 @@ fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
         Mutant::AfsSkipsReset => Err(AFS),
         // A restarted master's forgotten grant, a recovery window shorter than the allowance.
         Mutant::OpensBeforeOldLeaseEnds => c(opening::forgotten_grant(), 1),
-        Mutant::RetryAckedBeforeCommit => Err(RETRY_ACKED_BEFORE_COMMIT),
+        // A write inherited on two servers of five, retried to its new master.
+        Mutant::RetryAckedBeforeCommit => c(retry::inherited_write(), 1),
         // A master that lapses at every beacon and wins its lease back a round trip later.
         Mutant::LapseForgetsGrants => c(liveness::lapse_every_beacon(), 1),
         // A client whose lease ran out on its own clock, asking for locks all the same.
@@ -439,11 +443,6 @@ fn async_knobs(early_end: bool) -> Value {
 
 const AFS: &str = "afs breaks promises by design, so a violation says nothing about the mutant \
                    (its bound is tested in tests/field_strategies.rs)";
-const RETRY_ACKED_BEFORE_COMMIT: &str = "an early answer harms only if the write is lost \
-    later, and on 3 servers a write a new master inherited is also on its predecessor, a \
-    majority; the corpus's case needs 5 servers, loss on every link and master changes every \
-    few seconds, and its default schedule delivers what a lossy link carries";
-
 struct Caught {
     k: u32,
     schedules: u64,
@@ -584,6 +583,7 @@ fn explore_finds_the_replay_and_field_mutants_and_replays_them() {
         Mutant::LogSkipsTail,
         Mutant::LoggedGrantAtTail,
         Mutant::WindowRunsThroughLapse,
+        Mutant::RetryAckedBeforeCommit,
     ]);
 }
 
@@ -629,6 +629,7 @@ fn every_mutant_is_searched_or_left_out_with_a_reason() {
         Mutant::LapseForgetsGrants,
         Mutant::KeepsNewerTermToItself,
         Mutant::OpensBeforeOldLeaseEnds,
+        Mutant::RetryAckedBeforeCommit,
     ];
     for m in Mutant::ALL {
         match case(m) {
