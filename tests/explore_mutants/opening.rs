@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 /// Token recovery with a 0.5 s recovery window under a 3 s allowance, one file locked
 /// exclusively for 12 s at a time by two clients. The master fs0 is cut off at 10 s from
 /// the other servers and from c1 (not from c0) for 20 s; fs1 is elected at about 15.06 s.
-/// A crash of fs1 right after it grants c0 the lock (the deviation the search finds)
+/// A crash of fs1 soon after it grants c0 the lock (the deviation the search finds)
 /// loses the grant with its volatile table; back 5 s later and elected again, fs1 must
 /// wait until its restart + the allowance, time for c0 to find it and reassert. The
 /// mutant opens half a second after its sync and gives c1 the lock c0 still holds.
