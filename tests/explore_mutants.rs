@@ -11,12 +11,21 @@
 //! master cut off from the servers but not the clients, async durability under master
 //! crashes, a fast master clock against short callbacks, ...), and the search supplies
 //! the last step, if any. Three mutants need a message held behind later ones: their
-//! cells are in `explore_mutants/held.rs`.
+//! cells are in `explore_mutants/held.rs`. The two whose harm is liveness have theirs
+//! in `explore_mutants/liveness.rs`; the one that opens before `T` + the allowance, in
+//! `explore_mutants/opening.rs`; the one that answers a retry early, on 5 servers, in
+//! `explore_mutants/retry.rs`.
 //!
 //! `cargo test --release --test explore_mutants -- --nocapture` prints each mutant's K,
 //! schedules and time.
 #[path = "explore_mutants/held.rs"]
 mod held;
+#[path = "explore_mutants/liveness.rs"]
+mod liveness;
+#[path = "explore_mutants/opening.rs"]
+mod opening;
+#[path = "explore_mutants/retry.rs"]
+mod retry;
 mod support;
 
 use afsim::check::Kind;
@@ -394,12 +403,16 @@ fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
         // An old master's grant held until its client has heard of the new master.
         Mutant::TrustsOlderTerm => c(held::older_reply(), 7),
         Mutant::AfsSkipsReset => Err(AFS),
-        Mutant::OpensBeforeOldLeaseEnds => Err(OPENS_BEFORE_OLD_LEASE_ENDS),
-        Mutant::RetryAckedBeforeCommit => Err(RETRY_ACKED_BEFORE_COMMIT),
-        Mutant::LapseForgetsGrants => Err(LAPSE_FORGETS_GRANTS),
+        // A restarted master's forgotten grant, a recovery window shorter than the allowance.
+        Mutant::OpensBeforeOldLeaseEnds => c(opening::forgotten_grant(), 1),
+        // A write inherited on two servers of five, retried to its new master.
+        Mutant::RetryAckedBeforeCommit => c(retry::inherited_write(), 1),
+        // A master that lapses at every beacon and wins its lease back a round trip later.
+        Mutant::LapseForgetsGrants => c(liveness::lapse_every_beacon(), 1),
         // A client whose lease ran out on its own clock, asking for locks all the same.
         Mutant::LockRetrySameId => c(held::retry_same_id(), 3),
-        Mutant::KeepsNewerTermToItself => Err(KEEPS_NEWER_TERM),
+        // A new master's term told to clients and lost with it, its old master back.
+        Mutant::KeepsNewerTermToItself => c(liveness::older_term_master(), 1),
     }
 }
 
@@ -430,26 +443,6 @@ fn async_knobs(early_end: bool) -> Value {
 
 const AFS: &str = "afs breaks promises by design, so a violation says nothing about the mutant \
                    (its bound is tested in tests/field_strategies.rs)";
-const OPENS_BEFORE_OLD_LEASE_ENDS: &str = "the old master must serve one client after the new \
-    master granted to another, but clients leave the old master only once it refuses them, \
-    so while its lease lasts nobody asks the new one; with a 2 s vote wait under an 8-10 s \
-    master lease and a token recovery window the unbroken strategy survives, K <= 1 shows \
-    nothing; a 0.5 s window, short enough for the early opening to show, with the master \
-    cut off from the servers and one client, fails the unbroken strategy too on every \
-    schedule found at K <= 1 (24 seeds, holds included): its own known weakness";
-const RETRY_ACKED_BEFORE_COMMIT: &str = "an early answer harms only if the write is lost \
-    later, and on 3 servers a write a new master inherited is also on its predecessor, a \
-    majority; the corpus's case needs 5 servers, loss on every link and master changes every \
-    few seconds, and its default schedule delivers what a lossy link carries";
-const LAPSE_FORGETS_GRANTS: &str = "its harm is liveness: writes stay shut only while the \
-    master lapses again and again into the liveness phase; the default schedule (every \
-    message at mid-latency) never lapses a master and deviations stop at the window's end, \
-    so a master rebuilt after one lapse opens within the liveness phase";
-const KEEPS_NEWER_TERM: &str = "a candidate must claim a term, tell a client in a refusal, \
-    and crash before any voter hears of it, and the old master must then win its lease back \
-    with its old term: a chain of a crash point and lost messages at least four deep, past \
-    K = 3 (found by 1,000 seeds of check, scenarios/adversarial/older-term-master.json)";
-
 struct Caught {
     k: u32,
     schedules: u64,
@@ -574,6 +567,7 @@ fn explore_finds_the_lock_and_lease_mutants_and_replays_them() {
         Mutant::CallbackWithoutMargin,
         Mutant::WindowEndsOnContact,
         Mutant::VoteCarriesReading,
+        Mutant::OpensBeforeOldLeaseEnds,
     ]);
 }
 
@@ -589,6 +583,7 @@ fn explore_finds_the_replay_and_field_mutants_and_replays_them() {
         Mutant::LogSkipsTail,
         Mutant::LoggedGrantAtTail,
         Mutant::WindowRunsThroughLapse,
+        Mutant::RetryAckedBeforeCommit,
     ]);
 }
 
@@ -602,7 +597,13 @@ fn explore_finds_the_mutants_a_held_message_shows_and_replays_them() {
     ]);
 }
 
-/// Every mutant is in one of the three tests above or left out with its reason.
+/// The mutants whose harm is liveness.
+#[test]
+fn explore_finds_the_liveness_mutants_and_replays_them() {
+    run_all(&[Mutant::LapseForgetsGrants, Mutant::KeepsNewerTermToItself]);
+}
+
+/// Every mutant is in one of the four tests above or left out with its reason.
 #[test]
 fn every_mutant_is_searched_or_left_out_with_a_reason() {
     let searched = [
@@ -625,6 +626,10 @@ fn every_mutant_is_searched_or_left_out_with_a_reason() {
         Mutant::TrustsOlderTerm,
         Mutant::ResetRacesGrant,
         Mutant::LockRetrySameId,
+        Mutant::LapseForgetsGrants,
+        Mutant::KeepsNewerTermToItself,
+        Mutant::OpensBeforeOldLeaseEnds,
+        Mutant::RetryAckedBeforeCommit,
     ];
     for m in Mutant::ALL {
         match case(m) {

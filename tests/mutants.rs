@@ -184,7 +184,9 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
         // afs breaks promises by design, so every seed may fail; its bound is tested on
         // its own (tests/field_strategies.rs).
         Mutant::AfsSkipsReset => return None,
-        // Their harm is out of the checkers' reach today: see tests/mutant_rules.rs.
+        // Random seeds of the corpus do not reach their harm: see tests/mutant_rules.rs,
+        // and tests/explore_mutants/opening.rs and retry.rs, whose staged cells show it
+        // to a checker under explore.
         Mutant::OpensBeforeOldLeaseEnds | Mutant::RetryAckedBeforeCommit => return None,
         // A handler-level test shows the rule (tests/mutant_rules.rs); the corpus's
         // late-old-reply scenario keeps it under random search.
