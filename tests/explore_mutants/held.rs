@@ -1,7 +1,7 @@
 //! The cells of the mutants that only a held message shows: a message that arrives after
 //! messages sent after it (an answer still within its request's 2 s timeout).
 
-use super::{strategy, tiny, with};
+use super::cells::{cell, strategy};
 use serde_json::{Value, json};
 
 /// Token recovery's master fs0 cut off from the other servers at 10 s (not from the
@@ -12,15 +12,13 @@ use serde_json::{Value, json};
 /// gives another client once its 5 s window ends. Crash deviations are off: a crash of
 /// the cut-off master is a story of its own, and this cell is for the hold.
 pub fn older_reply() -> Value {
-    with(
-        tiny(
-            strategy(
-                "token-recovery",
-                json!({ "callback_lease_s": 30, "lock_lease_s": 20, "lock_renew_s": 10 }),
-            ),
-            json!([{ "at_s": 10, "partition": [["fs0"], ["fs1", "fs2"]], "for_s": 20 }]),
-            [12.0, 17.0],
+    cell(
+        strategy(
+            "token-recovery",
+            json!({ "callback_lease_s": 30, "lock_lease_s": 20, "lock_renew_s": 10 }),
         ),
+        json!([{ "at_s": 10, "partition": [["fs0"], ["fs1", "fs2"]], "for_s": 20 }]),
+        [12.0, 17.0],
         json!({
             "election": { "beacon_s": 0.5, "master_lease_s": 4, "vote_wait_s": 4.2 },
             "workload": { "ops_per_client_s": 4, "lock_hold_s": 12, "exclusive_locks": 1.0,
@@ -38,14 +36,12 @@ pub fn older_reply() -> Value {
 /// master forgot with the reset's acknowledgement: the mutant keeps it, and the other
 /// client's writes skip it.
 pub fn reset_race() -> Value {
-    with(
-        tiny(
-            json!({ "name": "chubby", "recovery": "chubby", "callback_lease_s": 60,
+    cell(
+        json!({ "name": "chubby", "recovery": "chubby", "callback_lease_s": 60,
                     "clock_skew_allowance_s": 0.4, "session_lease_s": 3 }),
-            json!([{ "at_s": 11.9, "partition": [["c0"], ["fs0", "fs1", "fs2"]],
+        json!([{ "at_s": 11.9, "partition": [["c0"], ["fs0", "fs1", "fs2"]],
                      "one_way": true, "for_s": 0.2 }]),
-            [12.0, 14.5],
-        ),
+        [12.0, 14.5],
         json!({
             "cell": { "clients": 2, "files": 1 },
             "workload": { "ops_per_client_s": 3, "mix": { "read": 0.9, "write": 0.1, "lock": 0.0 } },
@@ -61,15 +57,13 @@ pub fn reset_race() -> Value {
 /// of that client held is enough for a lock conflict (at this seed, a locate: the
 /// client's requests shift against its releases).
 pub fn retry_same_id() -> Value {
-    with(
-        tiny(
-            json!({ "name": "nfs4 grace", "recovery": "nfs4-grace", "callback_lease_s": 60,
+    cell(
+        json!({ "name": "nfs4 grace", "recovery": "nfs4-grace", "callback_lease_s": 60,
                     "lock_lease_s": 20, "lock_renew_s": 5, "client_probe_s": 3,
                     "clock_skew_allowance_s": 1, "lease_s": 2.5, "grace_s": 2.5 }),
-            json!([{ "at_s": 11.9, "partition": [["c0"], ["fs0", "fs1", "fs2"]],
+        json!([{ "at_s": 11.9, "partition": [["c0"], ["fs0", "fs1", "fs2"]],
                      "one_way": true, "for_s": 0.9 }]),
-            [12.0, 16.0],
-        ),
+        [12.0, 16.0],
         json!({
             "cell": { "clients": 2, "files": 2 },
             "workload": { "ops_per_client_s": 4, "lock_hold_s": 1.5, "exclusive_locks": 1.0,

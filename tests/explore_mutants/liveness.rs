@@ -2,7 +2,7 @@
 //! and a lock in the liveness phase. Deviations stop when the run heals, so what keeps
 //! the clients out must already be in place by then, or go on by itself after it.
 
-use super::{cut_off, strategy, tiny, with};
+use super::cells::{cell, cut_off, strategy};
 use serde_json::{Value, json};
 
 /// A 1 s master lease renewed by 1 s beacons: every lease runs out at the next beacon
@@ -12,8 +12,10 @@ use serde_json::{Value, json};
 /// rebuilds itself as a new master at each lapse and waits out the old lease, the
 /// allowance and the callbacks again, so it never opens writes.
 pub fn lapse_every_beacon() -> Value {
-    with(
-        tiny(strategy("lease-timeout", json!({})), json!([]), [9.0, 20.0]),
+    cell(
+        strategy("lease-timeout", json!({})),
+        json!([]),
+        [9.0, 20.0],
         json!({
             "duration_s": 30,
             "election": { "beacon_s": 1, "master_lease_s": 1, "vote_wait_s": 1.5 },
@@ -31,15 +33,13 @@ pub fn lapse_every_beacon() -> Value {
 /// its old term 1: the mutant's clients never tell it of term 2 and take nothing from its
 /// replies. The search supplies the lost message.
 pub fn older_term_master() -> Value {
-    with(
-        tiny(
-            strategy("lease-timeout", json!({})),
-            json!([
-                cut_off(10.0, 10.0),
-                { "at_s": 15.5, "crash": "fs1", "for_s": 15 }
-            ]),
-            [15.0, 16.0],
-        ),
+    cell(
+        strategy("lease-timeout", json!({})),
+        json!([
+            cut_off(10.0, 10.0),
+            { "at_s": 15.5, "crash": "fs1", "for_s": 15 }
+        ]),
+        [15.0, 16.0],
         json!({
             "election": { "beacon_s": 1, "master_lease_s": 4, "vote_wait_s": 4.5 },
             "cell": { "clients": 2, "files": 1 },

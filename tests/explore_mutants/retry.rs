@@ -2,7 +2,7 @@
 //! holds it: five servers, so that a write can sit on two of them (the old master and
 //! its successor) and still be missing from a later majority.
 
-use super::{strategy, tiny, with};
+use super::cells::{cell, strategy};
 use serde_json::{Value, json};
 
 /// Quorum on 5 servers, clients that forget a write once it is acknowledged (as quorum
@@ -16,17 +16,15 @@ use serde_json::{Value, json};
 /// the unbroken master answers once the write is committed, which never happens; the
 /// mutant answers at once, and the acknowledged write is lost.
 pub fn inherited_write() -> Value {
-    with(
-        tiny(
-            strategy("quorum", json!({ "client_keeps_until_durable": false })),
-            json!([
-                { "at_s": 10, "partition": [["fs0", "fs1"], ["fs2", "fs3", "fs4"]], "for_s": 1.5 },
-                { "at_s": 11.4, "crash": "fs0", "for_s": 40 },
-                { "at_s": 17.1, "partition": [["fs1"], ["fs2", "fs3", "fs4"]], "one_way": true,
-                  "for_s": 30 }
-            ]),
-            [12.0, 25.0],
-        ),
+    cell(
+        strategy("quorum", json!({ "client_keeps_until_durable": false })),
+        json!([
+            { "at_s": 10, "partition": [["fs0", "fs1"], ["fs2", "fs3", "fs4"]], "for_s": 1.5 },
+            { "at_s": 11.4, "crash": "fs0", "for_s": 40 },
+            { "at_s": 17.1, "partition": [["fs1"], ["fs2", "fs3", "fs4"]], "one_way": true,
+              "for_s": 30 }
+        ]),
+        [12.0, 25.0],
         json!({
             "cell": { "servers": 5, "clients": 2, "files": 2 },
             "election": { "beacon_s": 1, "master_lease_s": 4, "vote_wait_s": 7 },
