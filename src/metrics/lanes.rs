@@ -92,7 +92,8 @@ pub struct Lanes {
 }
 
 /// One recovery's clients with marks, found by client number in O(1): a refusal marks a
-/// client on every event of a recovery, so this is on the hot path.
+/// client on every event of a recovery, so this is on the hot path. The index costs four
+/// bytes per client up to the highest one marked; marks are kept only for those marked.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecoveryLanes {
     /// By client number: where its marks are in `marks`, or `NONE`.
