@@ -349,7 +349,9 @@ impl Client {
         // Replays first: the reassertion completes the client's recovery, and must not
         // let a window end before the replayed writes are in.
         let reassert_first = self.params.mutant == Some(Mutant::ReassertBeforeReplays);
-        if reassert_first && self.send_reassertion(v, master, now, ctx) {
+        // Owed only after a failover: test it here rather than call out on every event.
+        let owed = v.reassert_to.is_some();
+        if reassert_first && owed && self.send_reassertion(v, master, now, ctx) {
             return;
         }
         if let Some(&(write, place)) = v.replays.front() {
@@ -363,7 +365,7 @@ impl Client {
             }
             return;
         }
-        if self.send_reassertion(v, master, now, ctx) {
+        if owed && self.send_reassertion(v, master, now, ctx) {
             return;
         }
         if v.lease_due.is_some_and(|t| t <= now) && !in_flight(v, Purpose::Lease) {
