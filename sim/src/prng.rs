@@ -133,9 +133,7 @@ mod tests {
     use crate::trace::TraceHash;
 
     fn hash_of(p: &Prng) -> u64 {
-        let mut h = TraceHash::default();
-        p.hash(&mut h);
-        h.value()
+        TraceHash::of(p)
     }
 
     #[test]

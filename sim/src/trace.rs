@@ -25,6 +25,13 @@ impl TraceHash {
         self.state = (self.state.rotate_left(5) ^ word).wrapping_mul(K);
     }
 
+    /// The hash of one value alone, as a fresh hash would fold it in.
+    pub fn of(value: impl std::hash::Hash) -> u64 {
+        let mut h = TraceHash::default();
+        value.hash(&mut h);
+        h.value()
+    }
+
     /// The hash so far, avalanched (SplitMix64's finaliser).
     pub fn value(&self) -> u64 {
         let mut z = self.state;

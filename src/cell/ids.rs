@@ -180,9 +180,7 @@ mod tests {
     use sim::TraceHash;
 
     fn hash(value: impl Hash) -> u64 {
-        let mut h = TraceHash::default();
-        value.hash(&mut h);
-        h.value()
+        TraceHash::of(value)
     }
 
     #[test]

@@ -10,7 +10,6 @@ use crate::cell::{AfsNode, Who, node_name, who};
 use serde_json::{Value, json};
 use sim::{Fate, Fault, Instant, Message, NodeId, Observer, Record, TraceHash};
 use std::collections::BTreeMap;
-use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 /// An async span still open: where it started, its name and details.
@@ -54,9 +53,7 @@ fn variant(msg: &Msg) -> String {
 }
 
 fn hash(msg: &Msg) -> u64 {
-    let mut h = TraceHash::default();
-    msg.hash(&mut h);
-    h.value()
+    TraceHash::of(msg)
 }
 
 impl Recording {

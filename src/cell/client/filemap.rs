@@ -78,9 +78,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn hash(value: impl Hash) -> u64 {
-        let mut h = TraceHash::default();
-        value.hash(&mut h);
-        h.value()
+        TraceHash::of(value)
     }
 
     #[test]
