@@ -1,7 +1,8 @@
 //! Rules whose breaking random seeds of the corpus do not show to a checker, tested at
 //! the handlers: each test feeds a node the messages that make the rule matter and reads
-//! what it sends back, with and without the mutant that breaks the rule. (The last two
-//! also fall to `explore` on cells whose faults stage them: tests/explore_mutants/.)
+//! what it sends back, with and without the mutant that breaks the rule. (All three also
+//! fall to `explore`, the first by a held message, the other two on cells whose faults
+//! stage them: tests/explore_mutants/.)
 //!
 //! - A client that has heard of a newer term takes no data from an older one
 //!   (`TrustsOlderTerm`): random seeds rarely deliver an older master's reply after a

@@ -188,8 +188,9 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
         // and tests/explore_mutants/opening.rs and retry.rs, whose staged cells show it
         // to a checker under explore.
         Mutant::OpensBeforeOldLeaseEnds | Mutant::RetryAckedBeforeCommit => return None,
-        // A handler-level test shows the rule (tests/mutant_rules.rs); the corpus's
-        // late-old-reply scenario keeps it under random search.
+        // A handler-level test shows the rule (tests/mutant_rules.rs), explore finds it
+        // by a held message (tests/explore_mutants/held.rs); the corpus's late-old-reply
+        // scenario keeps it under random search.
         Mutant::TrustsOlderTerm => return None,
     };
     Some(scenario(doc))
