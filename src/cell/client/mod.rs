@@ -382,8 +382,8 @@ impl Client {
         self.send_ops(v, master, ctx);
     }
 
-    /// Send the reassertion owed to a new master, unless it is on its way; true while one
-    /// is owed.
+    /// Send the reassertion owed to a new master (`drive` calls this only while one is
+    /// owed, `reassert_to` set), unless it is on its way; true while it is owed.
     fn send_reassertion(
         &mut self,
         v: &mut ClientVol,
@@ -391,9 +391,7 @@ impl Client {
         now: Instant,
         ctx: &mut CCtx,
     ) -> bool {
-        if v.reassert_to.is_none() {
-            return false;
-        }
+        debug_assert!(v.reassert_to.is_some(), "no reassertion is owed");
         if !v.calls.any(Purpose::Reassert) {
             let tokens = match self.params.strategy.owed() {
                 Owed::Acknowledgement => Vec::new(),
