@@ -84,7 +84,7 @@ fn older_reply(mutant: Option<Mutant>) -> (Option<Option<WriteId>>, usize) {
     };
     let mut ctx = at(2010);
     c.on_message(&mut v, NodeId(0), old, &mut ctx);
-    let read = ctx.effects().iter().find_map(|e| match e {
+    let read = ctx.effects().find_map(|e| match e {
         sim::Effect::Output(Output::Done {
             result: OpResult::Read { write, .. },
             ..

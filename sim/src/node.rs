@@ -8,6 +8,7 @@
 //! so one handler call can be tested without an engine.
 
 use crate::time::{Duration, Instant};
+use std::collections::VecDeque;
 use std::hash::Hash;
 
 /// A node's number: an index into the run's node list.
@@ -128,7 +129,8 @@ pub enum Effect<M, T, O> {
 pub struct Ctx<N: Node> {
     node: NodeId,
     now: Instant,
-    pub(crate) effects: Vec<Effect<N::Msg, N::Timer, N::Output>>,
+    /// In order; the engine takes them from the front as it applies them.
+    pub(crate) effects: VecDeque<Effect<N::Msg, N::Timer, N::Output>>,
     pub(crate) timers: TimerIds,
 }
 
@@ -138,7 +140,7 @@ impl<N: Node> Ctx<N> {
         Ctx {
             node,
             now,
-            effects: Vec::new(),
+            effects: VecDeque::new(),
             timers: TimerIds::default(),
         }
     }
@@ -157,7 +159,7 @@ impl<N: Node> Ctx<N> {
 
     #[inline]
     pub fn send(&mut self, to: NodeId, msg: N::Msg) {
-        self.effects.push(Effect::Send { to, msg });
+        self.effects.push_back(Effect::Send { to, msg });
     }
 
     /// Fire `timer` after `after` has passed on the local clock.
@@ -170,7 +172,7 @@ impl<N: Node> Ctx<N> {
     #[inline]
     pub fn set_timer_at(&mut self, deadline: Instant, timer: N::Timer) -> TimerId {
         let id = self.timers.alloc();
-        self.effects.push(Effect::SetTimer {
+        self.effects.push_back(Effect::SetTimer {
             id,
             deadline,
             timer,
@@ -181,18 +183,18 @@ impl<N: Node> Ctx<N> {
     /// Cancel a pending timer; nothing happens if it already fired or was cancelled.
     #[inline]
     pub fn cancel_timer(&mut self, id: TimerId) {
-        self.effects.push(Effect::CancelTimer(id));
+        self.effects.push_back(Effect::CancelTimer(id));
     }
 
     /// Report something to the run's observer (and the trace hash).
     #[inline]
     pub fn output(&mut self, out: N::Output) {
-        self.effects.push(Effect::Output(out));
+        self.effects.push_back(Effect::Output(out));
     }
 
     /// What the handler asked for so far, in order.
-    pub fn effects(&self) -> &[Effect<N::Msg, N::Timer, N::Output>] {
-        &self.effects
+    pub fn effects(&self) -> impl Iterator<Item = &Effect<N::Msg, N::Timer, N::Output>> {
+        self.effects.iter()
     }
 
     /// The messages sent so far, in order.
@@ -219,7 +221,7 @@ impl<N: Node> Ctx<N> {
         Ctx {
             node: self.node,
             now: self.now,
-            effects: Vec::new(),
+            effects: VecDeque::new(),
             timers: self.timers.clone(),
         }
     }
