@@ -163,8 +163,6 @@ pub struct Sim<N: Node, O: Observer<N> = ()> {
     pub(crate) slots: Vec<Slot<N>>,
     pub(crate) net: Network,
     pub(crate) queue: Queue<Event<N>>,
-    /// By timer id's index: where each pending timer is queued. An entry whose id is no
-    /// longer live (`ctx.timers`) is stale: that timer fired.
     pub(crate) pending: Vec<Option<PendingTimer>>,
     pub(crate) ctx: Ctx<N>,
     pub(crate) hash: TraceHash,
@@ -437,9 +435,8 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
     }
 
     fn fire(&mut self, node: NodeId, epoch: u32, id: TimerId, timer: N::Timer) {
-        // Its entry in `pending` stays, stale: the id is no longer live, which is what
-        // `jump_clock` asks, and clearing it would touch a cold line on every firing.
         self.ctx.timers.release(id);
+        self.pending[id.index()] = None;
         let slot = &self.slots[node.index()];
         self.hash.mix(self.now.as_micros());
         self.hash.mix(u64::from(node.0));
@@ -634,14 +631,11 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 reading_us: e.reading_us,
             })?;
         let clock = self.slots[node.index()].clock;
-        let timers = &self.ctx.timers;
         for slot in self.pending.iter_mut() {
-            let Some(p) = slot
-                .as_mut()
-                .filter(|p| p.node == node && timers.is_live(p.id))
-            else {
+            let Some(p) = slot.as_mut().filter(|p| p.node == node) else {
                 continue;
             };
+            debug_assert!(self.ctx.timers.is_live(p.id));
             let event = self.queue.cancel(p.key).expect("queued timer");
             let at = clock.real_at(self.now, p.deadline);
             p.key = self.queue.push(at.as_micros(), event);
