@@ -7,7 +7,7 @@ use crate::fault::{Applied, Fault, FaultError};
 use crate::net::{Fate, LinkParams, Network, Rule};
 use crate::node::{Ctx, Effect, Message, Node, NodeId, TimerId};
 use crate::prng::Prng;
-use crate::queue::{EntryKey, Queue};
+use crate::queue::Queue;
 use crate::schedule::Schedule;
 use crate::time::{Duration, Instant};
 use crate::trace::{DropReason, Observer, Record, TraceHash};
@@ -124,15 +124,6 @@ pub(crate) enum Event<N: Node> {
     Fault(Box<Fault>),
 }
 
-/// Where a pending timer is, so it can be cancelled or moved when its clock jumps.
-#[derive(Clone, Copy)]
-pub(crate) struct PendingTimer {
-    pub(crate) id: TimerId,
-    pub(crate) key: EntryKey,
-    pub(crate) node: NodeId,
-    pub(crate) deadline: Instant,
-}
-
 // Tags that keep different records from hashing alike.
 const H_SEND: u64 = 1;
 const H_DELIVER: u64 = 2;
@@ -163,7 +154,6 @@ pub struct Sim<N: Node, O: Observer<N> = ()> {
     pub(crate) slots: Vec<Slot<N>>,
     pub(crate) net: Network,
     pub(crate) queue: Queue<Event<N>>,
-    pub(crate) pending: Vec<Option<PendingTimer>>,
     pub(crate) ctx: Ctx<N>,
     pub(crate) hash: TraceHash,
     pub(crate) observer: O,
@@ -203,7 +193,6 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             slots,
             net: Network::new(config.link, count, &Prng::new(config.seed)),
             queue: Queue::new(),
-            pending: Vec::new(),
             ctx: Ctx::new(NodeId(0), Instant::ZERO),
             hash: TraceHash::default(),
             observer,
@@ -436,7 +425,6 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
 
     fn fire(&mut self, node: NodeId, epoch: u32, id: TimerId, timer: N::Timer) {
         self.ctx.timers.release(id);
-        self.pending[id.index()] = None;
         let slot = &self.slots[node.index()];
         self.hash.mix(self.now.as_micros());
         self.hash.mix(u64::from(node.0));
@@ -582,22 +570,13 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             timer,
         };
         let key = self.queue.push(at.as_micros(), event);
-        if self.pending.len() < self.ctx.timers.capacity() {
-            self.pending.resize(self.ctx.timers.capacity(), None);
-        }
-        self.pending[id.index()] = Some(PendingTimer {
-            id,
-            key,
-            node,
-            deadline,
-        });
+        self.ctx.timers.queued(id, node, key, deadline);
         self.stats.timers_set += 1;
     }
 
     fn cancel_timer(&mut self, id: TimerId) {
-        if self.ctx.timers.release(id) {
-            let pending = self.pending[id.index()].take().expect("pending timer");
-            assert!(self.queue.discard(pending.key), "queued timer");
+        if let Some(key) = self.ctx.timers.release(id) {
+            assert!(self.queue.discard(key), "queued timer");
             self.stats.timers_cancelled += 1;
         }
     }
@@ -631,14 +610,10 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 reading_us: e.reading_us,
             })?;
         let clock = self.slots[node.index()].clock;
-        for slot in self.pending.iter_mut() {
-            let Some(p) = slot.as_mut().filter(|p| p.node == node) else {
-                continue;
-            };
-            debug_assert!(self.ctx.timers.is_live(p.id));
-            let event = self.queue.cancel(p.key).expect("queued timer");
-            let at = clock.real_at(self.now, p.deadline);
-            p.key = self.queue.push(at.as_micros(), event);
+        for timer in self.ctx.timers.queued_of(node) {
+            let event = self.queue.cancel(timer.key).expect("queued timer");
+            let at = clock.real_at(self.now, timer.deadline);
+            timer.key = self.queue.push(at.as_micros(), event);
         }
         Ok(())
     }

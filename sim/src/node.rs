@@ -7,6 +7,7 @@
 //! network or real time; they read the local clock from `Ctx` and write effects into it,
 //! so one handler call can be tested without an engine.
 
+use crate::queue::EntryKey;
 use crate::time::{Duration, Instant};
 use std::collections::VecDeque;
 use std::hash::Hash;
@@ -66,45 +67,87 @@ impl TimerId {
     }
 }
 
-/// Hands out timer ids and knows which are still pending.
+/// Hands out timer ids, knows which are still pending and where the engine queued each:
+/// one slot per id, so that setting, firing and cancelling a timer touch one place.
 #[derive(Clone, Default, Debug)]
 pub struct TimerIds {
-    generations: Vec<u32>,
+    slots: Vec<TimerSlot>,
     free: Vec<u32>,
 }
+
+/// A timer id's slot: the generation its live id carries and, while its timer is queued,
+/// for which node, under which key and until which reading of the node's clock.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TimerSlot {
+    generation: u32,
+    /// `UNQUEUED` while no timer of this slot is queued.
+    pub(crate) node: NodeId,
+    pub(crate) key: EntryKey,
+    pub(crate) deadline: Instant,
+}
+
+const UNQUEUED: NodeId = NodeId(u32::MAX);
 
 impl TimerIds {
     #[inline]
     pub(crate) fn alloc(&mut self) -> TimerId {
         let index = self.free.pop().unwrap_or_else(|| {
-            self.generations.push(0);
-            u32::try_from(self.generations.len() - 1).expect("more than 4 billion timers")
+            self.slots.push(TimerSlot {
+                generation: 0,
+                node: UNQUEUED,
+                key: EntryKey::NONE,
+                deadline: Instant::ZERO,
+            });
+            u32::try_from(self.slots.len() - 1).expect("more than 4 billion timers")
         });
         TimerId {
             index,
-            generation: self.generations[index as usize],
+            generation: self.slots[index as usize].generation,
         }
     }
 
     #[inline]
     pub(crate) fn is_live(&self, id: TimerId) -> bool {
-        self.generations.get(id.index()) == Some(&id.generation)
+        self.slots
+            .get(id.index())
+            .is_some_and(|s| s.generation == id.generation)
     }
 
-    /// Retire a pending id; false if it was not pending.
+    /// The engine queued live timer `id` of `node` under `key`.
     #[inline]
-    pub(crate) fn release(&mut self, id: TimerId) -> bool {
-        if !self.is_live(id) {
-            return false;
-        }
-        let g = &mut self.generations[id.index()];
-        *g = g.wrapping_add(1);
-        self.free.push(id.index);
-        true
+    pub(crate) fn queued(&mut self, id: TimerId, node: NodeId, key: EntryKey, deadline: Instant) {
+        debug_assert!(self.is_live(id));
+        self.slots[id.index()] = TimerSlot {
+            generation: id.generation,
+            node,
+            key,
+            deadline,
+        };
     }
 
-    pub(crate) fn capacity(&self) -> usize {
-        self.generations.len()
+    /// Where pending timer `id` is queued; `None` if it is not pending.
+    pub(crate) fn slot(&self, id: TimerId) -> Option<&TimerSlot> {
+        let slot = self.slots.get(id.index())?;
+        (slot.generation == id.generation && slot.node != UNQUEUED).then_some(slot)
+    }
+
+    /// Every queued timer of `node`, by id.
+    pub(crate) fn queued_of(&mut self, node: NodeId) -> impl Iterator<Item = &mut TimerSlot> {
+        self.slots.iter_mut().filter(move |s| s.node == node)
+    }
+
+    /// Retire a pending id: the key its timer was queued under, or `None` if it was not
+    /// pending.
+    #[inline]
+    pub(crate) fn release(&mut self, id: TimerId) -> Option<EntryKey> {
+        let slot = self
+            .slots
+            .get_mut(id.index())
+            .filter(|s| s.generation == id.generation)?;
+        slot.generation = slot.generation.wrapping_add(1);
+        slot.node = UNQUEUED;
+        self.free.push(id.index);
+        Some(slot.key)
     }
 }
 

@@ -34,6 +34,14 @@ pub struct EntryKey {
     generation: u32,
 }
 
+impl EntryKey {
+    /// A key no event ever has.
+    pub(crate) const NONE: EntryKey = EntryKey {
+        index: NIL,
+        generation: 0,
+    };
+}
+
 /// Where an event is and when it is due; kept apart from the payloads so that cascading
 /// a slot touches only these 32-byte records.
 #[derive(Clone, Copy)]

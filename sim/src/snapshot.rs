@@ -23,7 +23,6 @@ where
             slots: self.slots.clone(),
             net: self.net.clone(),
             queue: self.queue.clone(),
-            pending: self.pending.clone(),
             ctx: self.ctx.clone_between_calls(),
             hash: self.hash,
             observer: self.observer.clone(),
@@ -170,9 +169,13 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 timer,
             } => {
                 let alive = *epoch == self.slots[node.index()].crashes;
-                let pending = self.pending[id.index()].expect("a queued timer is pending");
-                assert_eq!(pending.node, *node, "timer filed under another node");
-                (S_TIMER, node, alive, pending.deadline).hash(h);
+                let queued = self
+                    .ctx
+                    .timers
+                    .slot(*id)
+                    .expect("a queued timer is pending");
+                assert_eq!(queued.node, *node, "timer filed under another node");
+                (S_TIMER, node, alive, queued.deadline).hash(h);
                 timer.hash(h);
             }
             Event::Fault(fault) => {

@@ -159,10 +159,38 @@ impl std::hash::Hash for ClientVol {
             release_later,
             reset_upto,
         } = self;
-        (master, term, cache, callbacks_until, locks, waiting, active, calls).hash(h);
-        (next_req, attempts, silent, backoff_until, locate_nones, reassert_to).hash(h);
-        (replays, renew_due, arrival, scratch, breaks, retry, liveness).hash(h);
-        (lease_until, lease_expire, lease_due, release_later, reset_upto).hash(h);
+        (
+            master,
+            term,
+            cache,
+            callbacks_until,
+            locks,
+            waiting,
+            active,
+            calls,
+        )
+            .hash(h);
+        (
+            next_req,
+            attempts,
+            silent,
+            backoff_until,
+            locate_nones,
+            reassert_to,
+        )
+            .hash(h);
+        (
+            replays, renew_due, arrival, scratch, breaks, retry, liveness,
+        )
+            .hash(h);
+        (
+            lease_until,
+            lease_expire,
+            lease_due,
+            release_later,
+            reset_upto,
+        )
+            .hash(h);
     }
 }
 
