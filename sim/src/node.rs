@@ -269,3 +269,35 @@ impl<N: Node> Ctx<N> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::queue::Queue;
+
+    #[test]
+    fn a_timer_slot_tells_where_its_timer_is_queued_until_it_is_released() {
+        let mut queue = Queue::new();
+        let mut ids = TimerIds::default();
+        let (a, b) = (ids.alloc(), ids.alloc());
+        let (ka, kb) = (queue.push(10, 'a'), queue.push(20, 'b'));
+        ids.queued(a, NodeId(1), ka, Instant::from_micros(10));
+        ids.queued(b, NodeId(2), kb, Instant::from_micros(20));
+        assert_eq!(ids.slot(a).map(|s| (s.node, s.key)), Some((NodeId(1), ka)));
+        let of_1: Vec<EntryKey> = ids.queued_of(NodeId(1)).map(|s| s.key).collect();
+        assert_eq!(of_1, vec![ka]);
+
+        assert_eq!(ids.release(a), Some(ka));
+        assert_eq!(ids.release(a), None, "released once");
+        assert!(ids.slot(a).is_none() && !ids.is_live(a));
+        assert_eq!(ids.queued_of(NodeId(1)).count(), 0);
+
+        // The slot is reused under a new generation; the old id stays dead.
+        let c = ids.alloc();
+        assert_eq!(c.index(), a.index());
+        assert!(ids.is_live(c) && !ids.is_live(a));
+        assert!(ids.slot(c).is_none(), "not queued yet");
+        assert_eq!(ids.release(a), None);
+        assert_eq!(ids.slot(b).map(|s| s.deadline), Some(Instant::from_micros(20)));
+    }
+}
