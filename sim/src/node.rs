@@ -298,6 +298,9 @@ mod tests {
         assert!(ids.is_live(c) && !ids.is_live(a));
         assert!(ids.slot(c).is_none(), "not queued yet");
         assert_eq!(ids.release(a), None);
-        assert_eq!(ids.slot(b).map(|s| s.deadline), Some(Instant::from_micros(20)));
+        assert_eq!(
+            ids.slot(b).map(|s| s.deadline),
+            Some(Instant::from_micros(20))
+        );
     }
 }
