@@ -144,43 +144,43 @@ impl<E> Queue<E> {
 
     /// Remove a queued event and return it; `None` if it already popped or was cancelled.
     pub fn cancel(&mut self, key: EntryKey) -> Option<E> {
-        let entry = self.entries.get(key.index as usize)?;
-        if entry.generation != key.generation || entry.place == FREE {
-            return None;
-        }
-        let place = entry.place;
-        let event = self.events[key.index as usize].take()?;
-        if place != IN_DUE {
-            // In `due` it stays as an empty husk, skipped when popped.
-            self.unlink(key.index);
-            self.release(key.index);
-        }
-        self.live -= 1;
-        Some(event)
+        let index = self.queued(key)?;
+        let event = self.events[index as usize].take();
+        self.forget(index);
+        event
     }
 
     /// Remove a queued event and drop it where it lies; false if it already popped or was
     /// cancelled. Cheaper than `cancel` when the event is not wanted back.
     #[inline]
     pub fn discard(&mut self, key: EntryKey) -> bool {
-        let Some(entry) = self.entries.get(key.index as usize) else {
+        let Some(index) = self.queued(key) else {
             return false;
         };
-        if entry.generation != key.generation || entry.place == FREE {
-            return false;
-        }
-        let place = entry.place;
-        let slot = &mut self.events[key.index as usize];
-        if slot.is_none() {
-            return false;
-        }
-        *slot = None;
-        if place != IN_DUE {
-            self.unlink(key.index);
-            self.release(key.index);
+        self.events[index as usize] = None;
+        self.forget(index);
+        true
+    }
+
+    /// The slab index of the event `key` names, if it is still queued.
+    #[inline]
+    fn queued(&self, key: EntryKey) -> Option<u32> {
+        let entry = self.entries.get(key.index as usize)?;
+        let queued = entry.generation == key.generation
+            && entry.place != FREE
+            && self.events[key.index as usize].is_some();
+        queued.then_some(key.index)
+    }
+
+    /// Take the entry of an event just removed from the slab out of the wheel. In `due`
+    /// it stays as an empty husk, skipped when popped.
+    #[inline]
+    fn forget(&mut self, index: u32) {
+        if self.entries[index as usize].place != IN_DUE {
+            self.unlink(index);
+            self.release(index);
         }
         self.live -= 1;
-        true
     }
 
     /// Every queued event with its time, in the order `pop_until` would pop them, without

@@ -2,11 +2,11 @@
 //! every event (`drive` lists the ones ready to send), so a sorted vector beats a tree.
 
 use crate::cell::ids::FileNo;
-use std::hash::{Hash, Hasher};
 
 /// A map from file to `V` kept as a vector sorted by file: iterates in file order, as a
-/// `BTreeMap` does, and hashes exactly as one would.
-#[derive(Clone, Debug)]
+/// `BTreeMap` does, and hashes exactly as one would (the length, then each key and value
+/// in key order).
+#[derive(Clone, Debug, Hash)]
 pub(super) struct FileMap<V>(Vec<(FileNo, V)>);
 
 impl<V> Default for FileMap<V> {
@@ -60,22 +60,12 @@ impl<V> FileMap<V> {
     }
 }
 
-/// As `BTreeMap<FileNo, V>` hashes: the length, then each key and value in key order.
-impl<V: Hash> Hash for FileMap<V> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_usize(self.0.len());
-        for (file, value) in &self.0 {
-            file.hash(state);
-            value.hash(state);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use sim::TraceHash;
     use std::collections::BTreeMap;
+    use std::hash::Hash;
 
     fn hash(value: impl Hash) -> u64 {
         TraceHash::of(value)

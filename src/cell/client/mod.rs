@@ -73,8 +73,8 @@ impl std::hash::Hash for Client {
 ///
 /// Laid out by hand, the fields that nearly every event reads first: a client's timers
 /// (its probe above all) find them in the first three cache lines, which in a large
-/// cell are cold. It hashes field by field in the order below its layout (`Hash`).
-#[derive(Clone)]
+/// cell are cold.
+#[derive(Clone, Hash)]
 #[repr(C, align(64))]
 pub struct ClientVol {
     // First line: what `drive` and the probe ask on every event.
@@ -125,73 +125,6 @@ pub struct ClientVol {
     /// Requests numbered below this were sent before the master last reset our
     /// callbacks: a callback granted in answer to one may be what the reset dropped.
     reset_upto: Req,
-}
-
-/// Field by field in a fixed order (the order the fields had before they were laid out
-/// for the cache), so that a state hashes as it always has.
-impl std::hash::Hash for ClientVol {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        let ClientVol {
-            master,
-            callbacks_until,
-            backoff_until,
-            lease_due,
-            next_req,
-            locks,
-            calls,
-            lease_until,
-            active,
-            renew_due,
-            scratch,
-            reassert_to,
-            replays,
-            term,
-            cache,
-            waiting,
-            attempts,
-            silent,
-            locate_nones,
-            arrival,
-            breaks,
-            retry,
-            liveness,
-            lease_expire,
-            release_later,
-            reset_upto,
-        } = self;
-        (
-            master,
-            term,
-            cache,
-            callbacks_until,
-            locks,
-            waiting,
-            active,
-            calls,
-        )
-            .hash(h);
-        (
-            next_req,
-            attempts,
-            silent,
-            backoff_until,
-            locate_nones,
-            reassert_to,
-        )
-            .hash(h);
-        (
-            replays, renew_due, arrival, scratch, breaks, retry, liveness,
-        )
-            .hash(h);
-        (
-            lease_until,
-            lease_expire,
-            lease_due,
-            release_later,
-            reset_upto,
-        )
-            .hash(h);
-    }
 }
 
 /// A cached file: the write it holds (`None`: the file as created), and the local expiry

@@ -74,32 +74,22 @@ impl MasterView<'_> {
         self.master.lease_valid(client, now, self.leased())
     }
 
-    /// Where the master keeps grants of `home`: the replicated volume's table, or its
-    /// own.
-    fn table(&mut self, home: Home) -> &mut Grants {
-        match home {
-            Home::Replicated | Home::Logged { .. } => &mut self.volume.grants,
-            Home::Master => &mut self.master.grants,
-        }
-    }
-
     /// The table of callback grants the strategy keeps.
     pub fn callbacks(&mut self) -> &mut Grants {
-        self.table(self.params.strategy.homes().callbacks)
+        let home = self.params.strategy.homes().callbacks;
+        table(home, self.volume, &mut self.master.grants)
     }
 
     /// The table of lock grants the strategy keeps.
     pub fn locks(&mut self) -> &mut Grants {
-        self.table(self.params.strategy.homes().locks)
+        self.locks_and_leases().0
     }
 
     /// The table of lock grants, with the client leases the master keeps beside it (to
     /// judge which holders are still alive).
     pub fn locks_and_leases(&mut self) -> (&mut Grants, &[Option<Instant>]) {
-        let table = match self.params.strategy.homes().locks {
-            Home::Replicated | Home::Logged { .. } => &mut self.volume.grants,
-            Home::Master => &mut self.master.grants,
-        };
+        let home = self.params.strategy.homes().locks;
+        let table = table(home, self.volume, &mut self.master.grants);
         (table, &self.master.leases)
     }
 
@@ -127,5 +117,13 @@ impl MasterView<'_> {
     /// Whether clients hold leases with the master.
     pub fn leased(&self) -> bool {
         self.params.strategy.client_lease().is_some()
+    }
+}
+
+/// Where a master keeps grants of `home`: the replicated volume's table, or its own.
+fn table<'a>(home: Home, volume: &'a mut Volume, own: &'a mut Grants) -> &'a mut Grants {
+    match home {
+        Home::Replicated | Home::Logged { .. } => &mut volume.grants,
+        Home::Master => own,
     }
 }
