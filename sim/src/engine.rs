@@ -2,109 +2,17 @@
 //! pops one event at a time and applies what its handler asked for.
 
 use crate::clock::Clock;
+use crate::config::{Error, SimConfig, Stats};
 use crate::explore::SentMessage;
-use crate::fault::{Applied, Fault, FaultError};
-use crate::net::{Fate, LinkParams, Network, Rule};
+use crate::fault::Fault;
+use crate::net::{Fate, Network};
 use crate::node::{Ctx, Effect, Message, Node, NodeId, TimerId};
 use crate::prng::Prng;
 use crate::queue::Queue;
 use crate::schedule::Schedule;
-use crate::time::{Duration, Instant};
+use crate::time::Instant;
 use crate::trace::{DropReason, Observer, Record, TraceHash};
-use std::fmt;
 use std::hash::Hash;
-
-/// How a run is set up.
-#[derive(Clone, Debug)]
-pub struct SimConfig {
-    /// The master seed; the network forks one stream per sender from it.
-    pub seed: u64,
-    /// Every link's parameters until a fault changes them.
-    pub link: LinkParams,
-    /// Each node's clock (by node index); missing ones are exact.
-    pub clocks: Vec<Clock>,
-    /// Stop with `Error::EventsMax` after this many events.
-    pub events_max: u64,
-    /// Follow this schedule instead of sampling message fates, from the boot on (see
-    /// [`Sim::set_schedule`]); `None`, the default, samples.
-    pub schedule: Option<Schedule>,
-}
-
-impl SimConfig {
-    pub fn new(seed: u64, link: LinkParams) -> SimConfig {
-        SimConfig {
-            seed,
-            link,
-            clocks: Vec::new(),
-            events_max: u64::MAX,
-            schedule: None,
-        }
-    }
-}
-
-/// Why a run stopped before it was done.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Error {
-    /// The run processed `events_max` events (a livelock, or a limit set too low).
-    EventsMax { limit: u64, at: Instant },
-    /// Events remain after the virtual-time limit (a run that would never end).
-    TimeMax { limit: Instant, pending: usize },
-    /// A scheduled fault could not be applied.
-    Fault(FaultError),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::EventsMax { limit, at } => {
-                write!(
-                    f,
-                    "stopped at limits.events_max = {limit} events (simulated time {at})"
-                )
-            }
-            Error::TimeMax { limit, pending } => write!(
-                f,
-                "stopped at the virtual-time limit {limit} with {pending} events still queued"
-            ),
-            Error::Fault(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<FaultError> for Error {
-    fn from(e: FaultError) -> Error {
-        Error::Fault(e)
-    }
-}
-
-/// Counters of a run.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Events popped from the queue.
-    pub events: u64,
-    /// Messages handlers sent (network duplicates not counted).
-    pub sent: u64,
-    /// Sent messages by `Message::kind`.
-    pub sent_by_kind: Vec<u64>,
-    pub delivered: u64,
-    /// Lost at random.
-    pub lost: u64,
-    /// Dropped by a partition.
-    pub cut: u64,
-    /// Extra copies the network made.
-    pub duplicated: u64,
-    /// Arrived at a node that was down or had crashed since they were sent.
-    pub dropped_at_receiver: u64,
-    pub timers_set: u64,
-    pub timers_fired: u64,
-    pub timers_cancelled: u64,
-    /// Timers of a node that crashed before they fired.
-    pub timers_discarded: u64,
-    pub crashes: u64,
-    pub restarts: u64,
-}
 
 pub(crate) enum Event<N: Node> {
     Deliver {
@@ -130,7 +38,7 @@ const H_DELIVER: u64 = 2;
 const H_DROP: u64 = 3;
 const H_TIMER: u64 = 4;
 const H_DISCARD: u64 = 5;
-const H_FAULT: u64 = 6;
+pub(crate) const H_FAULT: u64 = 6;
 const H_OUTPUT: u64 = 7;
 
 /// Everything the engine keeps per node, together: one event touches one node's slot.
@@ -258,77 +166,6 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         }
     }
 
-    /// Apply `fault` now; with a `span`, schedule what undoes it (heal, restart).
-    pub fn apply(&mut self, fault: Fault, span: Option<Duration>) -> Result<Applied, Error> {
-        let count = self.slots.len();
-        if let Some(&node) = fault.nodes().iter().find(|n| n.index() >= count) {
-            return Err(FaultError::NoSuchNode { node, nodes: count }.into());
-        }
-        let (effective, rule) = match &fault {
-            Fault::Crash(n) => (self.crash(*n), None),
-            Fault::Restart(n) => (self.restart(*n), None),
-            Fault::Partition { groups, one_way } => {
-                let rule = Rule::Partition {
-                    groups: groups.clone(),
-                    one_way: *one_way,
-                };
-                (true, Some(self.net.add_rule(&rule)))
-            }
-            Fault::Isolate(nodes) => {
-                let rest = (0..count as u32)
-                    .map(NodeId)
-                    .filter(|n| !nodes.contains(n))
-                    .collect();
-                let rule = Rule::Partition {
-                    groups: vec![nodes.clone(), rest],
-                    one_way: false,
-                };
-                (true, Some(self.net.add_rule(&rule)))
-            }
-            Fault::Link { between, change } => {
-                let rule = Rule::Override {
-                    between: between.clone(),
-                    change: *change,
-                };
-                (true, Some(self.net.add_rule(&rule)))
-            }
-            Fault::ClockJump { node, by_us } => {
-                self.jump_clock(*node, *by_us)?;
-                (true, None)
-            }
-            Fault::Heal(rule) => (self.net.remove_rule(*rule), None),
-        };
-        self.hash.mix(H_FAULT);
-        self.hash.mix(self.now.as_micros());
-        fault.hash_into(&mut self.hash);
-        self.hash.mix(u64::from(effective));
-        self.observer.record(
-            self.now,
-            Record::Fault {
-                fault: &fault,
-                effective,
-            },
-        );
-        if let Some(span) = span.filter(|_| effective) {
-            let undo = match (&fault, rule) {
-                (Fault::Crash(n), _) => Some(Fault::Restart(*n)),
-                (_, Some(rule)) => Some(Fault::Heal(rule)),
-                _ => None,
-            };
-            if let Some(undo) = undo {
-                self.schedule(self.now + span, undo);
-            }
-        }
-        Ok(Applied { effective, rule })
-    }
-
-    /// Queue a fault for a later instant (for faults whose targets are already known).
-    pub fn schedule(&mut self, at: Instant, fault: Fault) {
-        assert!(at >= self.now, "fault scheduled into the past");
-        self.queue
-            .push(at.as_micros(), Event::Fault(Box::new(fault)));
-    }
-
     /// The current real time.
     pub fn now(&self) -> Instant {
         self.now
@@ -445,7 +282,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
     }
 
     /// Run `node`'s boot handler and apply its effects.
-    fn boot(&mut self, node: NodeId) {
+    pub(crate) fn boot(&mut self, node: NodeId) {
         let (slot, ctx) = self.enter(node);
         slot.volatile = Some(slot.state.boot(ctx));
         self.apply_effects(node);
@@ -579,42 +416,5 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             assert!(self.queue.discard(key), "queued timer");
             self.stats.timers_cancelled += 1;
         }
-    }
-
-    fn crash(&mut self, node: NodeId) -> bool {
-        let slot = &mut self.slots[node.index()];
-        if slot.volatile.take().is_none() {
-            return false;
-        }
-        slot.crashes += 1;
-        self.stats.crashes += 1;
-        true
-    }
-
-    fn restart(&mut self, node: NodeId) -> bool {
-        if self.is_up(node) {
-            return false;
-        }
-        self.stats.restarts += 1;
-        self.boot(node);
-        true
-    }
-
-    /// Move the node's clock, then re-file its pending timers by their local deadlines.
-    fn jump_clock(&mut self, node: NodeId, by_us: i64) -> Result<(), FaultError> {
-        self.slots[node.index()]
-            .clock
-            .jump(self.now, by_us)
-            .map_err(|e| FaultError::ClockBeforeStart {
-                node,
-                reading_us: e.reading_us,
-            })?;
-        let clock = self.slots[node.index()].clock;
-        for timer in self.ctx.timers.queued_of(node) {
-            let event = self.queue.cancel(timer.key).expect("queued timer");
-            let at = clock.real_at(self.now, timer.deadline);
-            timer.key = self.queue.push(at.as_micros(), event);
-        }
-        Ok(())
     }
 }

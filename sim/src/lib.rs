@@ -176,6 +176,7 @@
 //! ```
 
 mod clock;
+mod config;
 mod engine;
 mod explore;
 mod fault;
@@ -189,7 +190,8 @@ mod time;
 mod trace;
 
 pub use clock::{Clock, ClockBeforeStart};
-pub use engine::{Error, Sim, SimConfig, Stats};
+pub use config::{Error, SimConfig, Stats};
+pub use engine::Sim;
 pub use explore::{SentMessage, Step};
 pub use fault::{Applied, Fault, FaultError};
 pub use net::{Fate, Latency, LinkChange, LinkParams, Network, Rule, RuleId};

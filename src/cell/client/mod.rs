@@ -19,12 +19,12 @@ mod ops;
 mod replies;
 mod tokens;
 
+use super::AfsNode;
 use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, ServerNo, Term, WriteId};
 use super::msg::{Msg, OpKind, Output, Timer};
-use super::params::{BACKOFF_MAX, BACKOFF_MIN, CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT, Params};
-use super::{AfsNode, server_node};
+use super::params::{BACKOFF_MAX, BACKOFF_MIN, Params};
 use crate::strategy::{Mutant, Owed};
-use calls::{Call, Calls};
+use calls::Calls;
 use filemap::FileMap;
 use sim::{Ctx, Instant, NodeId, Prng, TimerId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -418,124 +418,5 @@ impl Client {
             || !v.replays.is_empty()
             || !v.renew_due.is_empty()
             || v.lease_due.is_some()
-    }
-
-    /// Send a request to server `to` with a timeout.
-    fn call(
-        &mut self,
-        v: &mut ClientVol,
-        to: ServerNo,
-        purpose: Purpose,
-        msg: impl FnOnce(Req) -> Msg,
-        ctx: &mut CCtx,
-    ) -> Req {
-        let req = v.next_req;
-        v.next_req = req.next();
-        ctx.send(server_node(to), msg(req));
-        let timer = ctx.set_timer(CLIENT_RPC_TIMEOUT, Timer::RpcTimeout { req });
-        let sent = ctx.now();
-        v.calls.insert(
-            req,
-            Call {
-                purpose,
-                timer,
-                sent,
-            },
-        );
-        req
-    }
-
-    /// The call `req` is answered: forget it and stop its timer.
-    fn answered(&mut self, v: &mut ClientVol, req: Req, ctx: &mut CCtx) -> Option<Call> {
-        let call = v.calls.remove(req)?;
-        ctx.cancel_timer(call.timer);
-        Some(call)
-    }
-
-    /// Ask every server who the master is.
-    fn locate(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
-        v.locate_nones = 0;
-        let req = v.next_req;
-        v.next_req = req.next();
-        for s in (0..self.params.servers).map(ServerNo) {
-            ctx.send(server_node(s), Msg::Locate { req });
-        }
-        let timer = ctx.set_timer(CLIENT_RPC_TIMEOUT, Timer::RpcTimeout { req });
-        let sent = ctx.now();
-        v.calls.insert(
-            req,
-            Call {
-                purpose: Purpose::Locate,
-                timer,
-                sent,
-            },
-        );
-    }
-
-    fn on_locate_reply(
-        &mut self,
-        v: &mut ClientVol,
-        req: Req,
-        master: Option<ServerNo>,
-        ctx: &mut CCtx,
-    ) {
-        if !v.calls.contains(req) {
-            return;
-        }
-        match master {
-            Some(m) => {
-                self.answered(v, req, ctx);
-                v.master = Some(m);
-            }
-            None => {
-                v.locate_nones += 1;
-                if v.locate_nones == self.params.servers {
-                    self.answered(v, req, ctx);
-                    self.back_off(v, ctx);
-                }
-            }
-        }
-    }
-
-    fn on_rpc_timeout(&mut self, v: &mut ClientVol, req: Req, ctx: &mut CCtx) {
-        let Some(call) = v.calls.remove(req) else {
-            return;
-        };
-        if call.purpose == Purpose::Locate {
-            self.back_off(v, ctx);
-            return;
-        }
-        if let Purpose::Op(file) = call.purpose
-            && let Some(op) = v.active.get_mut(&file)
-        {
-            op.in_flight = false;
-            op.unanswered = true;
-        }
-        // Ask again (`drive` resends); after a few silences in a row, look elsewhere.
-        v.silent += 1;
-        if v.silent >= CLIENT_DEAD_AFTER {
-            v.silent = 0;
-            v.master = None;
-            self.locate(v, ctx);
-        }
-    }
-
-    /// Wait before asking again for a master: 200 ms, doubling per failure, at most 5 s.
-    fn back_off(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
-        let wait = backoff(v.attempts);
-        v.attempts += 1;
-        let until = ctx.now() + wait;
-        v.backoff_until = Some(until);
-        if let Some(t) = v.retry.take() {
-            ctx.cancel_timer(t);
-        }
-        v.retry = Some(ctx.set_timer(wait, Timer::Retry));
-    }
-
-    /// Any reply from the master resets the back-off.
-    fn heard_master(&mut self, v: &mut ClientVol) {
-        v.silent = 0;
-        v.attempts = 0;
-        v.backoff_until = None;
     }
 }
