@@ -11,7 +11,7 @@ use super::{SCtx, Server, ServerVol};
 use crate::cell::grants::Grants;
 use crate::cell::ids::{ClientNo, Pos, ServerNo, Term};
 use crate::cell::msg::{Msg, Output, Timer};
-use crate::cell::params::{CATCH_UP_EVERY, RPC_TIMEOUT};
+use crate::cell::params::RPC_TIMEOUT;
 use crate::cell::server_node;
 use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::strategy::{self, Mutant, Opening, Takeover};
@@ -340,7 +340,7 @@ impl MasterView<'_> {
         };
         let base = self.volume.version;
         self.append(Update::Begin { pos, base }, true, ctx);
-        ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick { term });
+        self.start_ticks(ctx);
         self.announce_openings(ctx);
     }
 

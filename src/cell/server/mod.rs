@@ -1,6 +1,7 @@
 //! A file server: a voter and candidate in the election, a replica of the volume, and,
 //! while it holds the master lease, the read-write site that serves clients.
 
+mod catch_up;
 mod leases;
 mod master;
 mod replica;

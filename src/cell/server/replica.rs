@@ -5,10 +5,10 @@
 //! Replies and follow-ups that must wait for that are parked as `Waiter`s by sequence.
 
 use super::view::MasterView;
-use super::{SCtx, Server, ServerVol, peers};
+use super::{SCtx, Server, ServerVol};
 use crate::cell::ids::{ClientNo, FileNo, Pos, ServerNo, Term, WriteId};
 use crate::cell::msg::{Extended, Msg, Timer};
-use crate::cell::params::{ASYNC_REPLICATE_EVERY, CATCH_UP_EVERY, SNAPSHOT_WAIT_MIN};
+use crate::cell::params::SNAPSHOT_WAIT_MIN;
 use crate::cell::volume::{Snapshot, Update, Volume};
 use crate::cell::{client_node, server_node};
 use crate::scenario::Durability;
@@ -36,7 +36,7 @@ pub enum Waiter {
 #[derive(Clone, Hash)]
 pub struct Replication {
     /// Per server, the latest version of this term it acknowledged.
-    acked: Vec<Pos>,
+    pub(super) acked: Vec<Pos>,
     /// The highest sequence committed in this term.
     commit: u64,
     /// Parked until their sequence commits, in order of sequence (then of parking).
@@ -44,22 +44,27 @@ pub struct Replication {
     /// Room to find the majority's sequence in, kept to spare an allocation per ack.
     seqs: Vec<u64>,
     /// Updates not yet shipped (async durability batches them).
-    unsent: Vec<Update>,
+    pub(super) unsent: Vec<Update>,
     /// This term's recent updates, oldest first, to resend to a replica that missed some.
-    log: VecDeque<Update>,
+    pub(super) log: VecDeque<Update>,
     /// Per server: when we last sent it a whole replica, and how long to wait before the
     /// next one (doubling while it does not answer: it may be down).
-    snapshots: Vec<(Option<Instant>, Duration)>,
+    pub(super) snapshots: Vec<(Option<Instant>, Duration)>,
     /// The master's version at the previous catch-up tick.
-    last_tick: Pos,
+    pub(super) last_tick: Pos,
     /// With async durability, when the next batch ships.
-    next_async_ship: Instant,
+    pub(super) next_async_ship: Instant,
+    /// When the next catch-up tick is due (ticks come every `CATCH_UP_EVERY` from the
+    /// opening, on the local clock).
+    pub(super) next_tick: Instant,
+    /// Whether the ticks are paused: a tick found every replica holding our version and
+    /// nothing left to ship, so the ticks that follow would do nothing until the next
+    /// update, which resumes them on the same beat.
+    pub(super) dormant: bool,
 }
 
 /// Updates kept for resending; a replica further behind gets a whole snapshot.
 const LOG_KEPT: usize = 1 << 16;
-/// The longest wait between snapshots to a replica that does not answer.
-const SNAPSHOT_WAIT_MAX: Duration = Duration::from_secs(64);
 
 impl Replication {
     pub fn committed(&self, seq: u64) -> bool {
@@ -77,6 +82,8 @@ impl Replication {
             snapshots: vec![(None, SNAPSHOT_WAIT_MIN); servers as usize],
             next_async_ship: Instant::ZERO,
             last_tick: Pos::default(),
+            next_tick: Instant::ZERO,
+            dormant: false,
         }
     }
 }
@@ -100,6 +107,7 @@ impl MasterView<'_> {
         }
         repl.log.push_back(update.clone());
         repl.unsent.push(update);
+        self.wake_ticks(ctx);
     }
 
     /// Append a grant to the grant log: applied here at once, shipped with the next
@@ -138,7 +146,7 @@ impl MasterView<'_> {
         self.advance_commit(ctx);
     }
 
-    fn ship(&mut self, ctx: &mut SCtx) {
+    pub(super) fn ship(&mut self, ctx: &mut SCtx) {
         let repl = &mut self.master.repl;
         if repl.unsent.is_empty() {
             return;
@@ -232,56 +240,6 @@ impl MasterView<'_> {
         for (client, grants) in std::mem::take(&mut m.notices) {
             let msg = Msg::Extend { term, grants };
             ctx.send(client_node(client, self.params.servers), msg);
-        }
-    }
-
-    /// Every 100 ms: ship the async batch when a second has passed, and help replicas
-    /// that did not catch up since the last tick (a lost message, or a replica that was
-    /// down): resend what they miss from the log, or a whole replica if the log no longer
-    /// reaches back that far (at most once per back-off, in case they are still down).
-    pub(super) fn replicate_tick(&mut self, ctx: &mut SCtx) {
-        let now = ctx.now();
-        let term = self.master.term;
-        // Each master's ticks name its term: a tick of an earlier master never gets here.
-        ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick { term });
-        if !self.serving(now) {
-            return;
-        }
-        let repl = &mut self.master.repl;
-        if now >= repl.next_async_ship {
-            repl.next_async_ship = now + ASYNC_REPLICATE_EVERY;
-            self.ship(ctx);
-        }
-        let repl = &mut self.master.repl;
-        let last_tick = std::mem::replace(&mut repl.last_tick, self.volume.version);
-        for peer in peers(self.no, self.params.servers) {
-            let acked = repl.acked[peer.idx()];
-            if acked >= last_tick {
-                continue;
-            }
-            let from_log = acked.term == term
-                && repl
-                    .log
-                    .front()
-                    .is_some_and(|u| u.pos().seq <= acked.seq + 1);
-            if from_log {
-                // The log holds consecutive sequence numbers: skip what the peer has.
-                let log = &repl.log;
-                let have = log.partition_point(|u| u.pos().seq <= acked.seq);
-                let updates: Rc<[Update]> = log.range(have..).cloned().collect();
-                ctx.send(server_node(peer), Msg::Replicate { term, updates });
-                continue;
-            }
-            let (last, wait) = &mut repl.snapshots[peer.idx()];
-            if last.is_some_and(|at| now < at + *wait) {
-                continue;
-            }
-            if last.is_some() {
-                *wait = (*wait * 2).min(SNAPSHOT_WAIT_MAX);
-            }
-            *last = Some(now);
-            let snapshot = Box::new(self.volume.snapshot(now));
-            ctx.send(server_node(peer), Msg::ReplicateSnapshot { term, snapshot });
         }
     }
 }
