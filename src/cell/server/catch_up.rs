@@ -20,7 +20,7 @@ impl Replication {
     /// would have fired meanwhile (each did nothing but move the async batch's next
     /// shipping time) and return when the next one is due.
     fn wake(&mut self, now: Instant) -> Instant {
-        self.dormant = false;
+        self.paused = false;
         while self.next_tick <= now {
             if self.next_tick >= self.next_async_ship {
                 self.next_async_ship = self.next_tick + ASYNC_REPLICATE_EVERY;
@@ -35,7 +35,7 @@ impl MasterView<'_> {
     /// An update came: ticks that were paused resume on their beat.
     pub(super) fn wake_ticks(&mut self, ctx: &mut SCtx) {
         let repl = &mut self.master.repl;
-        if repl.dormant {
+        if repl.paused {
             let at = repl.wake(ctx.now());
             let term = self.master.term;
             ctx.set_timer_at(at, Timer::ReplicateTick { term });
@@ -46,7 +46,6 @@ impl MasterView<'_> {
     pub(super) fn start_ticks(&mut self, ctx: &mut SCtx) {
         let repl = &mut self.master.repl;
         repl.next_tick = ctx.now() + CATCH_UP_EVERY;
-        repl.dormant = false;
         let term = self.master.term;
         ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick { term });
     }
@@ -68,7 +67,7 @@ impl MasterView<'_> {
             && repl.unsent.is_empty()
             && peers(self.no, self.params.servers).all(|p| repl.acked[p.idx()] >= version);
         if idle {
-            repl.dormant = true;
+            repl.paused = true;
         } else {
             // Each master's ticks name its term: a tick of an earlier master never gets here.
             ctx.set_timer(CATCH_UP_EVERY, Timer::ReplicateTick { term });
@@ -129,11 +128,11 @@ mod tests {
         // The last tick fired at 1,000 ms and shipped the async batch; it paused the ticks.
         r.next_tick = at_ms(1_100);
         r.next_async_ship = at_ms(2_000);
-        r.dormant = true;
+        r.paused = true;
         // An update at 3,250 ms: the ticks at 1,100 … 3,200 ms would have fired and
         // done nothing but ship (empty) batches at 2,000 and 3,000 ms.
         assert_eq!(r.wake(at_ms(3_250)), at_ms(3_300));
-        assert!(!r.dormant);
+        assert!(!r.paused);
         assert_eq!(r.next_async_ship, at_ms(4_000));
         // An update on a tick's instant comes after that tick: the next is a beat later.
         r.next_tick = at_ms(5_000);

@@ -60,7 +60,7 @@ pub struct Replication {
     /// Whether the ticks are paused: a tick found every replica holding our version and
     /// nothing left to ship, so the ticks that follow would do nothing until the next
     /// update, which resumes them on the same beat.
-    pub(super) dormant: bool,
+    pub(super) paused: bool,
 }
 
 /// Updates kept for resending; a replica further behind gets a whole snapshot.
@@ -83,7 +83,7 @@ impl Replication {
             next_async_ship: Instant::ZERO,
             last_tick: Pos::default(),
             next_tick: Instant::ZERO,
-            dormant: false,
+            paused: false,
         }
     }
 }
