@@ -1,7 +1,5 @@
-//! A client's per-file tables (operations in progress, the cache, locks, waiting
-//! operations): a handful to a few hundred files each, looked up on most client events,
-//! so a sorted vector beats a tree: one allocation, contiguous, binary-searched, where a
-//! tree chases a pointer per level into memory that has gone cold in a large cell.
+//! A client's operations in progress, one per busy file: a handful at a time, looked at on
+//! every event (`drive` lists the ones ready to send), so a sorted vector beats a tree.
 
 use crate::cell::ids::FileNo;
 
@@ -56,30 +54,6 @@ impl<V> FileMap<V> {
         Some(self.0.remove(i).1)
     }
 
-    /// `file`'s value, inserted as the default first if it has none (`entry().or_default()`).
-    pub fn get_or_default(&mut self, file: FileNo) -> &mut V
-    where
-        V: Default,
-    {
-        let i = match self.find(file) {
-            Ok(i) => i,
-            Err(i) => {
-                self.0.insert(i, (file, V::default()));
-                i
-            }
-        };
-        &mut self.0[i].1
-    }
-
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
-
-    /// Every file, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &FileNo> {
-        self.0.iter().map(|(f, _)| f)
-    }
-
     /// Every entry in file order.
     pub fn iter(&self) -> impl Iterator<Item = (&FileNo, &V)> {
         self.0.iter().map(|(f, v)| (f, v))
@@ -115,16 +89,6 @@ mod tests {
         assert!(map.iter().eq(tree.iter()));
         assert_eq!(map.get(&FileNo(3)), tree.get(&FileNo(3)));
         assert!(!map.contains_key(&FileNo(1)));
-        assert_eq!(hash(&map), hash(&tree));
-        *map.get_or_default(FileNo(4)) = 'g';
-        *tree.entry(FileNo(4)).or_default() = 'g';
-        *map.get_or_default(FileNo(3)) = 'h';
-        *tree.entry(FileNo(3)).or_default() = 'h';
-        assert!(map.keys().eq(tree.keys()));
-        assert_eq!(hash(&map), hash(&tree));
-        map.clear();
-        tree.clear();
-        assert!(map.is_empty());
         assert_eq!(hash(&map), hash(&tree));
     }
 }

@@ -27,7 +27,7 @@ use crate::strategy::{Mutant, Owed};
 use calls::Calls;
 use filemap::FileMap;
 use sim::{Ctx, Instant, NodeId, Prng, TimerId};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
 type CCtx = Ctx<AfsNode>;
@@ -87,7 +87,7 @@ pub struct ClientVol {
     lease_due: Option<Instant>,
     next_req: Req,
     // Second line.
-    locks: FileMap<Held>,
+    locks: BTreeMap<FileNo, Held>,
     calls: Calls,
     /// When our lease with the master runs out, on our clock (client-lease strategies).
     lease_until: Option<Instant>,
@@ -105,9 +105,9 @@ pub struct ClientVol {
     replays: VecDeque<(WriteId, Pos)>,
     term: Option<Term>,
     /// Files cached under a callback still believed valid.
-    cache: FileMap<Cached>,
+    cache: BTreeMap<FileNo, Cached>,
     /// Operations waiting for their file's lane, oldest first.
-    waiting: FileMap<VecDeque<Queued>>,
+    waiting: BTreeMap<FileNo, VecDeque<Queued>>,
     /// Consecutive failures, for back-off.
     attempts: u32,
     /// Requests to the master unanswered in a row.
@@ -215,10 +215,10 @@ impl Client {
             // Every client knows the master of time zero; a restarted one learns better
             // from the first reply.
             term: Some(Term::FIRST),
-            cache: FileMap::default(),
+            cache: BTreeMap::new(),
             callbacks_until: None,
-            locks: FileMap::default(),
-            waiting: FileMap::default(),
+            locks: BTreeMap::new(),
+            waiting: BTreeMap::new(),
             active: FileMap::default(),
             calls: Calls::default(),
             next_req: Req(0),

@@ -86,7 +86,7 @@ impl Client {
             probe,
         };
         if v.active.contains_key(&file) || v.waiting.contains_key(&file) {
-            v.waiting.get_or_default(file).push_back(q);
+            v.waiting.entry(file).or_default().push_back(q);
         } else {
             self.start_op(v, file, q, ctx);
         }
