@@ -156,15 +156,18 @@ fn afs_history(seed: u64, mutant: Option<Mutant>) -> Vec<Line> {
 /// contact reset it).
 fn afs_stale_reads(lines: &[Line]) -> (usize, usize) {
     let ok = |l: &Line| l.result == "ok";
-    let writes: Vec<&Line> = lines.iter().filter(|l| l.op == "write" && ok(l)).collect();
+    let all_writes: Vec<&Line> = lines.iter().filter(|l| l.op == "write").collect();
+    let writes: Vec<&Line> = all_writes.iter().copied().filter(|l| ok(l)).collect();
     let (mut allowed, mut beyond) = (0, 0);
     for read in lines.iter().filter(|l| l.op == "read" && ok(l)) {
         let Some(value) = read.value.clone() else {
             continue;
         };
         let seen = value.and_then(|v| parse_write(&v, read.file));
+        // When the write the read saw surely took effect: at its acknowledgement, or, if
+        // its writer never learnt the outcome, at the latest when the read saw it.
         let seen_done = seen.and_then(|w| {
-            writes
+            all_writes
                 .iter()
                 .find(|l| {
                     l.value
@@ -173,7 +176,13 @@ fn afs_stale_reads(lines: &[Line]) -> (usize, usize) {
                         .and_then(|v| parse_write(&v, l.file))
                         == Some(w)
                 })
-                .and_then(|l| l.complete_us)
+                .and_then(|l| {
+                    if ok(l) {
+                        l.complete_us
+                    } else {
+                        read.complete_us
+                    }
+                })
         });
         // A write acknowledged before the read, invoked after what the read saw.
         let newer = writes.iter().find(|w| {
