@@ -17,7 +17,8 @@ const TINY: &str = r#"{
   "workload": { "ops_per_client_s": 1 },
   "strategies": [
     { "name": "lease", "recovery": "lease-timeout", "callback_lease_s": 20 },
-    { "name": "token", "recovery": "token-recovery", "callback_lease_s": 20, "recovery_window_s": 10 },
+    { "name": "token", "recovery": "token-recovery", "callback_lease_s": 20, "recovery_window_s": 10,
+      "client_probe_s": 5 },
     { "name": "quorum", "recovery": "quorum", "callback_lease_s": 20 },
     { "name": "naive", "recovery": "naive", "callback_lease_s": 20, "expect_violations": true }
   ],
