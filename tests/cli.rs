@@ -8,7 +8,7 @@ use std::process::Output;
 const TINY: &str = r#"{
   "name": "tiny",
   "description": "Two strategies, one crash, a minute of simulated time.",
-  "seed": 3,
+  "seed": 1,
   "duration_s": 60,
   "cell": { "servers": 3, "clients": 4, "files": 5 },
   "election": { "beacon_s": 1, "master_lease_s": 4, "vote_wait_s": 6 },
@@ -42,7 +42,7 @@ fn bad_scenarios_get_one_clear_error_and_exit_2_and_nothing_is_written() {
     let cases: [(&str, String, &str); 6] = [
         (
             "malformed.json",
-            TINY.replace("\"seed\": 3,", "\"seed\": 3"),
+            TINY.replace("\"seed\": 1,", "\"seed\": 1"),
             "malformed.json:5:3",
         ),
         ("unknown.json", TINY.replace("\"seed\"", "\"sede\""), "sede"),
@@ -98,7 +98,7 @@ fn a_run_writes_its_outputs_and_reruns_byte_for_byte() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         stdout.lines().next(),
-        Some("seed=3"),
+        Some("seed=1"),
         "the seed comes first"
     );
     assert!(
@@ -159,8 +159,8 @@ fn unexpected_violations_exit_1_and_limits_exit_3() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("naive"), "{}", stderr(&out));
     let limited = TINY.replace(
-        "\"seed\": 3,",
-        "\"seed\": 3, \"limits\": { \"events_max\": 1000 },",
+        "\"seed\": 1,",
+        "\"seed\": 1, \"limits\": { \"events_max\": 1000 },",
     );
     std::fs::write(dir.join("limited.json"), limited).unwrap();
     let out = afsim(&dir, &["run", "limited.json", "--out", "lim"]);

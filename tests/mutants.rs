@@ -124,8 +124,14 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
         Mutant::WindowEndsOnContact => {
             return Some(corpus("early-end-lossy.json", "token recovery, early end"));
         }
+        // The corpus's fast clock with callbacks of 4 s on two busy files, so that a
+        // callback's end, where the margin matters, comes every few seconds.
         Mutant::CallbackWithoutMargin => {
-            return Some(corpus("callback-skew.json", "lease timeout"));
+            let mut s = corpus("callback-skew.json", "lease timeout");
+            s.strategies[0].callback_lease_s = afsim::scenario::CallbackLease::Seconds(4.0);
+            s.cell.files = 2;
+            s.workload.ops_per_client_s = 1.0;
+            return Some(s);
         }
         Mutant::ReassertBeforeReplays => {
             return Some(corpus(
@@ -174,7 +180,21 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
         Mutant::LoggedGrantAtTail => {
             return Some(corpus("grant-log-snapshot.json", "grant log"));
         }
-        Mutant::LockRetrySameId => return Some(corpus("lease-lapse.json", "nfs4 grace")),
+        // The corpus's lapsing master with 5 s client leases, so that clients' leases run
+        // out at its lapses, and exclusive locks on half of a busier workload.
+        Mutant::LockRetrySameId => {
+            let mut s = corpus("lease-lapse.json", "nfs4 grace");
+            s.strategies[0].lease_s = Some(5.0);
+            s.strategies[0].grace_s = Some(5.0);
+            s.workload.ops_per_client_s = 1.0;
+            s.workload.mix = afsim::scenario::MixSpec {
+                read: 0.3,
+                write: 0.2,
+                lock: 0.5,
+            };
+            s.workload.exclusive_locks = 1.0;
+            return Some(s);
+        }
         // One seed in a thousand of fast-vote-wait: its reproducer is tested on its own
         // seed (tests/field_strategies.rs).
         Mutant::KeepsNewerTermToItself => return None,

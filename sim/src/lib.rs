@@ -8,7 +8,7 @@
 //! - **Time** is integer microseconds ([`Instant`], [`Duration`]); arithmetic that would
 //!   wrap panics.
 //! - **Order** is total: events pop by `(time, sequence of insertion)`.
-//! - **Randomness** comes only from [`Prng`] (ChaCha8) streams forked from one seed by
+//! - **Randomness** comes only from [`Prng`] (SplitMix64) streams forked from one seed by
 //!   label; draws use no platform maths (`libm` for `ln`, `exp`, `cos`).
 //! - Nothing reads the wall clock, iterates a hash map, or uses an unseeded generator.
 //!

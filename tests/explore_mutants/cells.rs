@@ -163,7 +163,7 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
                     json!({ "duration_s": 45, "cell": { "files": 1 } }),
                 ),
             ),
-            27,
+            1,
         ),
         // The same with an early end: a window that ends on reassertion alone opens
         // before the replays are in.
@@ -177,7 +177,7 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
                     json!({ "duration_s": 60, "cell": { "files": 1 } }),
                 ),
             ),
-            58,
+            1,
         ),
         // The master's clock 1.5 s fast (the allowance is 2 s) against 4 s callbacks on
         // a read-mostly file.
@@ -194,7 +194,7 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
                     json!({ "duration_s": 60, "cell": { "files": 1 } }),
                 ),
             ),
-            9,
+            14,
         ),
         // Writers holding exclusive locks for 20 s across a master crash.
         Mutant::WriterCallbackKept => c(
@@ -225,7 +225,7 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
                     json!({ "cell": { "clients": 2, "files": 1 } }),
                 ),
             ),
-            11,
+            2,
         ),
         // A new epoch after a master crash, caches kept by a calm read-mostly workload.
         Mutant::EpochKeepsCache => c(
@@ -255,7 +255,7 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
                     json!({ "duration_s": 60 }),
                 ),
             ),
-            34,
+            42,
         ),
         // Each server cut off from the other two in turn, so replicas catch up from
         // snapshots while fresh grants sit at the tail.
@@ -277,7 +277,7 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
                             "network": { "latency_ms": { "lognormal_median": 5, "sigma": 2 } } }),
                 ),
             ),
-            28,
+            12,
         ),
         // An exclusive lock held across a master crash, on the one file the other client
         // wants: one lost reassertion, and a window that ends on any contact opens the
@@ -298,7 +298,7 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
                             "workload": { "mix": { "read": 0.3, "write": 0.2, "lock": 0.5 } } }),
                 ),
             ),
-            2,
+            5,
         ),
         // Clocks drifting 2% for six minutes end up seconds apart (far beyond the 2 s
         // allowance, while the error along any one lease stays inside it); then fs1 is
@@ -323,7 +323,7 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
                             "network": { "latency_ms": { "min": 1, "max": 10 }, "clock_drift_ppm": 20000 } }),
                 ),
             ),
-            8,
+            1,
         ),
         // The corpus's window-through-lapse with 4 clients instead of 10: a new master is
         // cut off from everyone during its recovery window and wins its lease back.
@@ -332,23 +332,23 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
                 corpus("window-through-lapse.json", "token recovery"),
                 json!({ "cell": { "clients": 4 }, "explore": { "window_s": [38, 90] } }),
             ),
-            5,
+            60,
         ),
         // A read's answer held behind the reset its client was sent later.
-        Mutant::ResetRacesGrant => c(held::reset_race(), 1),
+        Mutant::ResetRacesGrant => c(held::reset_race(), 2),
         // An old master's grant held until its client has heard of the new master.
-        Mutant::TrustsOlderTerm => c(held::older_reply(), 7),
+        Mutant::TrustsOlderTerm => c(held::older_reply(), 3),
         Mutant::AfsSkipsReset => Err(AFS),
         // A restarted master's forgotten grant, a recovery window shorter than the allowance.
         Mutant::OpensBeforeOldLeaseEnds => c(opening::forgotten_grant(), 1),
         // A write inherited on two servers of five, retried to its new master.
-        Mutant::RetryAckedBeforeCommit => c(retry::inherited_write(), 1),
+        Mutant::RetryAckedBeforeCommit => c(retry::inherited_write(), 9),
         // A master that lapses at every beacon and wins its lease back a round trip later.
         Mutant::LapseForgetsGrants => c(liveness::lapse_every_beacon(), 1),
         // A client whose lease ran out on its own clock, asking for locks all the same.
-        Mutant::LockRetrySameId => c(held::retry_same_id(), 3),
+        Mutant::LockRetrySameId => c(held::retry_same_id(), 1),
         // A new master's term told to clients and lost with it, its old master back.
-        Mutant::KeepsNewerTermToItself => c(liveness::older_term_master(), 1),
+        Mutant::KeepsNewerTermToItself => c(liveness::older_term_master(), 4),
     }
 }
 

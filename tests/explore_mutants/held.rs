@@ -54,8 +54,8 @@ pub fn reset_race() -> Value {
 /// whose renewal at 12.5 s is cut: its lease runs out on its own clock while the master
 /// still counts it, and the mutant goes on asking for the two files' exclusive locks,
 /// giving each grant back and asking again under the same id 200 ms later. One message
-/// of that client held is enough for a lock conflict (at this seed, a locate: the
-/// client's requests shift against its releases).
+/// of that client held is enough for a lock conflict (the client's requests shift
+/// against its releases).
 pub fn retry_same_id() -> Value {
     cell(
         json!({ "name": "nfs4 grace", "recovery": "nfs4-grace", "callback_lease_s": 60,

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 /// fs0 and fs1 are cut off from fs2–fs4 at 10 s for 1.5 s: writes in that time reach
 /// fs1 only, two servers of five, and stay uncommitted; fs0 crashes at 11.4 s and stays
 /// down. fs1 holds the lowest number among the rest and is elected with fs2–fs4's votes
-/// at about 17.06 s (at this seed), inheriting those writes; at 17.1 s its messages to
+/// at about 16.94 s (at this seed), inheriting those writes; at 17.1 s its messages to
 /// fs2–fs4 are cut (one way) for 30 s, so its term never commits and fs2 takes over
 /// later without them. A client's retry of an inherited write reaches fs1 meanwhile:
 /// the unbroken master answers once the write is committed, which never happens; the
