@@ -197,7 +197,7 @@ fn the_help_says_how_big_a_whole_trace_gets() {
     let o = afsim(&workdir("help"), &["run", "--help"]);
     let help = command::stdout(&o);
     assert!(
-        help.contains("2.3 GB") && help.contains("--trace-window"),
+        help.contains("4.9 GB") && help.contains("--trace-window"),
         "{help}"
     );
 }

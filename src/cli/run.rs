@@ -21,7 +21,7 @@ pub struct RunArgs {
     pub out: PathBuf,
     /// Also write trace.json (Chrome trace-event format: open it in Perfetto), streamed to
     /// disk as the run goes. About 400 bytes per message: the whole 6-hour headline run
-    /// writes 2.3 GB (memory stays flat, about 25 MiB, but viewers choke), so pick a window
+    /// writes 4.9 GB (memory stays flat, about 29 MiB, but viewers choke), so pick a window
     #[arg(long)]
     pub trace: bool,
     /// Keep only these simulated seconds in the trace, e.g. 1700..2100; a window after the
