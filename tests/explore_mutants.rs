@@ -169,6 +169,7 @@ fn explore_finds_the_lock_and_lease_mutants_and_replays_them() {
         Mutant::WindowEndsOnContact,
         Mutant::VoteCarriesReading,
         Mutant::OpensBeforeOldLeaseEnds,
+        Mutant::BreakDatedByClock,
     ]);
 }
 
@@ -231,6 +232,7 @@ fn every_mutant_is_searched_or_left_out_with_a_reason() {
         Mutant::KeepsNewerTermToItself,
         Mutant::OpensBeforeOldLeaseEnds,
         Mutant::RetryAckedBeforeCommit,
+        Mutant::BreakDatedByClock,
     ];
     for m in Mutant::ALL {
         match case(m) {

@@ -3,6 +3,7 @@
 //! says it does.
 mod support;
 
+use afsim::check::{Kind, Verdict};
 use afsim::history::replay::{Line, parse_write};
 use afsim::run::{RunSpec, fault_schedule, run_strategy};
 use afsim::strategy::Mutant;
@@ -229,7 +230,7 @@ fn afs_reads_stale_data_only_until_its_next_contact_with_the_master() {
 }
 
 /// The verdict of a corpus reproducer run on its own seed, with `mutant` on or off.
-fn reproducer(file: &str, mutant: Option<Mutant>) -> afsim::check::Verdict {
+fn reproducer(file: &str, mutant: Option<Mutant>) -> Verdict {
     let path = format!(
         "{}/scenarios/adversarial/{file}",
         env!("CARGO_MANIFEST_DIR")
@@ -244,8 +245,7 @@ fn reproducer(file: &str, mutant: Option<Mutant>) -> afsim::check::Verdict {
 fn a_client_tells_a_master_of_an_older_term_about_the_newer_one() {
     // The old master won its lease back with its old term after a client had heard of a
     // newer one: without being told, it serves that client nothing for ever.
-    let liveness =
-        |mutant| reproducer("older-term-master.json", mutant).count(afsim::check::Kind::Liveness);
+    let liveness = |mutant| reproducer("older-term-master.json", mutant).count(Kind::Liveness);
     assert_eq!(
         liveness(None),
         0,
@@ -268,4 +268,52 @@ fn a_reset_does_not_race_a_grant_on_its_way() {
         violations(Some(Mutant::ResetRacesGrant)) > 0,
         "a callback granted across the reset is read stale"
     );
+}
+
+/// The verdict of one strategy of a corpus scenario on `seed`, with `mutant` on or off.
+fn corpus_run(file: &str, strategy: &str, seed: u64, mutant: Option<Mutant>) -> Verdict {
+    let path = format!(
+        "{}/scenarios/adversarial/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut s = afsim::scenario::load(std::path::Path::new(&path)).unwrap();
+    s.strategies.retain(|st| st.name == strategy);
+    assert_eq!(s.strategies.len(), 1, "{file} has {strategy}");
+    let mut outcomes = afsim::run::run_scenario_with(&s, seed, mutant).unwrap();
+    outcomes.swap_remove(0).verdict
+}
+
+#[test]
+fn a_server_acts_on_each_request_once() {
+    // duplicate-burst seed 401: a chubby master still recovering refused a store, whose
+    // client reported it failed at its deadline; a copy of the request arrived after the
+    // master opened and was applied, and the next fetch read the "failed" write.
+    // duplicate-refusal makes that common (a copy up to 300 ms behind the first).
+    for (file, seed) in [
+        ("duplicate-burst.json", 401),
+        ("duplicate-refusal.json", 16),
+    ] {
+        let run = |mutant| corpus_run(file, "chubby", seed, mutant);
+        assert_eq!(run(None).total(), 0, "{file} seed {seed}: copies ignored");
+        assert!(
+            run(Some(Mutant::ActsOnDuplicates)).count(Kind::Linearizability) > 0,
+            "{file} seed {seed}: a copy of a refused store applied"
+        );
+    }
+}
+
+#[test]
+fn a_client_orders_a_break_by_its_requests_not_its_clock() {
+    // clock-jumps seed 757: a grant log client's clock was set back between sending a
+    // fetch and a break that overtook the fetch's grant; by its clock the fetch went out
+    // after the break, so it kept the broken callback and read its own older write after
+    // two others were acknowledged. break-after-jump sets clocks back every 5 s.
+    for (file, seed) in [("clock-jumps.json", 757), ("break-after-jump.json", 16)] {
+        let run = |mutant| corpus_run(file, "grant log", seed, mutant);
+        assert_eq!(run(None).total(), 0, "{file} seed {seed}: the break holds");
+        assert!(
+            run(Some(Mutant::BreakDatedByClock)).count(Kind::StaleRead) > 0,
+            "{file} seed {seed}: a broken callback kept across a jump back"
+        );
+    }
 }

@@ -177,6 +177,8 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
             doc["workload"]["mix"] = json!({ "read": 0.8, "write": 0.2, "lock": 0.0 });
             doc
         }
+        Mutant::ActsOnDuplicates => return Some(corpus("duplicate-refusal.json", "chubby")),
+        Mutant::BreakDatedByClock => return Some(corpus("break-after-jump.json", "grant log")),
         Mutant::LoggedGrantAtTail => {
             return Some(corpus("grant-log-snapshot.json", "grant log"));
         }

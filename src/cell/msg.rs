@@ -232,6 +232,23 @@ pub enum Msg {
     },
 }
 
+impl Msg {
+    /// The number of a client's request (`None`: a client message that is no request,
+    /// or a server's message).
+    pub fn client_req(&self) -> Option<Req> {
+        match *self {
+            Msg::Fetch { req, .. }
+            | Msg::Store { req, .. }
+            | Msg::Lock { req, .. }
+            | Msg::Locate { req }
+            | Msg::Probe { req }
+            | Msg::Reassert { req, .. }
+            | Msg::Renew { req } => Some(req),
+            _ => None,
+        }
+    }
+}
+
 /// Message kinds as `summary.json` counts them (a reply under its request's kind).
 pub const KINDS: [&str; 10] = [
     "fetch",

@@ -80,10 +80,18 @@ pub enum Mutant {
     /// resetting, and the client keeps a callback that answers a request it sent before
     /// its reset, which the master forgets when the reset is acknowledged.
     ResetRacesGrant,
+    /// A server acts on every copy of a request the network duplicates: a store it
+    /// refused while recovering, then applied from a later copy once open, is a write its
+    /// client reported failed that took effect.
+    ActsOnDuplicates,
+    /// A client dates a callback break by its clock, not by its requests: a clock that
+    /// jumps back between a fetch's sending and a break that overtakes the fetch's grant
+    /// makes the fetch look sent after the break, and the broken grant is kept.
+    BreakDatedByClock,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 24] = [
+    pub const ALL: [Mutant; 26] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -108,5 +116,7 @@ impl Mutant {
         Mutant::LockRetrySameId,
         Mutant::KeepsNewerTermToItself,
         Mutant::ResetRacesGrant,
+        Mutant::ActsOnDuplicates,
+        Mutant::BreakDatedByClock,
     ];
 }

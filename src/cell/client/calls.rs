@@ -1,7 +1,7 @@
 //! The requests a client has in flight (a handful at a time, so a small vector beats a
 //! map), and how it makes them, hears their answers, times them out and backs off.
 
-use super::{CCtx, Client, ClientVol, Purpose, backoff};
+use super::{BreakMark, CCtx, Client, ClientVol, Purpose, backoff};
 use crate::cell::ids::{Req, ServerNo};
 use crate::cell::msg::{Msg, Timer};
 use crate::cell::params::{CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT};
@@ -31,6 +31,11 @@ impl Calls {
 
     pub fn contains(&self, req: Req) -> bool {
         self.0.iter().any(|(r, _)| *r == req)
+    }
+
+    /// Whether a request sent before `mark` is unanswered.
+    pub fn any_before(&self, mark: BreakMark) -> bool {
+        self.0.iter().any(|(r, c)| mark.after(*r, c.sent))
     }
 
     pub fn any(&self, purpose: Purpose) -> bool {
@@ -64,8 +69,8 @@ impl Client {
         msg: impl FnOnce(Req) -> Msg,
         ctx: &mut CCtx,
     ) -> Req {
-        let req = v.next_req;
-        v.next_req = req.next();
+        let req = self.next_req;
+        self.next_req = req.next();
         ctx.send(server_node(to), msg(req));
         let timer = ctx.set_timer(CLIENT_RPC_TIMEOUT, Timer::RpcTimeout { req });
         let sent = ctx.now();
@@ -90,8 +95,8 @@ impl Client {
     /// Ask every server who the master is.
     pub(super) fn locate(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
         v.locate_nones = 0;
-        let req = v.next_req;
-        v.next_req = req.next();
+        let req = self.next_req;
+        self.next_req = req.next();
         for s in (0..self.params.servers).map(ServerNo) {
             ctx.send(server_node(s), Msg::Locate { req });
         }

@@ -100,7 +100,7 @@ impl Client {
     /// us: drop them and say so.
     pub(super) fn reset_callbacks(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
         if self.params.mutant != Some(Mutant::ResetRacesGrant) {
-            v.reset_upto = v.next_req;
+            v.reset_upto = self.next_req;
         }
         v.cache.clear();
         v.callbacks_until = None;

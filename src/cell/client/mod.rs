@@ -51,6 +51,10 @@ pub struct Client {
     next_op: u64,
     /// Locks taken so far: numbers each new one (see `LockId`).
     next_lock: u64,
+    /// The number of the next request. Kept across a restart, as an NFSv4 client's
+    /// verifier and sequence ids are, so that a server tells a new request from a copy
+    /// of an old one (see `server::Seen`).
+    next_req: Req,
 }
 
 /// Everything but the parameters, which every state of one run shares.
@@ -64,8 +68,10 @@ impl std::hash::Hash for Client {
             undurable,
             next_op,
             next_lock,
+            next_req,
         } = self;
-        (no, workload, next_write, undurable, next_op, next_lock).hash(h);
+        let counters = (next_write, next_op, next_lock, next_req);
+        (no, workload, undurable, counters).hash(h);
     }
 }
 
@@ -85,7 +91,6 @@ pub struct ClientVol {
     backoff_until: Option<Instant>,
     /// A lease renewal is due, from this instant on.
     lease_due: Option<Instant>,
-    next_req: Req,
     // Second line.
     locks: BTreeMap<FileNo, Held>,
     calls: Calls,
@@ -114,9 +119,9 @@ pub struct ClientVol {
     silent: u32,
     locate_nones: u32,
     arrival: Option<TimerId>,
-    /// Callback breaks received lately (within a request timeout): a grant answering a
-    /// request sent before one of them may be what it broke.
-    breaks: Vec<(FileNo, Instant)>,
+    /// Callback breaks received while a request sent before them is unanswered: a grant
+    /// answering such a request may be what the break broke.
+    breaks: Vec<(FileNo, BreakMark)>,
     retry: Option<TimerId>,
     liveness: bool,
     lease_expire: Option<TimerId>,
@@ -125,6 +130,26 @@ pub struct ClientVol {
     /// Requests numbered below this were sent before the master last reset our
     /// callbacks: a callback granted in answer to one may be what the reset dropped.
     reset_upto: Req,
+}
+
+/// When a callback break came, in the order of the client's own requests.
+#[derive(Clone, Copy, Hash)]
+enum BreakMark {
+    /// Before request `Req` was sent.
+    Before(Req),
+    /// At this reading of the client's clock (the mutant `BreakDatedByClock`: a clock
+    /// that jumps back dates a request sent before the break after it).
+    At(Instant),
+}
+
+impl BreakMark {
+    /// Whether request `req`, sent at `sent` on our clock, went out before the break.
+    fn after(self, req: Req, sent: Instant) -> bool {
+        match self {
+            BreakMark::Before(next) => req < next,
+            BreakMark::At(at) => sent <= at,
+        }
+    }
 }
 
 /// A cached file: the write it holds (`None`: the file as created), and the local expiry
@@ -206,6 +231,7 @@ impl Client {
             undurable: Vec::new(),
             next_op: 0,
             next_lock: 0,
+            next_req: Req(0),
         }
     }
 
@@ -221,7 +247,6 @@ impl Client {
             waiting: BTreeMap::new(),
             active: FileMap::default(),
             calls: Calls::default(),
-            next_req: Req(0),
             attempts: 0,
             silent: 0,
             backoff_until: None,

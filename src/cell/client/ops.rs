@@ -193,7 +193,7 @@ impl Client {
             let op = v.active.get_mut(&file).expect("listed");
             op.in_flight = true;
             op.retry_at = None;
-            op.first_req.get_or_insert(v.next_req);
+            op.first_req.get_or_insert(self.next_req);
             let q = op.q;
             let purpose = Purpose::Op(file);
             match q.kind {

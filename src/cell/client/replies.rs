@@ -39,17 +39,20 @@ impl Client {
         }
     }
 
-    /// When a callback granted in answer to a request sent at `sent` expires on our
+    /// When a callback granted in answer to request `req`, sent at `sent`, expires on our
     /// clock: counted from the sending, and void if we cannot date the request or a break
     /// for the file arrived since (the master may have broken this very grant).
     fn callback_expiry(
         v: &ClientVol,
         file: FileNo,
-        sent: Option<Instant>,
+        (req, sent): (Req, Option<Instant>),
         callback: Duration,
     ) -> Option<Instant> {
         let sent = sent?;
-        let broken = v.breaks.iter().any(|&(f, at)| f == file && at >= sent);
+        let broken = v
+            .breaks
+            .iter()
+            .any(|&(f, mark)| f == file && mark.after(req, sent));
         (!callback.is_zero() && !broken).then(|| sent + callback)
     }
 
@@ -105,7 +108,8 @@ impl Client {
             return;
         }
         let sent = call.map(|c| c.sent);
-        let expiry = Self::callback_expiry(v, file, sent, callback).filter(|_| req >= v.reset_upto);
+        let expiry =
+            Self::callback_expiry(v, file, (req, sent), callback).filter(|_| req >= v.reset_upto);
         Self::cache(v, file, write, expiry, (req, sent.unwrap_or_default()));
         let result = OpResult::Read {
             write,
@@ -147,7 +151,7 @@ impl Client {
             return;
         }
         let sent = call.map(|c| c.sent);
-        let expiry = Self::callback_expiry(v, write.file, sent, callback)
+        let expiry = Self::callback_expiry(v, write.file, (req, sent), callback)
             .filter(|_| !older && req >= v.reset_upto);
         let by = (req, sent.unwrap_or_default());
         Self::cache(v, write.file, Some(write), expiry, by);

@@ -2,10 +2,9 @@
 //! breaks, the periodic probe of the master, and reassertion to a new master (the lease
 //! they ride on is in `lease.rs`).
 
-use super::{CCtx, Client, ClientVol, Held, Purpose};
+use super::{BreakMark, CCtx, Client, ClientVol, Held, Purpose};
 use crate::cell::ids::{FileNo, LockId, LockMode, Req, ServerNo, Term, WriteId};
 use crate::cell::msg::{LockEnd, Msg, Output, Timer, Token};
-use crate::cell::params::CLIENT_RPC_TIMEOUT;
 use crate::cell::server_node;
 use crate::strategy::{Home, Mutant};
 use sim::{Instant, NodeId};
@@ -44,13 +43,17 @@ impl Client {
         write: WriteId,
         ctx: &mut CCtx,
     ) {
-        let now = ctx.now();
         v.cache.remove(&file);
-        // A grant on its way may be older than this break: remember the break for as
-        // long as a request can wait for its answer.
-        v.breaks
-            .retain(|&(_, at)| now.saturating_since(at) <= CLIENT_RPC_TIMEOUT);
-        v.breaks.push((file, now));
+        // A grant on its way may be older than this break: remember the break, by the
+        // first request sent after it, for as long as a request sent before it waits for
+        // its answer. Numbers, not clock readings: a clock that jumps back would date a
+        // request sent before the break after it.
+        let after = match self.params.mutant {
+            Some(Mutant::BreakDatedByClock) => BreakMark::At(ctx.now()),
+            _ => BreakMark::Before(self.next_req),
+        };
+        v.breaks.retain(|&(_, mark)| v.calls.any_before(mark));
+        v.breaks.push((file, after));
         ctx.send(from, Msg::BreakAck { file, write });
     }
 

@@ -6,6 +6,7 @@ mod leases;
 mod master;
 mod replica;
 mod requests;
+mod seen;
 mod view;
 mod writes;
 
@@ -17,6 +18,7 @@ use super::volume::{Update, Volume};
 use super::{AfsNode, Who, server_node, who};
 use crate::strategy::Mutant;
 pub use master::Master;
+use seen::Seen;
 use sim::{Ctx, Duration, Instant, NodeId, Prng};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -64,6 +66,8 @@ pub struct ServerVol {
     pub held_lease_until: Option<Instant>,
     /// Updates of the current term that arrived ahead of a gap, by sequence.
     pub ahead: BTreeMap<u64, Update>,
+    /// The client requests taken since boot, so that a copy is not acted on again.
+    seen: Seen,
 }
 
 impl Server {
@@ -91,6 +95,7 @@ impl Server {
             master: None,
             held_lease_until: None,
             ahead: BTreeMap::new(),
+            seen: Seen::default(),
         };
         if std::mem::take(&mut self.starts_as_master) {
             self.start_as_initial_master(&mut vol, ctx);

@@ -22,6 +22,12 @@ impl Server {
     ) {
         let now = ctx.now();
         let to = client_node(client, self.params.servers);
+        if let Some(req) = msg.client_req()
+            && self.params.mutant != Some(Mutant::ActsOnDuplicates)
+            && !vol.seen.first(client, req)
+        {
+            return;
+        }
         match msg {
             Msg::Locate { req } => {
                 let master = vol
