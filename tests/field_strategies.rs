@@ -8,7 +8,7 @@ use afsim::history::replay::{Line, parse_write};
 use afsim::run::{RunSpec, fault_schedule, run_strategy};
 use afsim::strategy::Mutant;
 use serde_json::{Value, json};
-use support::{Shared, beacon_phases, run, scenario, secs, small, violations};
+use support::{Shared, beacon_phases, corpus, corpus_file, run, scenario, secs, small, violations};
 
 const SKEW: f64 = 8.0;
 const LATENCY: f64 = 0.002;
@@ -231,11 +231,7 @@ fn afs_reads_stale_data_only_until_its_next_contact_with_the_master() {
 
 /// The verdict of a corpus reproducer run on its own seed, with `mutant` on or off.
 fn reproducer(file: &str, mutant: Option<Mutant>) -> Verdict {
-    let path = format!(
-        "{}/scenarios/adversarial/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let s = afsim::scenario::load(std::path::Path::new(&path)).unwrap();
+    let s = corpus_file(file);
     let seed = s.seed.unwrap();
     let mut outcomes = afsim::run::run_scenario_with(&s, seed, mutant).unwrap();
     outcomes.swap_remove(0).verdict
@@ -272,13 +268,7 @@ fn a_reset_does_not_race_a_grant_on_its_way() {
 
 /// The verdict of one strategy of a corpus scenario on `seed`, with `mutant` on or off.
 fn corpus_run(file: &str, strategy: &str, seed: u64, mutant: Option<Mutant>) -> Verdict {
-    let path = format!(
-        "{}/scenarios/adversarial/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut s = afsim::scenario::load(std::path::Path::new(&path)).unwrap();
-    s.strategies.retain(|st| st.name == strategy);
-    assert_eq!(s.strategies.len(), 1, "{file} has {strategy}");
+    let s = corpus(file, strategy);
     let mut outcomes = afsim::run::run_scenario_with(&s, seed, mutant).unwrap();
     outcomes.swap_remove(0).verdict
 }

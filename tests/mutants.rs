@@ -17,7 +17,7 @@ use afsim::seedcheck::{self, Seeds};
 use afsim::shrink::Size;
 use afsim::strategy::Mutant;
 use serde_json::{Value, json};
-use support::scenario;
+use support::{corpus, scenario};
 
 /// Seeds are tried in blocks, up to this many in all.
 const SEEDS_MAX: u64 = 200;
@@ -55,19 +55,6 @@ fn locks_across(strategy: Value, fault: Value, hold_s: f64) -> Value {
     doc["workload"]["exclusive_locks"] = json!(1.0);
     doc["workload"]["lock_hold_s"] = json!(hold_s);
     doc
-}
-
-/// One strategy of a scenario of the adversarial corpus, violations not expected.
-fn corpus(file: &str, strategy: &str) -> Scenario {
-    let path = format!(
-        "{}/scenarios/adversarial/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut s = afsim::scenario::load(std::path::Path::new(&path)).unwrap();
-    s.strategies.retain(|st| st.name == strategy);
-    assert_eq!(s.strategies.len(), 1, "{file} has {strategy}");
-    s.strategies[0].expect_violations = false;
-    s
 }
 
 /// The scenario on which each mutant's broken rule matters.

@@ -70,3 +70,21 @@ impl std::io::Write for Shared {
         Ok(())
     }
 }
+
+/// A scenario of the adversarial corpus, loaded as `afsim` loads the file.
+pub fn corpus_file(file: &str) -> Scenario {
+    let path = format!(
+        "{}/scenarios/adversarial/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    afsim::scenario::load(std::path::Path::new(&path)).unwrap()
+}
+
+/// One strategy of a scenario of the adversarial corpus, its violations not expected.
+pub fn corpus(file: &str, strategy: &str) -> Scenario {
+    let mut s = corpus_file(file);
+    s.strategies.retain(|st| st.name == strategy);
+    assert_eq!(s.strategies.len(), 1, "{file} has {strategy}");
+    s.strategies[0].expect_violations = false;
+    s
+}
