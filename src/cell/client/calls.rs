@@ -1,12 +1,32 @@
 //! The requests a client has in flight (a handful at a time, so a small vector beats a
 //! map), and how it makes them, hears their answers, times them out and backs off.
 
-use super::{BreakMark, CCtx, Client, ClientVol, Purpose, backoff};
+use super::{CCtx, Client, ClientVol, Purpose, backoff};
 use crate::cell::ids::{Req, ServerNo};
 use crate::cell::msg::{Msg, Timer};
 use crate::cell::params::{CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT};
 use crate::cell::server_node;
 use sim::{Instant, TimerId};
+
+/// When a callback break came, in the order of the client's own requests.
+#[derive(Clone, Copy, Hash)]
+pub(super) enum BreakMark {
+    /// Before request `Req` was sent.
+    Before(Req),
+    /// At this reading of the client's clock (the mutant `BreakDatedByClock`: a clock
+    /// that jumps back dates a request sent before the break after it).
+    At(Instant),
+}
+
+impl BreakMark {
+    /// Whether request `req`, sent at `sent` on our clock, went out before the break.
+    pub(super) fn after(self, req: Req, sent: Instant) -> bool {
+        match self {
+            BreakMark::Before(next) => req < next,
+            BreakMark::At(at) => sent <= at,
+        }
+    }
+}
 
 /// One request in flight.
 #[derive(Clone, Hash)]

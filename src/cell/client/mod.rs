@@ -24,7 +24,7 @@ use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, ServerNo, Term, W
 use super::msg::{Msg, OpKind, Output, Timer};
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, Params};
 use crate::strategy::{Mutant, Owed};
-use calls::Calls;
+use calls::{BreakMark, Calls};
 use filemap::FileMap;
 use sim::{Ctx, Instant, NodeId, Prng, TimerId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -130,26 +130,6 @@ pub struct ClientVol {
     /// Requests numbered below this were sent before the master last reset our
     /// callbacks: a callback granted in answer to one may be what the reset dropped.
     reset_upto: Req,
-}
-
-/// When a callback break came, in the order of the client's own requests.
-#[derive(Clone, Copy, Hash)]
-enum BreakMark {
-    /// Before request `Req` was sent.
-    Before(Req),
-    /// At this reading of the client's clock (the mutant `BreakDatedByClock`: a clock
-    /// that jumps back dates a request sent before the break after it).
-    At(Instant),
-}
-
-impl BreakMark {
-    /// Whether request `req`, sent at `sent` on our clock, went out before the break.
-    fn after(self, req: Req, sent: Instant) -> bool {
-        match self {
-            BreakMark::Before(next) => req < next,
-            BreakMark::At(at) => sent <= at,
-        }
-    }
 }
 
 /// A cached file: the write it holds (`None`: the file as created), and the local expiry

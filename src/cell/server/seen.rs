@@ -23,8 +23,10 @@ pub struct Seen(Vec<Window>);
 
 impl Seen {
     /// Whether `req` is one to act on: the first copy of it since the server booted,
-    /// and not so far behind the client's newest that a copy may have been forgotten
-    /// (a client has a handful of requests in flight, never 64).
+    /// and not so far behind the client's newest that a copy may have been forgotten.
+    /// One that far behind is dropped as if lost (a client has a few requests in flight,
+    /// so it takes a burst of more than 63 overtaking it): its client times out and asks
+    /// again under a new number.
     pub fn first(&mut self, client: ClientNo, req: Req) -> bool {
         let c = client.idx();
         if c >= self.0.len() {
