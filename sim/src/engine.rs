@@ -125,12 +125,12 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 at: self.now,
             });
         }
-        let Some((time, event)) = self.queue.pop_until(limit.as_micros()) else {
+        let Some((time, index)) = self.queue.pop_index_until(limit.as_micros()) else {
             return Ok(None);
         };
         self.now = Instant::from_micros(time);
         self.stats.events += 1;
-        match event {
+        match self.queue.take(index) {
             Event::Deliver {
                 from,
                 to,

@@ -207,14 +207,23 @@ impl<E> Queue<E> {
     /// The wheel never advances past `limit`, so afterwards any time `>= limit` may
     /// still be pushed.
     pub fn pop_until(&mut self, limit: u64) -> Option<(u64, E)> {
+        let (time, index) = self.pop_index_until(limit)?;
+        Some((time, self.take(index)))
+    }
+
+    /// `pop_until` in two halves: the earliest event's time and its place in the slab,
+    /// which the caller must `take` before anything else touches the queue. The engine
+    /// moves the event out of the slab once, where a returned `Option<(u64, E)>` was
+    /// copied through the stack at every level it was passed up.
+    #[inline]
+    pub(crate) fn pop_index_until(&mut self, limit: u64) -> Option<(u64, u32)> {
         loop {
             while let Some(index) = self.due.pop_front() {
-                let event = self.events[index as usize].take();
-                self.release(index);
-                if let Some(event) = event {
+                if self.events[index as usize].is_some() {
                     self.live -= 1;
-                    return Some((self.elapsed, event));
+                    return Some((self.elapsed, index));
                 }
+                self.release(index);
             }
             if self.in_wheel == 0 {
                 return None;
@@ -227,7 +236,7 @@ impl<E> Queue<E> {
                 self.elapsed = time;
                 if self.entries[self.heads[slot] as usize].next == NIL {
                     // The only event at this microsecond: no need to sort through `due`.
-                    return Some((time, self.take_alone(slot)));
+                    return Some((time, self.unlink_alone(slot)));
                 }
                 self.spill(slot);
                 continue;
@@ -244,25 +253,31 @@ impl<E> Queue<E> {
                 // event is the earliest of all, alone at its microsecond (events at one
                 // time share a slot): pop it without cascading it down first.
                 self.elapsed = first.time;
-                return Some((self.elapsed, self.take_alone(head)));
+                return Some((self.elapsed, self.unlink_alone(head)));
             }
             self.elapsed = self.elapsed.max(start);
             self.spill(head);
         }
     }
 
-    /// Pop the only event of slot `head`.
+    /// Move the event at `index`, just popped by `pop_index_until`, out of the slab.
     #[inline(always)]
-    fn take_alone(&mut self, head: usize) -> E {
+    pub(crate) fn take(&mut self, index: u32) -> E {
+        let event = self.events[index as usize].take().expect("live event");
+        self.release(index);
+        event
+    }
+
+    /// Unlink the only event of slot `head`; its slab index.
+    #[inline(always)]
+    fn unlink_alone(&mut self, head: usize) -> u32 {
         let index = self.heads[head];
         debug_assert_eq!(self.entries[index as usize].next, NIL, "not alone");
         self.heads[head] = NIL;
         self.set_occupied(head, false);
         self.in_wheel -= 1;
-        let event = self.events[index as usize].take().expect("live event");
-        self.release(index);
         self.live -= 1;
-        event
+        index
     }
 
     /// The first occupied near slot at or after the wheel's time.
