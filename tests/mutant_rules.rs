@@ -40,7 +40,7 @@ fn at(ms: u64) -> Ctx<AfsNode> {
     Ctx::new(NodeId(0), Instant::from_millis(ms))
 }
 
-fn term(number: u64) -> Term {
+fn term(number: u32) -> Term {
     Term {
         number,
         server: ServerNo(1),

@@ -40,7 +40,7 @@ macro_rules! hash_as_number {
             }
 
             fn hash_slice<H: Hasher>(data: &[Self], state: &mut H) {
-                let numbers: Vec<$number> = data.iter().map(|n| n.0).collect();
+                let numbers: Vec<$number> = data.iter().map(|n| <$number>::from(n.0)).collect();
                 <$number>::hash_slice(&numbers, state);
             }
         }
@@ -114,7 +114,9 @@ impl fmt::Display for WriteId {
 /// Every update a master makes is stamped with its term, so later terms order later.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Term {
-    pub number: u64,
+    /// Four bytes, not eight: a term rides in most messages, and four billion
+    /// elections outlast any run (the trace hash mixes a `u32` as the `u64` it equals).
+    pub number: u32,
     pub server: ServerNo,
 }
 
@@ -130,7 +132,7 @@ impl Term {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pos {
     pub term: Term,
-    pub seq: u64,
+    pub seq: u32,
 }
 
 /// A file's content at a server: the write it holds (`None`: the file as created) and
@@ -153,13 +155,13 @@ pub enum LockMode {
 /// A client's request number, echoed in the reply. A client numbers its requests 0, 1,
 /// 2, … whatever their kind, so a later request has a larger number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Req(pub u64);
+pub struct Req(pub u32);
 
 hash_as_number!(Req, u64);
 
 impl Req {
     /// Later than any request a client sends.
-    pub const MAX: Req = Req(u64::MAX);
+    pub const MAX: Req = Req(u32::MAX);
 
     /// The number of the client's next request.
     pub fn next(self) -> Req {

@@ -285,7 +285,7 @@ mod tests {
         for seq in 1..=total {
             let pos = Pos {
                 term: Default::default(),
-                seq: u64::from(seq),
+                seq,
             };
             let up = Update::Write {
                 pos,
@@ -306,10 +306,7 @@ mod tests {
         };
         assert!((1..=total).all(|seq| v.has(w(seq))));
         assert_eq!(v.writes[&ClientNo(7)].seqs.0, vec![(1, total)], "one range");
-        assert_eq!(
-            v.applied(w(total)).map(|a| a.pos.seq),
-            Some(u64::from(total))
-        );
+        assert_eq!(v.applied(w(total)).map(|a| a.pos.seq), Some(total));
         assert_eq!(v.applied(w(3)).map(|a| a.pos.seq), Some(3));
         assert_eq!(v.applied(w(2)), None, "too old to say");
     }

@@ -111,7 +111,7 @@ mod tests {
         for (i, write) in [w(1, 1), w(1, 3)].into_iter().enumerate() {
             let pos = Pos {
                 term: Default::default(),
-                seq: i as u64 + 1,
+                seq: i as u32 + 1,
             };
             vol.apply(
                 &Update::Write {

@@ -127,7 +127,7 @@ impl Master {
     }
 
     /// Whether the update at `seq` of this term is held by a majority.
-    pub fn repl_committed(&self, seq: u64) -> bool {
+    pub fn repl_committed(&self, seq: u32) -> bool {
         self.repl.committed(seq)
     }
 

@@ -65,7 +65,7 @@ pub struct ServerVol {
     /// The end of the last master lease this server held since it booted.
     pub held_lease_until: Option<Instant>,
     /// Updates of the current term that arrived ahead of a gap, by sequence.
-    pub ahead: BTreeMap<u64, Update>,
+    pub ahead: BTreeMap<u32, Update>,
     /// The client requests taken since boot, so that a copy is not acted on again.
     seen: Seen,
 }

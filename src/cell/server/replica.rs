@@ -38,11 +38,11 @@ pub struct Replication {
     /// Per server, the latest version of this term it acknowledged.
     pub(super) acked: Vec<Pos>,
     /// The highest sequence committed in this term.
-    commit: u64,
+    commit: u32,
     /// Parked until their sequence commits, in order of sequence (then of parking).
-    waiting: VecDeque<(u64, Waiter)>,
+    waiting: VecDeque<(u32, Waiter)>,
     /// Room to find the majority's sequence in, kept to spare an allocation per ack.
-    seqs: Vec<u64>,
+    seqs: Vec<u32>,
     /// Updates not yet shipped (async durability batches them).
     pub(super) unsent: Vec<Update>,
     /// This term's recent updates, oldest first, to resend to a replica that missed some.
@@ -67,7 +67,7 @@ pub struct Replication {
 const LOG_KEPT: usize = 1 << 16;
 
 impl Replication {
-    pub fn committed(&self, seq: u64) -> bool {
+    pub fn committed(&self, seq: u32) -> bool {
         seq <= self.commit
     }
 
@@ -139,7 +139,7 @@ impl MasterView<'_> {
     }
 
     /// Park `waiter` until the update at `seq` commits (at once if it has).
-    pub(super) fn when_committed(&mut self, seq: u64, waiter: Waiter, ctx: &mut SCtx) {
+    pub(super) fn when_committed(&mut self, seq: u32, waiter: Waiter, ctx: &mut SCtx) {
         let waiting = &mut self.master.repl.waiting;
         let at = waiting.partition_point(|&(s, _)| s <= seq);
         waiting.insert(at, (seq, waiter));

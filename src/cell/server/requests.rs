@@ -331,7 +331,7 @@ impl MasterView<'_> {
     }
 
     /// Answer a grant once a majority holds it (the quorum strategy's rule).
-    fn reply_when_committed(&mut self, seq: u64, client: ClientNo, msg: Msg, ctx: &mut SCtx) {
+    fn reply_when_committed(&mut self, seq: u32, client: ClientNo, msg: Msg, ctx: &mut SCtx) {
         if self.params.mutant == Some(Mutant::QuorumGrantsBeforeMajority) {
             ctx.send(self.to(client), msg);
         } else {

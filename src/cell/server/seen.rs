@@ -33,7 +33,7 @@ impl Seen {
             self.0.resize(c + 1, Window::default());
         }
         let w = &mut self.0[c];
-        let n = req.0 + 1;
+        let n = u64::from(req.0) + 1;
         if n > w.end {
             let shift = n - w.end;
             w.taken = if shift >= 64 { 0 } else { w.taken << shift };

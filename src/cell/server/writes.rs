@@ -374,7 +374,7 @@ impl MasterView<'_> {
     }
 
     /// Hold the file until `seq` commits, so nobody reads what may still be lost.
-    pub(super) fn busy_until_committed(&mut self, file: FileNo, seq: u64, ctx: &mut SCtx) {
+    pub(super) fn busy_until_committed(&mut self, file: FileNo, seq: u32, ctx: &mut SCtx) {
         self.master.files[file.idx()].busy = Some(Busy::Committing);
         self.when_committed(seq, Waiter::FileDone(file), ctx);
     }
