@@ -55,13 +55,19 @@ struct Entry {
     place: u32,
 }
 
+/// A slab slot on a cache line of its own: a queued message of the model takes 64 bytes,
+/// and unaligned it would straddle two lines, each touched when it is pushed and popped.
+#[derive(Clone)]
+#[repr(align(64))]
+struct Line<E>(Option<E>);
+
 /// A priority queue of events keyed by `(time µs, insertion sequence)`.
 ///
 /// A clone pops the same events in the same order, and takes the same keys.
 #[derive(Clone)]
 pub struct Queue<E> {
     entries: Vec<Entry>,
-    events: Vec<Option<E>>,
+    events: Vec<Line<E>>,
     free_head: u32,
     /// List heads: `NEAR` near slots, then `FAR_LEVELS × FAR_SLOTS` far slots.
     heads: Vec<u32>,
@@ -145,7 +151,7 @@ impl<E> Queue<E> {
     /// Remove a queued event and return it; `None` if it already popped or was cancelled.
     pub fn cancel(&mut self, key: EntryKey) -> Option<E> {
         let index = self.queued(key)?;
-        let event = self.events[index as usize].take();
+        let event = self.events[index as usize].0.take();
         self.forget(index);
         event
     }
@@ -157,7 +163,7 @@ impl<E> Queue<E> {
         let Some(index) = self.queued(key) else {
             return false;
         };
-        self.events[index as usize] = None;
+        self.events[index as usize].0 = None;
         self.forget(index);
         true
     }
@@ -168,7 +174,7 @@ impl<E> Queue<E> {
         let entry = self.entries.get(key.index as usize)?;
         let queued = entry.generation == key.generation
             && entry.place != FREE
-            && self.events[key.index as usize].is_some();
+            && self.events[key.index as usize].0.is_some();
         queued.then_some(key.index)
     }
 
@@ -190,7 +196,7 @@ impl<E> Queue<E> {
         let mut queued: Vec<(u64, u64, &E)> = self
             .entries
             .iter()
-            .zip(&self.events)
+            .zip(self.events.iter().map(|line| &line.0))
             .filter_map(|(entry, event)| {
                 let event = event.as_ref()?;
                 debug_assert!(entry.place != FREE, "a freed slot holds an event");
@@ -219,7 +225,7 @@ impl<E> Queue<E> {
     pub(crate) fn pop_index_until(&mut self, limit: u64) -> Option<(u64, u32)> {
         loop {
             while let Some(index) = self.due.pop_front() {
-                if self.events[index as usize].is_some() {
+                if self.events[index as usize].0.is_some() {
                     self.live -= 1;
                     return Some((self.elapsed, index));
                 }
@@ -263,7 +269,7 @@ impl<E> Queue<E> {
     /// Move the event at `index`, just popped by `pop_index_until`, out of the slab.
     #[inline(always)]
     pub(crate) fn take(&mut self, index: u32) -> E {
-        let event = self.events[index as usize].take().expect("live event");
+        let event = self.events[index as usize].0.take().expect("live event");
         self.release(index);
         event
     }
@@ -349,7 +355,7 @@ impl<E> Queue<E> {
             self.free_head = entry.next;
             entry.time = time;
             entry.seq = seq;
-            self.events[index as usize] = Some(event);
+            self.events[index as usize].0 = Some(event);
             index
         } else {
             let index = u32::try_from(self.entries.len())
@@ -364,7 +370,7 @@ impl<E> Queue<E> {
                 generation: 0,
                 place: FREE,
             });
-            self.events.push(Some(event));
+            self.events.push(Line(Some(event)));
             index
         }
     }
