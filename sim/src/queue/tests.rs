@@ -1,0 +1,102 @@
+use super::*;
+
+fn drain(q: &mut Queue<u32>) -> Vec<(u64, u32)> {
+    std::iter::from_fn(|| q.pop_until(u64::MAX)).collect()
+}
+
+#[test]
+fn pops_by_time_then_push_order() {
+    let mut q = Queue::new();
+    q.push(500, 1);
+    q.push(7, 2);
+    q.push(500, 3);
+    q.push(1 << 40, 4);
+    q.push(0, 5);
+    q.push(64, 6);
+    assert_eq!(
+        drain(&mut q),
+        vec![(0, 5), (7, 2), (64, 6), (500, 1), (500, 3), (1 << 40, 4)]
+    );
+    assert!(q.is_empty());
+}
+
+#[test]
+fn ties_pushed_at_different_levels_keep_push_order() {
+    // The first is filed far out and cascades; the second lands directly at level 0.
+    let mut q = Queue::new();
+    q.push(100_000, 1);
+    q.push(99_990, 0);
+    assert_eq!(q.pop_until(u64::MAX), Some((99_990, 0)));
+    q.push(100_000, 2);
+    q.push(99_990, 3);
+    assert_eq!(drain(&mut q), vec![(99_990, 3), (100_000, 1), (100_000, 2)]);
+}
+
+#[test]
+fn cancelled_events_never_pop_and_stale_keys_do_nothing() {
+    let mut q = Queue::new();
+    let a = q.push(10, 1);
+    let b = q.push(20, 2);
+    let c = q.push(0, 3); // lands in `due` at once
+    assert_eq!(q.cancel(a), Some(1));
+    assert_eq!(q.cancel(a), None);
+    assert_eq!(q.cancel(c), Some(3));
+    assert_eq!(q.len(), 1);
+    assert_eq!(drain(&mut q), vec![(20, 2)]);
+    assert_eq!(q.cancel(b), None, "popped event");
+    let d = q.push(30, 4); // reuses a slab slot
+    assert_eq!(q.cancel(a), None, "stale key must not hit the reused slot");
+    assert_eq!(q.cancel(d), Some(4));
+    assert!(q.is_empty());
+}
+
+#[test]
+fn discarded_events_never_pop_and_stale_keys_do_nothing() {
+    let mut q = Queue::new();
+    let a = q.push(10, 1);
+    let b = q.push(20, 2);
+    let c = q.push(0, 3); // lands in `due` at once
+    assert!(q.discard(a));
+    assert!(!q.discard(a));
+    assert!(q.discard(c));
+    assert!(!q.discard(c));
+    assert_eq!(q.len(), 1);
+    assert_eq!(drain(&mut q), vec![(20, 2)]);
+    assert!(!q.discard(b), "popped event");
+    let d = q.push(30, 4); // reuses a slab slot
+    assert!(!q.discard(a), "stale key must not hit the reused slot");
+    assert!(q.discard(d));
+    assert!(q.is_empty());
+}
+
+#[test]
+fn pop_until_stops_at_the_limit_and_accepts_pushes_at_it() {
+    let mut q = Queue::new();
+    q.push(1_000_000, 1);
+    q.push(5, 2);
+    assert_eq!(q.pop_until(100), Some((5, 2)));
+    assert_eq!(q.pop_until(999_999), None);
+    q.push(999_999, 3);
+    assert_eq!(drain(&mut q), vec![(999_999, 3), (1_000_000, 1)]);
+}
+
+#[test]
+#[should_panic(expected = "into the past")]
+fn pushing_into_the_past_panics() {
+    let mut q = Queue::new();
+    q.push(10, 1);
+    q.pop_until(u64::MAX);
+    q.push(9, 2);
+}
+
+#[test]
+fn far_future_and_top_level_slots_work() {
+    let mut q = Queue::new();
+    q.push(u64::MAX, 1);
+    q.push(u64::MAX - 1, 2);
+    q.push(1 << 63, 3);
+    assert_eq!(
+        drain(&mut q),
+        vec![(1 << 63, 3), (u64::MAX - 1, 2), (u64::MAX, 1)]
+    );
+}
