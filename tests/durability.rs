@@ -55,7 +55,7 @@ fn clients_that_keep_undurable_writes_lose_nothing() {
         let [_, _, lost, live, _] = violations(&o);
         assert_eq!((lost, live), (0, 0), "{:?}", o.verdict);
         assert!(
-            o.metrics.messages[5] > 0,
+            o.metrics().messages[5] > 0,
             "replays are counted as reassert messages"
         );
     }

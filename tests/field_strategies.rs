@@ -35,7 +35,7 @@ fn crash(strategy: Value, cut_off: bool) -> (f64, f64, f64) {
     let s = scenario(small(300.0, json!([strategy]), json!(faults)));
     let outcome = &run(&s)[0];
     assert_eq!(violations(outcome), [0; 5], "{:?}", outcome.verdict);
-    let r = &outcome.metrics.recoveries.list;
+    let r = &outcome.metrics().recoveries.list;
     let r = r
         .iter()
         .find(|r| r.fault == "crash fs0")

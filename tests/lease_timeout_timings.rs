@@ -35,7 +35,7 @@ fn crash_at_100_5(callback: serde_json::Value, duration: f64) -> (f64, f64, f64)
     let s = scenario(small(duration, strategies, faults));
     let outcome = &run(&s)[0];
     assert_eq!(violations(outcome), [0; 5], "{:?}", outcome.verdict);
-    let r = &outcome.metrics.recoveries.list;
+    let r = &outcome.metrics().recoveries.list;
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].fault, "crash fs0");
     (
@@ -88,7 +88,7 @@ fn a_restarted_lone_master_waits_from_its_restart() {
     doc["cell"]["servers"] = json!(1);
     let s = scenario(doc);
     let outcome = &run(&s)[0];
-    let r = &outcome.metrics.recoveries.list[0];
+    let r = &outcome.metrics().recoveries.list[0];
     let phase = beacon_phases(7, 0, 1.0, 2)[1];
     assert_eq!(secs(r.elected_at), 60.0 + phase);
     assert_eq!(secs(r.writes_open_at), 60.0 + 30.0 + SKEW);
@@ -118,7 +118,7 @@ fn the_other_strategies_open_at_their_own_times() {
         (0.0, Some(t + 10.0)),
     ];
     for (o, (wait, floor)) in outcomes.iter().zip(rules) {
-        let r = &o.metrics.recoveries.list[0];
+        let r = &o.metrics().recoveries.list[0];
         // Writes and locks open together: at the end of the sync (a round trip or two
         // after the election) plus the strategy's own wait, never before the floor.
         let elected = secs(r.elected_at);

@@ -45,7 +45,7 @@ fn one_hot_file_under_five_percent_loss_stays_available_and_live() {
         for (o, strategy) in run_scenario(&s, seed).unwrap().iter().zip(&s.strategies) {
             let name = &strategy.name;
             assert_eq!(violations(o), [0; 5], "{name} on seed {seed}");
-            let availability = o.metrics.availability().unwrap();
+            let availability = o.metrics().availability().unwrap();
             assert!(
                 availability > 0.9,
                 "{name} on seed {seed}: availability {availability}"
@@ -84,7 +84,7 @@ fn a_quiet_master_pauses_its_catch_up_ticks_and_still_resends_what_is_lost() {
     for seed in 1..=5 {
         let o = &run_scenario(&s, seed).unwrap()[0];
         assert_eq!(violations(o), [0; 5], "seed {seed}");
-        let writes = &o.metrics.kinds[1];
+        let writes = &o.metrics().kinds[1];
         assert!(
             writes.attempted > 200 && writes.succeeded * 10 > writes.attempted * 9,
             "seed {seed}: {} of {} writes succeeded",

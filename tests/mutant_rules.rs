@@ -213,7 +213,7 @@ fn no_new_master_grants_before_t_plus_the_allowance() {
     let t = last + 0.004 + 4.0;
     let opened = |mutant| {
         let o = &afsim::run::run_scenario_with(&s, 7, mutant).unwrap()[0];
-        let r = &o.metrics.recoveries.list[0];
+        let r = &o.metrics().recoveries.list[0];
         (secs(r.elected_at), secs(r.writes_open_at))
     };
     let (elected, fixed) = opened(None);

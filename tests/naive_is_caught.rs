@@ -55,6 +55,6 @@ fn naive_is_flagged_where_the_others_are_clean() {
     assert_eq!((lost, live), (0, 0));
     for o in &outcomes[1..] {
         assert_eq!(violations(o), [0; 5], "{:?}", o.verdict);
-        assert_eq!(o.metrics.recoveries.list.len(), 2);
+        assert_eq!(o.metrics().recoveries.list.len(), 2);
     }
 }

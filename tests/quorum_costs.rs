@@ -23,8 +23,8 @@ fn every_grant_costs_a_replication_round() {
     assert_eq!(violations(lease), [0; 5]);
     assert_eq!(violations(quorum), [0; 5]);
     let ops =
-        |o: &afsim::run::Outcome| o.metrics.kinds.iter().map(|k| k.attempted).sum::<u64>() as f64;
-    let replicate = |o: &afsim::run::Outcome| o.metrics.messages[6] as f64 / ops(o);
+        |o: &afsim::run::Outcome| o.metrics().kinds.iter().map(|k| k.attempted).sum::<u64>() as f64;
+    let replicate = |o: &afsim::run::Outcome| o.metrics().messages[6] as f64 / ops(o);
     // Lease timeout replicates data writes only; quorum also every callback and lock.
     assert!(
         replicate(quorum) > 1.5 * replicate(lease),
@@ -34,7 +34,7 @@ fn every_grant_costs_a_replication_round() {
     );
     // A fetch answers only once a majority holds its callback: a round trip more.
     let p50 =
-        |o: &afsim::run::Outcome, k: usize| o.metrics.kinds[k].latency.quantile_ms(0.5).unwrap();
+        |o: &afsim::run::Outcome, k: usize| o.metrics().kinds[k].latency.quantile_ms(0.5).unwrap();
     assert!(
         p50(quorum, 0) > p50(lease, 0) + 2.0,
         "read p50 {} vs {}",

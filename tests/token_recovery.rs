@@ -27,7 +27,7 @@ fn the_window_ends_early_once_every_client_has_been_heard() {
         .iter()
         .map(|o| {
             assert_eq!(violations(o), [0; 5], "{:?}", o.verdict);
-            let r = &o.metrics.recoveries.list[0];
+            let r = &o.metrics().recoveries.list[0];
             (secs(r.elected_at), secs(r.writes_open_at))
         })
         .collect();
@@ -40,7 +40,7 @@ fn the_window_ends_early_once_every_client_has_been_heard() {
     // Five busy clients all reach the new master within a few seconds.
     assert!(early - elected < 10.0, "ended early: {elected} -> {early}");
     assert!(
-        outcomes[1].metrics.messages[5] > 0,
+        outcomes[1].metrics().messages[5] > 0,
         "reassertions are counted"
     );
 }

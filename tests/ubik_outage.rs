@@ -21,7 +21,7 @@ fn quorum_s_outage_spreads_over_ubik_s_range() {
     let outages: Vec<f64> = (1..=20)
         .map(|seed| {
             let o = &run_scenario(&s, seed).unwrap()[0];
-            let r = &o.metrics.recoveries.list;
+            let r = &o.metrics().recoveries.list;
             assert_eq!(r.len(), 1, "seed {seed}: {r:?}");
             r[0].writes_open_at.unwrap().as_secs_f64() - r[0].at.as_secs_f64()
         })

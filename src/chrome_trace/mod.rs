@@ -143,7 +143,7 @@ fn fault_spans(rec: &mut Recording, outcome: &Outcome, faults_tid: u32) {
         let until = f.until.map_or(at, |u| u.as_micros().min(end));
         rec.span(faults_tid, at, until, name, "fault", args);
     }
-    for r in &outcome.metrics.recoveries.list {
+    for r in &outcome.metrics().recoveries.list {
         let open = r.writes_open_at.map_or(end, |w| w.as_micros());
         let name = format!("write outage after {}", r.fault);
         let args = json!({

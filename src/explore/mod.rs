@@ -140,6 +140,7 @@ impl Job<'_> {
             .map_or_else(Schedule::new, Schedule::with_hold);
         let spec = RunSpec {
             mutant: self.mutant,
+            measure: false,
             ..RunSpec::new(
                 self.scenario,
                 &self.scenario.strategies[self.strategy],

@@ -124,7 +124,8 @@ pub struct Recorder {
     servers: u32,
     ops: PerClient<OpInfo>,
     checkers: Checkers,
-    pub metrics: Metrics,
+    /// `None` in a run that measures nothing (`RunSpec::measure`).
+    pub metrics: Option<Metrics>,
     /// Every operation written out, with `--history`.
     pub log: Option<HistoryLog>,
     /// Also told everything, if the run writes a trace.
@@ -162,15 +163,17 @@ impl Recorder {
     /// A fault took the master's majority away at `at`: a recovery begins (the fault
     /// comes from the run, not from a node, so the run reports it here).
     pub fn master_deposed(&mut self, label: String, at: Instant) {
-        self.metrics.recoveries.fault(label, at);
+        if let Some(m) = self.metrics.as_mut() {
+            m.recoveries.fault(label, at);
+        }
     }
 
-    pub fn new(servers: u32, clients: u32, files: u32, end_of_workload: Instant) -> Recorder {
+    pub fn new(servers: u32, clients: u32, files: u32, metrics: Option<Metrics>) -> Recorder {
         Recorder {
             servers,
             ops: PerClient::new(clients),
             checkers: Checkers::new(clients, files),
-            metrics: Metrics::new(servers, end_of_workload),
+            metrics,
             log: None,
             tap: None,
         }
@@ -208,11 +211,12 @@ impl Recorder {
                 };
                 let stale_before = c.stale.tally.count;
                 c.ended((client, op), &info, result, now);
-                if c.stale.tally.count > stale_before {
-                    self.metrics.stale_read(client, now);
+                if let Some(m) = self.metrics.as_mut() {
+                    if c.stale.tally.count > stale_before {
+                        m.stale_read(client, now);
+                    }
+                    m.op_done(info.kind, result.ok(), info.invoked, now, info.probe);
                 }
-                self.metrics
-                    .op_done(info.kind, result.ok(), info.invoked, now, info.probe);
             }
             Output::LockHeld { file, mode } => c.locks.held(client, file, mode, now),
             Output::LockEnd { file, .. } => c.locks.ended(client, file),
@@ -230,8 +234,9 @@ impl Recorder {
         let c = &mut self.checkers;
         for (op, info) in self.ops.take(client) {
             c.ended((client, op), &info, OpResult::Unknown, now);
-            self.metrics
-                .op_done(info.kind, false, info.invoked, now, info.probe);
+            if let Some(m) = self.metrics.as_mut() {
+                m.op_done(info.kind, false, info.invoked, now, info.probe);
+            }
         }
         c.stale.client_crashed(client);
         c.locks.client_crashed(client);
@@ -241,14 +246,22 @@ impl Recorder {
     fn output(&mut self, node: NodeId, output: &Output, now: Instant) {
         match who(node, self.servers) {
             Who::Client(c) => self.client_output(c, output, now),
-            Who::Server(s) => self.metrics.recoveries.server_output(s, output, now),
+            Who::Server(s) => {
+                if let Some(m) = self.metrics.as_mut() {
+                    m.recoveries.server_output(s, output, now);
+                }
+            }
         }
     }
 
     fn crashed(&mut self, node: NodeId, now: Instant) {
         match who(node, self.servers) {
             Who::Client(c) => self.client_crashed(c, now),
-            Who::Server(s) => self.metrics.recoveries.server_crashed(s),
+            Who::Server(s) => {
+                if let Some(m) = self.metrics.as_mut() {
+                    m.recoveries.server_crashed(s);
+                }
+            }
         }
     }
 
@@ -268,10 +281,14 @@ impl Observer<AfsNode> for Recorder {
     fn record(&mut self, now: Instant, record: Record<'_, AfsNode>) {
         match &record {
             Record::Sent { from, msg, .. } => {
-                self.metrics.message_sent(now, *from, msg, self.servers)
+                if let Some(m) = self.metrics.as_mut() {
+                    m.message_sent(now, *from, msg, self.servers);
+                }
             }
             Record::Delivered { to, msg, .. } => {
-                self.metrics.message_delivered(now, *to, msg, self.servers)
+                if let Some(m) = self.metrics.as_mut() {
+                    m.message_delivered(now, *to, msg, self.servers);
+                }
             }
             Record::Output { node, output } => self.output(*node, output, now),
             Record::Fault {

@@ -76,7 +76,7 @@ fn line(counts: impl Iterator<Item = (u64, u64)>, width_s: f64, duration_s: f64)
 /// A run's availability in [`BIN`]s over `[0, duration_s)`.
 fn minute_line(o: &Outcome, duration_s: f64) -> Line {
     let width = BIN.as_secs_f64();
-    let b = |i| o.metrics.bins.get(i).copied().unwrap_or_default();
+    let b = |i| o.metrics().bins.get(i).copied().unwrap_or_default();
     let n = (duration_s / width).ceil() as usize;
     line(
         (0..n).map(|i| (b(i).attempted, b(i).succeeded)),
@@ -88,14 +88,14 @@ fn minute_line(o: &Outcome, duration_s: f64) -> Line {
 /// A run's availability in [`FINE_BIN`]s over `[0, duration_s)`.
 fn fine_line(o: &Outcome, duration_s: f64) -> Line {
     let width = FINE_BIN.as_secs_f64();
-    let b = |i| o.metrics.fine.get(i).copied().unwrap_or_default();
+    let b = |i| o.metrics().fine.get(i).copied().unwrap_or_default();
     let n = (duration_s / width).ceil() as usize;
     let counts = (0..n).map(|i| (u64::from(b(i).attempted), u64::from(b(i).succeeded)));
     line(counts, width, duration_s)
 }
 
 fn outages(o: &Outcome) -> Vec<Outage> {
-    let list = &o.metrics.recoveries.list;
+    let list = &o.metrics().recoveries.list;
     list.iter()
         .map(|r| Outage {
             at_s: secs(r.at),

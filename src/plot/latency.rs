@@ -43,7 +43,7 @@ impl Latency {
             outcomes
                 .iter()
                 .map(|o| {
-                    let l = &o.metrics.kinds[k].latency;
+                    let l = &o.metrics().kinds[k].latency;
                     (l.cdf(), l.count())
                 })
                 .collect()
@@ -52,7 +52,7 @@ impl Latency {
             outcomes
                 .iter()
                 .map(|o| {
-                    let l = &o.metrics.kinds[k].latency;
+                    let l = &o.metrics().kinds[k].latency;
                     let q = strips::QUANTILES.map(|q| l.quantile_ms(q));
                     match q {
                         [Some(a), Some(b), Some(c)] => Some([a, b, c]),

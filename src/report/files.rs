@@ -154,7 +154,7 @@ pub fn timeseries_csv(scenario: &Scenario, outcomes: &[Outcome]) -> String {
     for (s, o) in scenario.strategies.iter().zip(outcomes) {
         let name = csv_field(&s.name);
         for i in 0..bins {
-            let b = o.metrics.bins.get(i).copied().unwrap_or_default();
+            let b = o.metrics().bins.get(i).copied().unwrap_or_default();
             let avail = if b.attempted > 0 {
                 format!("{:.6}", b.succeeded as f64 / b.attempted as f64)
             } else {

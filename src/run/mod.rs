@@ -35,7 +35,8 @@ pub struct AppliedFault {
 /// Everything one strategy's run produced.
 pub struct Outcome {
     pub verdict: Verdict,
-    pub metrics: Metrics,
+    /// What the run measured; `None` for a run made only to be judged (`RunSpec::measure`).
+    pub measured: Option<Metrics>,
     pub faults: Vec<AppliedFault>,
     pub stats: sim::Stats,
     pub trace_hash: u64,
@@ -73,10 +74,14 @@ pub struct RunSpec<'a> {
     pub log: Option<HistoryLog>,
     /// A deliberately broken variant of the strategy, for the checkers' own tests.
     pub mutant: Option<Mutant>,
+    /// Keep the metrics (availability, latency, recoveries, messages). A run made only
+    /// for its verdict and trace hash (`afsim check`, exploration) skips them: they
+    /// decide nothing and cost a few percent of every event.
+    pub measure: bool,
 }
 
 impl<'a> RunSpec<'a> {
-    /// A plain run: no trace, no history log, no mutant.
+    /// A plain run: measured, no trace, no history log, no mutant.
     pub fn new(
         scenario: &'a Scenario,
         strategy: &'a StrategySpec,
@@ -91,7 +96,21 @@ impl<'a> RunSpec<'a> {
             tap: None,
             log: None,
             mutant: None,
+            measure: true,
         }
+    }
+}
+
+impl Outcome {
+    /// What the run measured.
+    ///
+    /// # Panics
+    /// If the run was made without metrics (`RunSpec::measure` false): only code that
+    /// asked for none can hold such an outcome.
+    pub fn metrics(&self) -> &Metrics {
+        self.measured
+            .as_ref()
+            .expect("a run made without metrics has none to report")
     }
 }
 
@@ -193,7 +212,8 @@ pub fn start(
         params.servers,
         params.clients,
         params.files,
-        end_of_workload,
+        spec.measure
+            .then(|| Metrics::new(params.servers, end_of_workload)),
     );
     recorder.tap = spec.tap;
     recorder.log = spec.log;
@@ -225,7 +245,7 @@ pub fn finish(drive: Drive, wall: std::time::Instant) -> Outcome {
         verdict,
         tap: recorder.tap.take(),
         log: recorder.log.take(),
-        metrics: recorder.metrics,
+        measured: recorder.metrics,
         faults: applied,
         stats,
         trace_hash,
@@ -320,4 +340,34 @@ fn final_volume(sim: &CellSim, servers: u32) -> FinalVolume {
     };
     let _ = AfsVolatile::Server;
     FinalVolume::of(format!("fs{}", server.no), &server.volume)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run made only to be judged skips the metrics and nothing else: the same verdict,
+    /// events and trace hash as the measured run of the same seed.
+    #[test]
+    fn an_unmeasured_run_is_judged_as_a_measured_one() {
+        let text = include_str!("../../scenarios/check-small.json");
+        let scenario = crate::scenario::parse(text, "check-small.json").unwrap();
+        let seed = 1;
+        let faults = fault_schedule(&scenario, seed);
+        // Naive, so that the verdict has violations to compare.
+        let strategy = &scenario.strategies[3];
+        let measured = run_strategy(RunSpec::new(&scenario, strategy, seed, &faults)).unwrap();
+        let judged = run_strategy(RunSpec {
+            measure: false,
+            ..RunSpec::new(&scenario, strategy, seed, &faults)
+        })
+        .unwrap();
+        assert!(judged.measured.is_none());
+        let attempted: u64 = measured.metrics().kinds.iter().map(|k| k.attempted).sum();
+        assert!(attempted > 0, "the measured run counted its operations");
+        assert!(measured.verdict.tallies.iter().any(|t| t.count > 0));
+        assert_eq!(judged.verdict, measured.verdict);
+        assert_eq!(judged.stats, measured.stats);
+        assert_eq!(judged.trace_hash, measured.trace_hash);
+    }
 }

@@ -166,6 +166,7 @@ pub fn run_seed(
             let faults = plan.faults_for(strategy);
             let outcome = run_strategy(RunSpec {
                 mutant,
+                measure: false,
                 ..RunSpec::new(&plan.scenario, strategy, seed, faults)
             })
             .map_err(failed)?;

@@ -67,7 +67,7 @@ fn kept(x: f64) -> f64 {
 
 /// The metrics of one strategy's run.
 pub fn sample(o: &Outcome) -> Sample {
-    let m = &o.metrics;
+    let m = &o.metrics();
     let outages: Vec<f64> = m
         .recoveries
         .list

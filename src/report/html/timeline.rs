@@ -90,7 +90,7 @@ pub fn section(r: &Report<'_>) -> String {
             h.push_str("<p class=\"note\">No fault took the master's majority away.</p>\n");
         }
         for (k, rec) in s.recoveries.iter().enumerate() {
-            h.push_str(&figure(rec, &o.metrics.lanes.of(k)));
+            h.push_str(&figure(rec, &o.metrics().lanes.of(k)));
         }
     }
     h.push_str("</section>\n");
