@@ -31,6 +31,28 @@ impl Replication {
     }
 }
 
+impl Replication {
+    /// The log's updates after sequence `acked`, which server `peer` misses: the copy
+    /// last resent to it while the log has not grown since.
+    fn missed_by(&mut self, peer: usize, acked: u32) -> Rc<[Update]> {
+        let log = &self.log;
+        // The log holds this term's consecutive sequence numbers, from the first it
+        // still keeps, which is at most `acked + 1`.
+        let first = acked + 1;
+        let have = log.front().map_or(0, |u| (first - u.pos().seq) as usize);
+        debug_assert_eq!(have, log.partition_point(|u| u.pos().seq <= acked));
+        let count = log.len().saturating_sub(have);
+        match &self.resent.0[peer] {
+            Some((from, updates)) if *from == first && updates.len() == count => Rc::clone(updates),
+            _ => {
+                let updates: Rc<[Update]> = log.range(have.min(log.len())..).cloned().collect();
+                self.resent.0[peer] = Some((first, Rc::clone(&updates)));
+                updates
+            }
+        }
+    }
+}
+
 impl MasterView<'_> {
     /// An update came: ticks that were paused resume on their beat.
     pub(super) fn wake_ticks(&mut self, ctx: &mut SCtx) {
@@ -93,10 +115,7 @@ impl MasterView<'_> {
                     .front()
                     .is_some_and(|u| u.pos().seq <= acked.seq + 1);
             if from_log {
-                // The log holds consecutive sequence numbers: skip what the peer has.
-                let log = &repl.log;
-                let have = log.partition_point(|u| u.pos().seq <= acked.seq);
-                let updates: Rc<[Update]> = log.range(have..).cloned().collect();
+                let updates = repl.missed_by(peer.idx(), acked.seq);
                 ctx.send(server_node(peer), Msg::Replicate { term, updates });
                 continue;
             }
@@ -146,5 +165,45 @@ mod tests {
         r.next_tick = at_ms(7_100);
         assert_eq!(r.wake(at_ms(7_050)), at_ms(7_100));
         assert_eq!(r.next_async_ship, at_ms(6_000));
+    }
+
+    /// A replica that stays behind is resent one copy of what it misses while the log
+    /// has not grown, and the right updates as soon as it has or the replica moved on.
+    #[test]
+    fn a_replica_behind_is_resent_one_copy_until_the_log_grows() {
+        use crate::cell::ids::{Pos, ServerNo, Term};
+        let term = Term {
+            number: 4,
+            server: ServerNo(0),
+        };
+        let begin = |seq| Update::Begin {
+            pos: Pos { term, seq },
+            base: Pos::default(),
+        };
+        let seqs = |u: &[Update]| u.iter().map(|u| u.pos().seq).collect::<Vec<_>>();
+        let mut r = Replication::new(3);
+        // The log keeps sequences 3 to 6 (1 and 2 went out of it).
+        r.log.extend((3..=6).map(begin));
+        let first = r.missed_by(1, 4);
+        assert_eq!(seqs(&first), [5, 6]);
+        assert!(
+            Rc::ptr_eq(&first, &r.missed_by(1, 4)),
+            "one copy while nothing changed"
+        );
+        assert_eq!(
+            seqs(&r.missed_by(2, 2)),
+            [3, 4, 5, 6],
+            "each replica its own"
+        );
+        r.log.push_back(begin(7));
+        let grown = r.missed_by(1, 4);
+        assert_eq!(seqs(&grown), [5, 6, 7]);
+        assert!(!Rc::ptr_eq(&first, &grown));
+        assert_eq!(
+            seqs(&r.missed_by(1, 6)),
+            [7],
+            "the replica caught up in part"
+        );
+        assert!(r.missed_by(1, 7).is_empty());
     }
 }

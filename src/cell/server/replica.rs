@@ -50,6 +50,9 @@ pub struct Replication {
     /// Per server: when we last sent it a whole replica, and how long to wait before the
     /// next one (doubling while it does not answer: it may be down).
     pub(super) snapshots: Vec<(Option<Instant>, Duration)>,
+    /// Per server, the updates last resent to it, sent again while they are still what
+    /// it misses.
+    pub(super) resent: Resent,
     /// The master's version at the previous catch-up tick.
     pub(super) last_tick: Pos,
     /// With async durability, when the next batch ships.
@@ -61,6 +64,17 @@ pub struct Replication {
     /// nothing left to ship, so the ticks that follow would do nothing until the next
     /// update, which resumes them on the same beat.
     pub(super) paused: bool,
+}
+
+/// Per server, the first sequence number and the updates of the last resend to it. A
+/// replica that stays behind (cut off, down) is resent the same tail of the log every
+/// tick until the log grows: one copy then serves every tick. A cache that decides
+/// nothing, so a state hashes the same whatever it holds.
+#[derive(Clone)]
+pub struct Resent(pub(super) Vec<Option<(u32, Rc<[Update]>)>>);
+
+impl std::hash::Hash for Resent {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
 /// Updates kept for resending; a replica further behind gets a whole snapshot.
@@ -80,6 +94,7 @@ impl Replication {
             unsent: Vec::new(),
             log: VecDeque::new(),
             snapshots: vec![(None, SNAPSHOT_WAIT_MIN); servers as usize],
+            resent: Resent(vec![None; servers as usize]),
             next_async_ship: Instant::ZERO,
             last_tick: Pos::default(),
             next_tick: Instant::ZERO,
