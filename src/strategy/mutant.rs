@@ -88,10 +88,13 @@ pub enum Mutant {
     /// jumps back between a fetch's sending and a break that overtakes the fetch's grant
     /// makes the fetch look sent after the break, and the broken grant is kept.
     BreakDatedByClock,
+    /// A client keeps backing off after a locate names the master: cut off soon after,
+    /// it may not reach a new master before its recovery window closes.
+    LocateKeepsBackoff,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 26] = [
+    pub const ALL: [Mutant; 27] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -118,5 +121,6 @@ impl Mutant {
         Mutant::ResetRacesGrant,
         Mutant::ActsOnDuplicates,
         Mutant::BreakDatedByClock,
+        Mutant::LocateKeepsBackoff,
     ];
 }

@@ -6,6 +6,7 @@ use crate::cell::ids::{Req, ServerNo};
 use crate::cell::msg::{Msg, Timer};
 use crate::cell::params::{CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT};
 use crate::cell::server_node;
+use crate::strategy::Mutant;
 use sim::{Instant, TimerId};
 
 /// When a callback break came, in the order of the client's own requests.
@@ -146,6 +147,10 @@ impl Client {
             Some(m) => {
                 self.answered(v, req, ctx);
                 v.master = Some(m);
+                // A back-off waits for a master to ask; this one is known now.
+                if self.params.mutant != Some(Mutant::LocateKeepsBackoff) {
+                    v.backoff_until = None;
+                }
             }
             None => {
                 v.locate_nones += 1;
