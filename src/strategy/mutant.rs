@@ -91,10 +91,13 @@ pub enum Mutant {
     /// A client keeps backing off after a locate names the master: cut off soon after,
     /// it may not reach a new master before its recovery window closes.
     LocateKeepsBackoff,
+    /// A client forgets a master's notice that a write is durable when it arrives before
+    /// the write's acknowledgement, and keeps the write to replay after every failover.
+    DurableBeforeAckForgotten,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 27] = [
+    pub const ALL: [Mutant; 28] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -122,5 +125,6 @@ impl Mutant {
         Mutant::ActsOnDuplicates,
         Mutant::BreakDatedByClock,
         Mutant::LocateKeepsBackoff,
+        Mutant::DurableBeforeAckForgotten,
     ];
 }

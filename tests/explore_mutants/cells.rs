@@ -378,6 +378,7 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
         ),
         Mutant::ActsOnDuplicates => Err(DUPLICATE),
         Mutant::LocateKeepsBackoff => Err(LOCATE),
+        Mutant::DurableBeforeAckForgotten => Err(DURABLE_EARLY),
     }
 }
 
@@ -419,3 +420,9 @@ pub const LOCATE: &str = "its harm needs a client backing off when a locate name
                       then cut off from it through most of the recovery window, which a tiny \
                       cell's default schedule does not line up; the corpus's \
                       locate-after-backoff shows it on its seed (tests/field_strategies.rs)";
+
+pub const DURABLE_EARLY: &str = "its harm needs a client that kept many writes already durable (every \
+                             notice that overtook an acknowledgement), replaying them after a \
+                             failover until token recovery's window has closed, which a tiny \
+                             cell's short run does not build up; the corpus's durable-before-ack \
+                             shows it on its seed (tests/field_strategies.rs)";

@@ -187,6 +187,9 @@ struct Current {
     attempts: u32,
     retry_at: Option<Instant>,
     deadline: Option<TimerId>,
+    /// The master said this write is durable before its acknowledgement arrived: the
+    /// notice overtook it on the network.
+    durable_early: bool,
 }
 
 /// Why a request is in flight.
@@ -299,6 +302,15 @@ impl Client {
             } => self.on_store_ok(v, req, term, (write, place, durable), callback, ctx),
             Msg::Durable { writes } => {
                 self.undurable.retain(|(w, _)| !writes.contains(w));
+                if self.params.mutant != Some(Mutant::DurableBeforeAckForgotten) {
+                    for &write in &writes {
+                        if let Some(op) = v.active.get_mut(&write.file)
+                            && op.q.write == Some(write)
+                        {
+                            op.durable_early = true;
+                        }
+                    }
+                }
                 for write in writes {
                     ctx.output(Output::Durable { write });
                 }

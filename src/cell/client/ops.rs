@@ -170,6 +170,7 @@ impl Client {
             attempts: 0,
             retry_at: None,
             deadline,
+            durable_early: false,
         };
         v.active.insert(file, current);
     }

@@ -135,6 +135,11 @@ impl Client {
             self.see_term(v, term, ctx);
             self.heard_master(v);
         }
+        // The master's notice that the write is durable may have overtaken this answer.
+        let durable = durable
+            || v.active
+                .get(&write.file)
+                .is_some_and(|op| op.q.write == Some(write) && op.durable_early);
         if durable {
             self.undurable.retain(|&(w, _)| w != write);
         }
