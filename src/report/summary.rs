@@ -156,7 +156,7 @@ pub fn violations(verdict: &Verdict) -> Ordered<u64> {
 }
 
 pub fn strategy_summary(strategy: &StrategySpec, outcome: &Outcome) -> StrategySummary {
-    let m = &outcome.metrics();
+    let m = outcome.metrics();
     let by_kind: Vec<(&'static str, u64)> = KINDS.iter().copied().zip(m.messages).collect();
     let first = Kind::ALL
         .iter()

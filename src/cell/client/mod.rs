@@ -21,7 +21,7 @@ mod tokens;
 
 use super::AfsNode;
 use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, ServerNo, Term, WriteId};
-use super::msg::{Msg, OpKind, Output, Timer};
+use super::msg::{Msg, OpKind, Timer};
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, Params};
 use crate::strategy::{Mutant, Owed};
 use calls::{BreakMark, Calls};
@@ -300,21 +300,7 @@ impl Client {
                 durable,
                 callback,
             } => self.on_store_ok(v, req, term, (write, place, durable), callback, ctx),
-            Msg::Durable { writes } => {
-                self.undurable.retain(|(w, _)| !writes.contains(w));
-                if self.params.mutant != Some(Mutant::DurableBeforeAckForgotten) {
-                    for &write in &writes {
-                        if let Some(op) = v.active.get_mut(&write.file)
-                            && op.q.write == Some(write)
-                        {
-                            op.durable_early = true;
-                        }
-                    }
-                }
-                for write in writes {
-                    ctx.output(Output::Durable { write });
-                }
-            }
+            Msg::Durable { writes } => self.on_durable(v, writes, ctx),
             Msg::LockOk { req, term } => self.on_lock_ok(v, req, term, ctx),
             Msg::Refused { req, why, term, .. } => self.on_refused(v, req, why, term, ctx),
             Msg::CallbackBreak { file, write } => self.on_break(v, from, file, write, ctx),

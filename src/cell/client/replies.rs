@@ -3,7 +3,7 @@
 
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose};
 use crate::cell::ids::{FileNo, LockId, Pos, Req, Term, WriteId};
-use crate::cell::msg::{Msg, OpKind, OpResult, Refusal};
+use crate::cell::msg::{Msg, OpKind, OpResult, Output, Refusal};
 use crate::cell::server_node;
 use crate::strategy::{Mutant, Owed};
 use sim::{Duration, Instant};
@@ -211,6 +211,25 @@ impl Client {
                     _ => self.back_off(v, ctx),
                 }
             }
+        }
+    }
+
+    /// The master says these writes are durable: nothing to replay for them. A notice
+    /// can overtake the acknowledgement of a write still in flight; the operation keeps
+    /// it, so that the acknowledgement then counts the write durable.
+    pub(super) fn on_durable(&mut self, v: &mut ClientVol, writes: Vec<WriteId>, ctx: &mut CCtx) {
+        self.undurable.retain(|(w, _)| !writes.contains(w));
+        if self.params.mutant != Some(Mutant::DurableBeforeAckForgotten) {
+            for &write in &writes {
+                if let Some(op) = v.active.get_mut(&write.file)
+                    && op.q.write == Some(write)
+                {
+                    op.durable_early = true;
+                }
+            }
+        }
+        for write in writes {
+            ctx.output(Output::Durable { write });
         }
     }
 

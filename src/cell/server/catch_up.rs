@@ -29,9 +29,7 @@ impl Replication {
         }
         self.next_tick
     }
-}
 
-impl Replication {
     /// The log's updates after sequence `acked`, which server `peer` misses: the copy
     /// last resent to it while the log has not grown since.
     fn missed_by(&mut self, peer: usize, acked: u32) -> Rc<[Update]> {
