@@ -290,6 +290,16 @@ fn a_client_keeps_a_durable_notice_that_overtook_the_acknowledgement() {
     clean_but_caught("durable-before-ack.json", m, Some(Kind::StaleRead));
 }
 
+#[test]
+fn an_async_retry_is_answered_at_once_with_its_place() {
+    // replay-order seed 281 under --swarm: the master, cut off from the other servers,
+    // applied an async write from memory and a reader saw it; the acknowledgement was
+    // lost and the retry waited for a commit that never came, so the writer could not
+    // replay it and reads after the window went back past it.
+    let m = Mutant::AsyncRetryWaitsForCommit;
+    clean_but_caught("async-retry-place.json", m, Some(Kind::Linearizability));
+}
+
 /// The verdict of one strategy of a corpus scenario on `seed`, with `mutant` on or off.
 fn corpus_run(file: &str, strategy: &str, seed: u64, mutant: Option<Mutant>) -> Verdict {
     let s = corpus(file, strategy);

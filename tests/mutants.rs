@@ -197,6 +197,12 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
         // for token recovery's window: the corpus's durable-before-ack shows it on its
         // seed (tests/field_strategies.rs).
         Mutant::DurableBeforeAckForgotten => return None,
+        // Seeds that lose an acknowledgement at a master cut off from the other servers
+        // show its harm, but some lose one in the master's last seconds, where no retry
+        // can be answered: async's known weakness, on the unbroken strategy too. The
+        // corpus's async-retry-place shows it on its seed (tests/field_strategies.rs), a
+        // handler-level test shows the rule (tests/mutant_rules.rs).
+        Mutant::AsyncRetryWaitsForCommit => return None,
         // afs breaks promises by design, so every seed may fail; its bound is tested on
         // its own (tests/field_strategies.rs).
         Mutant::AfsSkipsReset => return None,
@@ -305,5 +311,5 @@ fn every_mutant_is_caught_and_its_reproducer_shrinks() {
             || c.after.duration_s < c.before.duration_s;
         assert!(smaller, "{:?}: shrinking made nothing smaller", c.mutant);
     }
-    assert_eq!(caught.len(), Mutant::ALL.len() - 8);
+    assert_eq!(caught.len(), Mutant::ALL.len() - 9);
 }

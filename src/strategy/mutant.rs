@@ -94,10 +94,14 @@ pub enum Mutant {
     /// A client forgets a master's notice that a write is durable when it arrives before
     /// the write's acknowledgement, and keeps the write to replay after every failover.
     DurableBeforeAckForgotten,
+    /// With `"async"` durability, a retry of a write the master holds waits for the
+    /// commit to be answered, so a writer cut off from the majority with its master never
+    /// learns the place of a write whose first answer was lost, and cannot replay it.
+    AsyncRetryWaitsForCommit,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 28] = [
+    pub const ALL: [Mutant; 29] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -126,5 +130,6 @@ impl Mutant {
         Mutant::BreakDatedByClock,
         Mutant::LocateKeepsBackoff,
         Mutant::DurableBeforeAckForgotten,
+        Mutant::AsyncRetryWaitsForCommit,
     ];
 }

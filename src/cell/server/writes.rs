@@ -126,7 +126,7 @@ impl MasterView<'_> {
         ctx: &mut SCtx,
     ) {
         if self.volume.has(write) {
-            self.answer_held_write(client, req, write, ctx);
+            self.answer_held_write(client, req, write, replay.is_some(), ctx);
             return;
         }
         // The mutant applies a replay as a new write, wherever it belongs.
@@ -202,10 +202,21 @@ impl MasterView<'_> {
             .collect()
     }
 
-    /// A retry or replay of a write this master holds: answer it, as durable, once the
-    /// write is committed (at once if it is). Where it went in this term's log is known
-    /// for a client's latest writes; otherwise everything applied so far is waited for.
-    fn answer_held_write(&mut self, client: ClientNo, req: Req, write: WriteId, ctx: &mut SCtx) {
+    /// A retry or replay of a write this master holds: answer it as durable as its first
+    /// answer would have been. With `"async"` durability a retry is answered at once, with
+    /// its place, and its writer told later when it is durable: the writer keeps it and
+    /// can replay it, although the first answer was lost and readers may have seen it. A
+    /// replay, and any retry under `"quorum"`, is answered as durable once the write is
+    /// committed (at once if it is). Where it went in this term's log is known for a
+    /// client's latest writes; otherwise everything applied so far is waited for.
+    fn answer_held_write(
+        &mut self,
+        client: ClientNo,
+        req: Req,
+        write: WriteId,
+        replay: bool,
+        ctx: &mut SCtx,
+    ) {
         let term = self.master.term;
         let applied = self.volume.applied(write);
         let seq = match applied {
@@ -213,10 +224,18 @@ impl MasterView<'_> {
             _ => self.volume.version.seq,
         };
         let place = applied.map_or(self.volume.version, |a| a.place);
-        if self.params.mutant == Some(Mutant::RetryAckedBeforeCommit) {
+        let at_once = self.params.mutant == Some(Mutant::RetryAckedBeforeCommit)
+            || (self.params.durability == Durability::Async
+                && !replay
+                && applied.is_some()
+                && self.params.mutant != Some(Mutant::AsyncRetryWaitsForCommit));
+        if at_once {
             let durable = self.master.repl_committed(seq);
             let msg = self.store_ok(req, write, place, durable, Duration::ZERO);
             ctx.send(self.to(client), msg);
+            if !durable {
+                self.when_committed(seq, Waiter::Durable { client, write }, ctx);
+            }
             return;
         }
         let msg = self.store_ok(req, write, place, true, Duration::ZERO);
