@@ -295,7 +295,7 @@ fn sharded(
     let path = out.join(&scenario.name).join(shard.file_name("check"));
     write(&path, &shard::jsonl(&header, &records))?;
     say!("wrote {}", path.display())?;
-    let failures = seedcheck::failures(scenario, &runs);
+    let failures = seedcheck::failures(&seedcheck::judged(scenario, settings.swarm), &runs);
     for f in &failures {
         eprintln!(
             "unexpected {} in {} on seed {}; replay: {} (afsim merge writes the shrunk reproducer)",

@@ -4,7 +4,7 @@
 use super::Failure;
 use super::out::say;
 use crate::scenario::{self, Scenario};
-use crate::seedcheck::{Report, SeedRun, Seeds, Settings};
+use crate::seedcheck::{self, Report, SeedRun, Seeds, Settings};
 use crate::shard::merge::{self, Merged};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -101,7 +101,7 @@ fn check_report(m: &Merged) -> Result<Report, Failure> {
         return Err(bad("the runs do not fit the seeds and strategies".into()));
     }
     Ok(Report {
-        scenario: s.scenario,
+        scenario: seedcheck::judged(&s.scenario, s.swarm),
         settings: Settings {
             seeds: s.seeds,
             swarm: s.swarm,

@@ -13,7 +13,7 @@ pub mod swarm;
 use crate::batch;
 use crate::check::Kind;
 use crate::run::{RunError, RunSpec, fault_schedule, run_strategy, scenario_as_run};
-use crate::scenario::{FaultSpec, Scenario, StrategySpec};
+use crate::scenario::{Durability, FaultSpec, Scenario, StrategySpec};
 use crate::shrink::{self, Shrunk};
 use crate::strategy::Mutant;
 use indicatif::ProgressBar;
@@ -98,7 +98,8 @@ pub struct Plan {
     /// Every fault in time order, random ones drawn.
     faults: Vec<FaultSpec>,
     /// The faults of a strategy that does not claim to protect a client cut off through
-    /// its recovery period, when they differ (swarm: no loss bursts).
+    /// its recovery period, or that acknowledges writes from memory, when they differ
+    /// (swarm: no loss bursts).
     uncut_faults: Option<Vec<FaultSpec>>,
 }
 
@@ -129,7 +130,7 @@ impl Plan {
     pub fn faults_for(&self, strategy: &StrategySpec) -> &[FaultSpec] {
         let protects = || {
             let s = strategy.recovery.protocol(strategy);
-            s.protects_cut_off_clients()
+            s.protects_cut_off_clients() && strategy.durability != Durability::Async
         };
         match &self.uncut_faults {
             Some(uncut) if !protects() => uncut,
@@ -244,7 +245,7 @@ pub fn check_with(
     let jobs: Vec<u64> = (0..settings.seeds.count).collect();
     let runs = run_jobs(scenario, &settings, &jobs, threads, mutant, bar)?;
     Ok(Report {
-        scenario: scenario.clone(),
+        scenario: judged(scenario, settings.swarm),
         settings,
         runs,
     })
@@ -265,6 +266,15 @@ impl Report {
         mutant: Option<Mutant>,
     ) -> Result<Shrunk, RunError> {
         reproducer(&self.scenario, self.settings.swarm, failure, mutant)
+    }
+}
+
+/// The scenario a check judges by: with `--swarm`, naive and `afs` expected to fail.
+pub fn judged(scenario: &Scenario, swarm: bool) -> Scenario {
+    if swarm {
+        swarm::judged(scenario)
+    } else {
+        scenario.clone()
     }
 }
 

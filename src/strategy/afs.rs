@@ -63,4 +63,8 @@ impl Protocol for Afs {
     fn protects_cut_off_clients(&self) -> bool {
         false
     }
+
+    fn breaks_promises_by_design(&self) -> bool {
+        true
+    }
 }

@@ -31,6 +31,10 @@ impl Protocol for Naive {
         false
     }
 
+    fn breaks_promises_by_design(&self) -> bool {
+        true
+    }
+
     fn longest_wait(&self, _: &Params) -> Duration {
         Duration::ZERO
     }

@@ -65,6 +65,13 @@ pub trait Protocol: Debug {
     /// serves everything: the liveness phase leaves room for it.
     fn longest_wait(&self, params: &Params) -> Duration;
 
+    /// Whether the strategy breaks its promises by design (naive ignores the old
+    /// master's lease, `afs` gives up on holders that do not answer): `check --swarm`
+    /// expects its violations, since the faults it draws include failovers.
+    fn breaks_promises_by_design(&self) -> bool {
+        false
+    }
+
     /// Whether the strategy claims to protect a client cut off from the new master
     /// through its whole recovery period (token recovery does not: its known weakness).
     fn protects_cut_off_clients(&self) -> bool {
