@@ -300,6 +300,26 @@ fn an_async_retry_is_answered_at_once_with_its_place() {
     clean_but_caught("async-retry-place.json", m, Some(Kind::Linearizability));
 }
 
+#[test]
+fn a_client_keeps_an_acknowledgement_that_comes_after_the_deadline() {
+    // durable-before-ack seed 30 under --swarm: a write sent just before its deadline
+    // (it waited behind a lock request on its file) was applied from memory and read,
+    // and its acknowledgement, arriving after the deadline, was dropped; the master
+    // crashed before the write was durable, and its writer could not replay it.
+    let m = Mutant::LateAckDropped;
+    clean_but_caught("late-ack.json", m, Some(Kind::Linearizability));
+}
+
+#[test]
+fn a_master_whose_lease_ran_out_does_not_apply_an_async_write() {
+    // replay-before-complete seed 167 under --swarm: a write waited for its breaks
+    // through its master's cut; when the network healed, the old master, no longer
+    // leased, applied and acknowledged it from memory, and its writer, which had already
+    // reasserted to the new master, never replayed it.
+    let m = Mutant::LapsedMasterApplies;
+    clean_but_caught("lapsed-master-write.json", m, Some(Kind::LostWrite));
+}
+
 /// The verdict of one strategy of a corpus scenario on `seed`, with `mutant` on or off.
 fn corpus_run(file: &str, strategy: &str, seed: u64, mutant: Option<Mutant>) -> Verdict {
     let s = corpus(file, strategy);

@@ -203,6 +203,11 @@ fn scenario_for(m: Mutant) -> Option<Scenario> {
         // corpus's async-retry-place shows it on its seed (tests/field_strategies.rs), a
         // handler-level test shows the rule (tests/mutant_rules.rs).
         Mutant::AsyncRetryWaitsForCommit => return None,
+        // Each needs an async write in a narrow spot (sent just before its deadline and
+        // applied just before a crash; waiting for its breaks through the master's whole
+        // cut); the corpus's late-ack and lapsed-master-write show them on their seeds
+        // (tests/field_strategies.rs).
+        Mutant::LateAckDropped | Mutant::LapsedMasterApplies => return None,
         // afs breaks promises by design, so every seed may fail; its bound is tested on
         // its own (tests/field_strategies.rs).
         Mutant::AfsSkipsReset => return None,
@@ -311,5 +316,5 @@ fn every_mutant_is_caught_and_its_reproducer_shrinks() {
             || c.after.duration_s < c.before.duration_s;
         assert!(smaller, "{:?}: shrinking made nothing smaller", c.mutant);
     }
-    assert_eq!(caught.len(), Mutant::ALL.len() - 9);
+    assert_eq!(caught.len(), Mutant::ALL.len() - 11);
 }

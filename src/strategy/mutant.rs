@@ -98,10 +98,17 @@ pub enum Mutant {
     /// commit to be answered, so a writer cut off from the majority with its master never
     /// learns the place of a write whose first answer was lost, and cannot replay it.
     AsyncRetryWaitsForCommit,
+    /// A client drops the acknowledgement of a write that already ended `unknown` at its
+    /// deadline, so it cannot replay a write its master applied and others may have read.
+    LateAckDropped,
+    /// With `"async"` durability, a master whose lease ran out while a write waited for
+    /// its callback breaks applies and acknowledges it all the same, though a newer
+    /// master may already serve without it.
+    LapsedMasterApplies,
 }
 
 impl Mutant {
-    pub const ALL: [Mutant; 29] = [
+    pub const ALL: [Mutant; 31] = [
         Mutant::LeaseForgetsMasterLease,
         Mutant::LeaseIgnoresLocks,
         Mutant::TokenGrantsInWindow,
@@ -131,5 +138,7 @@ impl Mutant {
         Mutant::LocateKeepsBackoff,
         Mutant::DurableBeforeAckForgotten,
         Mutant::AsyncRetryWaitsForCommit,
+        Mutant::LateAckDropped,
+        Mutant::LapsedMasterApplies,
     ];
 }

@@ -380,6 +380,8 @@ pub fn case(m: Mutant) -> Result<(Value, u64), &'static str> {
         Mutant::LocateKeepsBackoff => Err(LOCATE),
         Mutant::DurableBeforeAckForgotten => Err(DURABLE_EARLY),
         Mutant::AsyncRetryWaitsForCommit => Err(ASYNC_RETRY),
+        Mutant::LateAckDropped => Err(LATE_ACK),
+        Mutant::LapsedMasterApplies => Err(LAPSED_WRITE),
     }
 }
 
@@ -433,3 +435,15 @@ pub const ASYNC_RETRY: &str = "a schedule that loses an acknowledgement at a mas
                            last seconds, where no retry can be answered, shows async's known \
                            weakness on the unbroken strategy; the corpus's async-retry-place \
                            shows it on its seed (tests/field_strategies.rs)";
+
+pub const LATE_ACK: &str = "its harm needs a write sent just before its own deadline (held behind \
+                        another operation on its file), applied and read, then its master \
+                        crashed before the write is durable, which a tiny cell's default \
+                        schedule does not line up; the corpus's late-ack shows it on its seed \
+                        (tests/field_strategies.rs)";
+
+pub const LAPSED_WRITE: &str = "its harm needs a write waiting for its breaks through its master's \
+                            whole cut, a new master opened early on every client's reassertion \
+                            meanwhile, and the heal letting the last break through, which a tiny \
+                            cell's default schedule does not line up; the corpus's \
+                            lapsed-master-write shows it on its seed (tests/field_strategies.rs)";

@@ -127,10 +127,18 @@ pub struct ClientVol {
     lease_expire: Option<TimerId>,
     /// Locks we dropped when our lease ran out, to release once we hold one again.
     release_later: Vec<(FileNo, LockId)>,
+    /// Writes that missed their deadline unanswered (reported `unknown`), newest last, at
+    /// most [`UNKNOWN_KEPT`]: an acknowledgement that comes after all is kept, so the
+    /// write can still be replayed where its master placed it.
+    unknown_writes: VecDeque<WriteId>,
     /// Requests numbered below this were sent before the master last reset our
     /// callbacks: a callback granted in answer to one may be what the reset dropped.
     reset_upto: Req,
 }
+
+/// How many writes that ended `unknown` a client remembers, in case their
+/// acknowledgement still comes: enough for every write in flight at once.
+const UNKNOWN_KEPT: usize = 64;
 
 /// A cached file: the write it holds (`None`: the file as created), and the local expiry
 /// of its callback.
@@ -246,6 +254,7 @@ impl Client {
             lease_expire: None,
             lease_due: None,
             release_later: Vec::new(),
+            unknown_writes: VecDeque::new(),
             reset_upto: Req(0),
         };
         let end = Instant::ZERO + self.params.duration;

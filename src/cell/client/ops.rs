@@ -276,6 +276,12 @@ impl Client {
         if uncertain && op.q.kind == OpKind::Write && !mutant {
             v.cache.remove(&file);
         }
+        if let Some(write) = op.q.write.filter(|_| uncertain) {
+            if v.unknown_writes.len() == super::UNKNOWN_KEPT {
+                v.unknown_writes.pop_front();
+            }
+            v.unknown_writes.push_back(write);
+        }
         self.complete(v, file, result, ctx);
         if let (Some(lock), Some(master)) = (abandoned, v.master) {
             ctx.send(server_node(master), Msg::Unlock { file, lock });

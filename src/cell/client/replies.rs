@@ -153,6 +153,7 @@ impl Client {
             .get(&write.file)
             .is_none_or(|op| op.q.write != Some(write))
         {
+            self.late_ack(v, write, place, durable);
             return;
         }
         let sent = call.map(|c| c.sent);
@@ -214,11 +215,28 @@ impl Client {
         }
     }
 
+    /// The acknowledgement of a write that already ended `unknown` at its deadline (it
+    /// waited behind its file's lane, or on the master): its master may have let others
+    /// read it, so it is kept to replay like any acknowledged write, though its
+    /// operation's result stands. A copy of an acknowledgement already taken is not.
+    fn late_ack(&mut self, v: &mut ClientVol, write: WriteId, place: Pos, durable: bool) {
+        let Some(i) = v.unknown_writes.iter().position(|&w| w == write) else {
+            return;
+        };
+        v.unknown_writes.remove(i);
+        let keeps = self.params.client_keeps_until_durable
+            && self.params.mutant != Some(Mutant::LateAckDropped);
+        if !durable && keeps {
+            self.undurable.push((write, place));
+        }
+    }
+
     /// The master says these writes are durable: nothing to replay for them. A notice
     /// can overtake the acknowledgement of a write still in flight; the operation keeps
     /// it, so that the acknowledgement then counts the write durable.
     pub(super) fn on_durable(&mut self, v: &mut ClientVol, writes: Vec<WriteId>, ctx: &mut CCtx) {
         self.undurable.retain(|(w, _)| !writes.contains(w));
+        v.unknown_writes.retain(|w| !writes.contains(w));
         if self.params.mutant != Some(Mutant::DurableBeforeAckForgotten) {
             for &write in &writes {
                 if let Some(op) = v.active.get_mut(&write.file)

@@ -129,6 +129,9 @@ impl MasterView<'_> {
             self.answer_held_write(client, req, write, replay.is_some(), ctx);
             return;
         }
+        if self.acks_from_memory_unleased(ctx.now()) {
+            return;
+        }
         // The mutant applies a replay as a new write, wherever it belongs.
         let replay = replay.filter(|_| self.params.mutant != Some(Mutant::ReplayTakesNewPlace));
         // A replay that something newer followed is recorded, not made the content: no
@@ -203,12 +206,13 @@ impl MasterView<'_> {
     }
 
     /// A retry or replay of a write this master holds: answer it as durable as its first
-    /// answer would have been. With `"async"` durability a retry is answered at once, with
-    /// its place, and its writer told later when it is durable: the writer keeps it and
-    /// can replay it, although the first answer was lost and readers may have seen it. A
-    /// replay, and any retry under `"quorum"`, is answered as durable once the write is
-    /// committed (at once if it is). Where it went in this term's log is known for a
-    /// client's latest writes; otherwise everything applied so far is waited for.
+    /// answer would have been. With `"async"` durability a retry is answered at once
+    /// (while our lease is valid), with its place, and its writer told later when it is
+    /// durable: the writer keeps it and can replay it, although the first answer was lost
+    /// and readers may have seen it. A replay, and any other retry, is answered as
+    /// durable once the write is committed (at once if it is). Where it went in this
+    /// term's log is known for a client's latest writes; otherwise everything applied so
+    /// far is waited for.
     fn answer_held_write(
         &mut self,
         client: ClientNo,
@@ -228,6 +232,7 @@ impl MasterView<'_> {
             || (self.params.durability == Durability::Async
                 && !replay
                 && applied.is_some()
+                && !self.acks_from_memory_unleased(ctx.now())
                 && self.params.mutant != Some(Mutant::AsyncRetryWaitsForCommit));
         if at_once {
             let durable = self.master.repl_committed(seq);
@@ -332,7 +337,22 @@ impl MasterView<'_> {
             unreachable!("checked above")
         };
         ctx.cancel_timer(retry);
+        if self.acks_from_memory_unleased(ctx.now()) {
+            // The writer retries, to whichever master serves by then.
+            self.file_done(file, ctx);
+            return;
+        }
         self.apply_write(client, req, (write, replay), ctx);
+    }
+
+    /// Whether a write applied now would be acknowledged from memory by a master whose
+    /// lease has run out (its breaks took that long): a newer master may already serve
+    /// without it, and nobody but the writer would know it was there. Under `"quorum"`
+    /// the commit decides instead.
+    fn acks_from_memory_unleased(&self, now: Instant) -> bool {
+        self.params.durability == Durability::Async
+            && !self.serving(now)
+            && self.params.mutant != Some(Mutant::LapsedMasterApplies)
     }
 
     /// Every other callback is gone: apply the write (at its own place, or a replay's),
