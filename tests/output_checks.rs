@@ -4,7 +4,7 @@
 //! written.
 mod command;
 
-use command::{afsim, stderr, stdout, workdir};
+use command::{Workdir, afsim, stderr, stdout, workdir};
 use std::path::Path;
 use std::process::Output;
 
@@ -28,7 +28,7 @@ fn scenario(name: &str) -> String {
 }
 
 /// A working folder with `a.json` and `b.json` (scenarios `a` and `b`).
-fn with_scenarios(test: &str) -> std::path::PathBuf {
+fn with_scenarios(test: &str) -> Workdir {
     let dir = workdir(test);
     for n in ["a", "b"] {
         std::fs::write(dir.join(format!("{n}.json")), scenario(n)).unwrap();

@@ -3,10 +3,10 @@
 //! in every strategy's process, flows that pair up, spans that close, and the window.
 mod command;
 
-use command::{afsim, stderr, workdir};
+use command::{Workdir, afsim, stderr, workdir};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const SMALL: &str = r#"{
   "name": "small-trace",
@@ -25,7 +25,7 @@ const SMALL: &str = r#"{
 }"#;
 
 /// A fresh working folder holding `small.json`.
-fn with_small(test: &str) -> PathBuf {
+fn with_small(test: &str) -> Workdir {
     let dir = workdir(test);
     std::fs::write(dir.join("small.json"), SMALL).unwrap();
     dir

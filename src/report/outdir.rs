@@ -107,6 +107,7 @@ mod tests {
         assert!(!dir.join("new").exists(), "checking creates nothing");
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
         assert_eq!(names.len(), 1, "no probe file is left: {names:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -115,5 +116,6 @@ mod tests {
         std::fs::create_dir_all(dir.join("summary.json")).unwrap();
         let err = check_writable(&dir, &["summary.json"]).unwrap_err();
         assert!(matches!(err, OutputError::FolderInTheWay { .. }), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

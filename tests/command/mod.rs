@@ -14,13 +14,38 @@ pub fn afsim(dir: &Path, args: &[&str]) -> Output {
         .expect("afsim runs")
 }
 
+/// A test's working folder, removed when the test is done with it; kept when the test
+/// fails, to look at.
+pub struct Workdir(PathBuf);
+
+impl std::ops::Deref for Workdir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Workdir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
 /// A fresh, empty working folder for one test, named after the test file and the test.
-pub fn workdir(test: &str) -> PathBuf {
+pub fn workdir(test: &str) -> Workdir {
     let suite = env!("CARGO_CRATE_NAME");
     let dir = std::env::temp_dir().join(format!("afsim-{suite}-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Workdir(dir)
 }
 
 pub fn stdout(o: &Output) -> String {
