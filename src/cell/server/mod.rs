@@ -2,6 +2,7 @@
 //! while it holds the master lease, the read-write site that serves clients.
 
 mod catch_up;
+mod held;
 mod leases;
 mod master;
 mod replica;
