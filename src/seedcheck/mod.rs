@@ -13,7 +13,7 @@ pub mod swarm;
 use crate::batch;
 use crate::check::Kind;
 use crate::run::{RunError, RunSpec, fault_schedule, run_strategy, scenario_as_run};
-use crate::scenario::{Durability, FaultSpec, Scenario, StrategySpec};
+use crate::scenario::{FaultSpec, Scenario, StrategySpec};
 use crate::shrink::{self, Shrunk};
 use crate::strategy::Mutant;
 use indicatif::ProgressBar;
@@ -128,12 +128,8 @@ impl Plan {
 
     /// The faults `strategy` faces on this seed.
     pub fn faults_for(&self, strategy: &StrategySpec) -> &[FaultSpec] {
-        let protects = || {
-            let s = strategy.recovery.protocol(strategy);
-            s.protects_cut_off_clients() && strategy.durability != Durability::Async
-        };
         match &self.uncut_faults {
-            Some(uncut) if !protects() => uncut,
+            Some(uncut) if !swarm::faces_loss_bursts(strategy) => uncut,
             _ => &self.faults,
         }
     }
