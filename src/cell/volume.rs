@@ -14,7 +14,7 @@ use super::grants::{Grants, GrantsSnapshot};
 use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, Version, WriteId};
 use crate::rangeset::RangeSet;
 use sim::{Duration, Instant};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// One client's writes applied to the volume.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -103,7 +103,7 @@ impl Update {
 pub struct Snapshot {
     pub version: Pos,
     pub files: Vec<FileState>,
-    pub writes: BTreeMap<ClientNo, ClientWrites>,
+    pub writes: Vec<ClientWrites>,
     pub grants: GrantsSnapshot,
 }
 
@@ -121,8 +121,10 @@ impl std::hash::Hash for Snapshot {
 pub struct Volume {
     pub version: Pos,
     pub files: Vec<FileState>,
-    /// Per client, the writes applied: memory grows with clients, not with writes.
-    pub writes: BTreeMap<ClientNo, ClientWrites>,
+    /// Per client, by number, the writes applied (up to the highest-numbered client that
+    /// wrote): memory grows with clients, not with writes, and a write finds its client's
+    /// entry without a search.
+    pub writes: Vec<ClientWrites>,
     /// The replicated grant table (kept only by the quorum strategy).
     pub grants: Grants,
 }
@@ -132,7 +134,7 @@ impl Volume {
         Volume {
             version: Pos::default(),
             files: vec![FileState::default(); files as usize],
-            writes: BTreeMap::new(),
+            writes: Vec::new(),
             grants: Grants::new(files),
         }
     }
@@ -140,13 +142,20 @@ impl Volume {
     /// Whether `write` is in the volume's history here.
     pub fn has(&self, write: WriteId) -> bool {
         self.writes
-            .get(&write.client)
+            .get(write.client.idx())
             .is_some_and(|w| w.seqs.contains(write.seq))
+    }
+
+    /// Each client that wrote, with the numbers of its writes applied here.
+    pub fn writers(&self) -> impl Iterator<Item = (ClientNo, &RangeSet)> {
+        let numbered = (0..).map(ClientNo);
+        let writes = self.writes.iter().map(|w| &w.seqs);
+        numbered.zip(writes).filter(|(_, seqs)| !seqs.is_empty())
     }
 
     /// Where `write` went, if it is one of its client's latest.
     pub fn applied(&self, write: WriteId) -> Option<Applied> {
-        let recent = &self.writes.get(&write.client)?.recent;
+        let recent = &self.writes.get(write.client.idx())?.recent;
         recent.iter().find(|a| a.seq == write.seq).copied()
     }
 
@@ -176,7 +185,11 @@ impl Volume {
                 place,
                 callback,
             } => {
-                let mine = self.writes.entry(write.client).or_default();
+                let c = write.client.idx();
+                if c >= self.writes.len() {
+                    self.writes.resize_with(c + 1, ClientWrites::default);
+                }
+                let mine = &mut self.writes[c];
                 mine.seqs.insert(write.seq);
                 if mine.recent.len() == RECENT_WRITES_KEPT {
                     mine.recent.pop_front();
@@ -305,7 +318,7 @@ mod tests {
             seq,
         };
         assert!((1..=total).all(|seq| v.has(w(seq))));
-        assert_eq!(v.writes[&ClientNo(7)].seqs.0, vec![(1, total)], "one range");
+        assert_eq!(v.writes[7].seqs.0, vec![(1, total)], "one range");
         assert_eq!(v.applied(w(total)).map(|a| a.pos.seq), Some(total));
         assert_eq!(v.applied(w(3)).map(|a| a.pos.seq), Some(3));
         assert_eq!(v.applied(w(2)), None, "too old to say");

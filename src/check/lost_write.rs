@@ -22,9 +22,8 @@ pub struct FinalVolume {
 impl FinalVolume {
     pub fn of(server: String, volume: &Volume) -> FinalVolume {
         let writes = volume
-            .writes
-            .iter()
-            .map(|(&c, w)| (c, w.seqs.clone()))
+            .writers()
+            .map(|(c, seqs)| (c, seqs.clone()))
             .collect();
         FinalVolume { server, writes }
     }
