@@ -12,6 +12,7 @@
 //! no grant, renewal or data from an older one (an acknowledgement of its write still
 //! counts) and asks again.
 
+mod cache;
 mod calls;
 mod filemap;
 mod lease;
@@ -24,6 +25,7 @@ use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, ServerNo, Term, W
 use super::msg::{Msg, OpKind, Timer};
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, Params};
 use crate::strategy::{Mutant, Owed};
+use cache::{Cache, Cached};
 use calls::{BreakMark, Calls};
 use filemap::FileMap;
 use sim::{Ctx, Instant, NodeId, Prng, TimerId};
@@ -110,7 +112,7 @@ pub struct ClientVol {
     replays: VecDeque<(WriteId, Pos)>,
     term: Option<Term>,
     /// Files cached under a callback still believed valid.
-    cache: BTreeMap<FileNo, Cached>,
+    cache: Cache,
     /// Operations waiting for their file's lane, oldest first.
     waiting: BTreeMap<FileNo, VecDeque<Queued>>,
     /// Consecutive failures, for back-off.
@@ -139,18 +141,6 @@ pub struct ClientVol {
 /// How many writes that ended `unknown` a client remembers, in case their
 /// acknowledgement still comes: enough for every write in flight at once.
 const UNKNOWN_KEPT: usize = 64;
-
-/// A cached file: the write it holds (`None`: the file as created), and the local expiry
-/// of its callback.
-#[derive(Clone, Copy, Debug, Hash)]
-struct Cached {
-    write: Option<WriteId>,
-    expiry: Instant,
-    /// The request that obtained the callback, and when it was sent (a grant log's
-    /// notice names the request and counts its full lease from the sending).
-    req: Req,
-    sent: Instant,
-}
 
 /// A lock this client holds.
 #[derive(Clone, Hash)]
@@ -232,7 +222,7 @@ impl Client {
             // Every client knows the master of time zero; a restarted one learns better
             // from the first reply.
             term: Some(Term::FIRST),
-            cache: BTreeMap::new(),
+            cache: Cache::default(),
             callbacks_until: None,
             locks: BTreeMap::new(),
             waiting: BTreeMap::new(),

@@ -18,9 +18,10 @@ impl Client {
     pub(super) fn tokens(&self, v: &ClientVol, now: Instant) -> Vec<Token> {
         let callbacks = v
             .cache
-            .iter()
+            .sorted()
+            .into_iter()
             .filter(|(_, c)| c.expiry > now)
-            .map(|(&file, c)| Token::Callback {
+            .map(|(file, c)| Token::Callback {
                 file,
                 write: c.write,
                 left: c.expiry - now,
