@@ -114,6 +114,15 @@ impl Client {
     }
 
     /// Ask every server who the master is.
+    /// Whether anything waits for a master: without one, the client locates it.
+    pub(super) fn needs_master(&self, v: &ClientVol) -> bool {
+        !v.active.is_empty()
+            || v.reassert_to.is_some()
+            || !v.replays.is_empty()
+            || !v.renew_due.is_empty()
+            || v.lease_due.is_some()
+    }
+
     pub(super) fn locate(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
         v.locate_nones = 0;
         let req = self.next_req;

@@ -24,7 +24,7 @@ use super::AfsNode;
 use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, ServerNo, Term, WriteId};
 use super::msg::{Msg, OpKind, Timer};
 use super::params::{BACKOFF_MAX, BACKOFF_MIN, Params};
-use crate::strategy::{Mutant, Owed};
+use crate::strategy::Mutant;
 use cache::{Cache, Cached};
 use calls::{BreakMark, Calls};
 use filemap::FileMap;
@@ -391,34 +391,5 @@ impl Client {
             }
         }
         self.send_ops(v, master, ctx);
-    }
-
-    /// Send the reassertion owed to a new master (`drive` calls this only while one is
-    /// owed, `reassert_to` set), unless it is on its way; true while it is owed.
-    fn send_reassertion(
-        &mut self,
-        v: &mut ClientVol,
-        master: ServerNo,
-        now: Instant,
-        ctx: &mut CCtx,
-    ) -> bool {
-        debug_assert!(v.reassert_to.is_some(), "no reassertion is owed");
-        if !v.calls.any(Purpose::Reassert) {
-            let tokens = match self.params.strategy.owed() {
-                Owed::Acknowledgement => Vec::new(),
-                _ => self.tokens(v, now),
-            };
-            let msg = |req| Msg::Reassert { req, tokens };
-            self.call(v, master, Purpose::Reassert, msg, ctx);
-        }
-        true
-    }
-
-    fn needs_master(&self, v: &ClientVol) -> bool {
-        !v.active.is_empty()
-            || v.reassert_to.is_some()
-            || !v.replays.is_empty()
-            || !v.renew_due.is_empty()
-            || v.lease_due.is_some()
     }
 }

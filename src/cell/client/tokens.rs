@@ -6,7 +6,7 @@ use super::{BreakMark, CCtx, Client, ClientVol, Held, Purpose};
 use crate::cell::ids::{FileNo, LockId, LockMode, Req, ServerNo, Term, WriteId};
 use crate::cell::msg::{LockEnd, Msg, Output, Timer, Token};
 use crate::cell::server_node;
-use crate::strategy::{Home, Mutant};
+use crate::strategy::{Home, Mutant, Owed};
 use sim::{Instant, NodeId};
 
 impl Client {
@@ -33,6 +33,27 @@ impl Client {
             lock: h.id,
         });
         callbacks.chain(locks).collect()
+    }
+
+    /// Send the reassertion owed to a new master (`drive` calls this only while one is
+    /// owed, `reassert_to` set), unless it is on its way; true while it is owed.
+    pub(super) fn send_reassertion(
+        &mut self,
+        v: &mut ClientVol,
+        master: ServerNo,
+        now: Instant,
+        ctx: &mut CCtx,
+    ) -> bool {
+        debug_assert!(v.reassert_to.is_some(), "no reassertion is owed");
+        if !v.calls.any(Purpose::Reassert) {
+            let tokens = match self.params.strategy.owed() {
+                Owed::Acknowledgement => Vec::new(),
+                _ => self.tokens(v, now),
+            };
+            let msg = |req| Msg::Reassert { req, tokens };
+            self.call(v, master, Purpose::Reassert, msg, ctx);
+        }
+        true
     }
 
     /// The master breaks our callback: stop trusting the cached copy, and say so.
