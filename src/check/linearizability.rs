@@ -12,11 +12,13 @@
 //! must each come before the other. Two such clusters are the example.
 //!
 //! It streams: each operation that changes a cluster is checked against the clusters
-//! still kept. A cluster that ended before the oldest open operation began, and must come
-//! before another that also did, can never be read again without a violation (the read
-//! would start after both ended); it is forgotten, and a read of a forgotten write (an
-//! acknowledged write no longer kept) is a violation. Memory grows with files and the
-//! writes in progress, not with operations.
+//! still kept. A cluster that ended before the oldest read or write of its file still
+//! open began, and must come before another that also did, can never be read again
+//! without a violation (the read would start after both ended); it is forgotten, and a
+//! read of a forgotten write (an acknowledged write no longer kept) is a violation. Only
+//! operations on a file touch its clusters, so operations open on other files, and
+//! locks, hold nothing back. Memory grows with files and the writes in progress, not
+//! with operations.
 
 use super::{AckedWrites, Example, Tally};
 use crate::cell::ids::{ClientNo, FileNo, WriteId};
@@ -46,12 +48,52 @@ struct Cluster {
     acked: bool,
 }
 
+/// A cluster as an example names it: its value, its latest start, and whether that was
+/// a read's.
+#[derive(Clone, Copy, Debug)]
+struct Mark {
+    value: Option<WriteId>,
+    start: T,
+    read: bool,
+}
+
+impl Cluster {
+    fn mark(&self) -> Mark {
+        Mark {
+            value: self.value,
+            start: self.start,
+            read: self.read,
+        }
+    }
+}
+
 /// What is left of the forgotten clusters: the latest start among them, and its cluster.
-#[derive(Clone, Copy, Debug, Hash)]
+#[derive(Clone, Copy, Debug)]
 struct Forgotten {
     start: T,
     end: T,
     value: Option<WriteId>,
+    read: bool,
+    /// A cluster that began after this one ended, and ended before the horizon: what a
+    /// read of this one missed.
+    replaced_by: Mark,
+}
+
+impl Forgotten {
+    fn mark(&self) -> Mark {
+        Mark {
+            value: self.value,
+            start: self.start,
+            read: self.read,
+        }
+    }
+}
+
+/// Only what decides verdicts: the rest names examples.
+impl std::hash::Hash for Forgotten {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.start, self.end, self.value).hash(h);
+    }
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -114,22 +156,29 @@ impl FileHistory {
             offer(c.start, Some(i));
         }
         let latest_other = |i: usize| match top {
-            [Some((_, Some(j))), second] if j == i => second.map(|(s, _)| s),
-            [first, _] => first.map(|(s, _)| s),
+            [Some((_, Some(j))), second] if j == i => second,
+            [first, _] => first,
         };
-        let doomed: Vec<usize> = (0..self.kept.len())
-            .filter(|&i| {
+        let mark = |who: Option<usize>| match who {
+            Some(j) => self.kept[j].mark(),
+            None => self.forgotten.expect("offered").mark(),
+        };
+        let doomed: Vec<(usize, Mark)> = (0..self.kept.len())
+            .filter_map(|i| {
                 let c = &self.kept[i];
-                c.end < horizon && latest_other(i).is_some_and(|s| c.end < s)
+                let (start, who) = latest_other(i).filter(|_| c.end < horizon)?;
+                (c.end < start).then(|| (i, mark(who)))
             })
             .collect();
-        for &i in doomed.iter().rev() {
+        for &(i, replaced_by) in doomed.iter().rev() {
             let c = self.kept.swap_remove(i);
             if self.forgotten.is_none_or(|f| c.start > f.start) {
                 self.forgotten = Some(Forgotten {
                     start: c.start,
                     end: c.end,
                     value: c.value,
+                    read: c.read,
+                    replaced_by,
                 });
             }
             if let Some(w) = c.value.filter(|_| !c.acked) {
@@ -162,7 +211,7 @@ fn forgotten_cluster(f: Forgotten) -> Cluster {
         end: f.end,
         start: f.start,
         written: BEFORE,
-        read: true,
+        read: f.read,
         acked: true,
     }
 }
@@ -200,7 +249,8 @@ pub struct Seen {
     pub client: ClientNo,
     pub file: FileNo,
     pub now: Instant,
-    /// The oldest open operation's invocation, this one included.
+    /// The invocation of the oldest read or write of `file` still open, this one
+    /// included.
     pub horizon: Instant,
 }
 
@@ -324,15 +374,31 @@ impl Linearizability {
         forgotten: bool,
     ) {
         let by = self.files[seen.file.idx()].forgotten;
+        // The latest-starting forgotten cluster, or (if that is the one read) what
+        // replaced it.
+        let by = by.map(|f| match f.value == value {
+            true => f.replaced_by,
+            false => f.mark(),
+        });
         let detail = match by.filter(|by| forgotten && by.value != value) {
             Some(by) => format!(
-                "read {} (invoked at {}) after {} had replaced it for good: {} was still \
-                 read at {}, after both were written",
+                "read {} (invoked at {}) after {} had replaced it for good: {}",
                 name(value),
                 secs(at(invoked)),
                 name(by.value),
-                name(by.value),
-                secs(by.start),
+                match by.read {
+                    true => format!(
+                        "{} was still read at {}, after both were written",
+                        name(by.value),
+                        secs(by.start)
+                    ),
+                    false => format!(
+                        "{} was written at {}, after an operation on {} had ended",
+                        name(by.value),
+                        secs(by.start),
+                        name(value)
+                    ),
+                },
             ),
             None if forgotten => format!(
                 "read {} (invoked at {}) after later writes had replaced it for good",
@@ -376,6 +442,12 @@ impl Linearizability {
     /// Whether the file's history so far has no linearization.
     pub fn broken(&self, file: FileNo) -> bool {
         self.files[file.idx()].broken
+    }
+
+    /// Clusters the file still keeps.
+    #[cfg(test)]
+    pub(crate) fn kept(&self, file: FileNo) -> usize {
+        self.files[file.idx()].kept.len()
     }
 }
 

@@ -8,9 +8,10 @@
 //! exactly when `w`'s acknowledgement came before the latest invocation among the writes
 //! acknowledged before `t`, so each read keeps that one write from its invocation, and
 //! each file keeps the acknowledgement times of its recent writes. A write acknowledged
-//! before some write acknowledged before every open operation began was invoked can only
-//! ever be read stale: it is forgotten, and reading it (an acknowledged write no longer
-//! listed) is stale. Memory grows with clients and files, not with operations.
+//! before some write acknowledged before every open read or write of the file began was
+//! invoked can only ever be read stale: it is forgotten, and reading it (an acknowledged
+//! write no longer listed) is stale. Memory grows with clients and files, not with
+//! operations.
 
 use super::{AckedWrites, Example, PerClient, Tally};
 use crate::cell::ids::{ClientNo, FileNo, WriteId};
@@ -90,7 +91,7 @@ impl StaleRead {
     }
 
     /// A read returned `write` (`None`: the initial content) at `now`; `horizon` is the
-    /// oldest open operation's invocation, this read included.
+    /// invocation of the oldest read or write of its file still open, this read included.
     pub fn read_done(
         &mut self,
         (client, op): (ClientNo, u64),
@@ -127,6 +128,12 @@ impl StaleRead {
                 newer.acked.as_secs_f64()
             ),
         });
+    }
+
+    /// Acknowledged writes the file still lists.
+    #[cfg(test)]
+    pub(crate) fn listed(&self, file: FileNo) -> usize {
+        self.files[file.idx()].recent.len()
     }
 
     /// A read that returned nothing (failed, or its client crashed).

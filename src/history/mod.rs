@@ -25,13 +25,18 @@ struct OpInfo {
     write: Option<WriteId>,
     invoked: Instant,
     probe: bool,
-    ticket: u64,
+    /// Its place among its file's open reads and writes; `None` for a lock.
+    ticket: Option<u64>,
 }
 
 /// Every invariant checker, fed from the history alone.
 #[derive(Clone, Hash)]
 pub struct Checkers {
-    open: OpenOps,
+    /// Each file's reads and writes in progress: only they can still change what the
+    /// checkers keep of that file's history, so the oldest bounds what the file must
+    /// keep. (A cell-wide bound lagged behind the longest operation anywhere, often a
+    /// lock waited for, and a popular file kept every write of that span.)
+    open: Vec<OpenOps>,
     acked: AckedWrites,
     stale: StaleRead,
     lin: Linearizability,
@@ -43,7 +48,7 @@ pub struct Checkers {
 impl Checkers {
     pub fn new(clients: u32, files: u32) -> Checkers {
         Checkers {
-            open: OpenOps::default(),
+            open: vec![OpenOps::default(); files as usize],
             acked: AckedWrites::new(clients),
             stale: StaleRead::new(clients, files),
             lin: Linearizability::new(files),
@@ -51,6 +56,11 @@ impl Checkers {
             lost: LostWrite::default(),
             live: Liveness::new(clients),
         }
+    }
+
+    /// A ticket for an operation invoked at `now` on `file`, if it is a read or a write.
+    fn open(&mut self, kind: OpKind, file: FileNo, now: Instant) -> Option<u64> {
+        (kind != OpKind::Lock).then(|| self.open[file.idx()].open(now))
     }
 
     fn invoked(&mut self, client: ClientNo, op: u64, info: &OpInfo) {
@@ -64,8 +74,8 @@ impl Checkers {
         }
     }
 
-    /// An operation ended as its client saw it; `horizon` is the oldest open invocation,
-    /// this operation included.
+    /// An operation ended as its client saw it; `horizon` is the invocation of the oldest
+    /// read or write of its file still open, this operation included.
     fn ended(
         &mut self,
         (client, op): (ClientNo, u64),
@@ -73,7 +83,11 @@ impl Checkers {
         result: OpResult,
         now: Instant,
     ) {
-        let horizon = self.open.horizon(now);
+        let open = &mut self.open[info.file.idx()];
+        let horizon = open.horizon(now);
+        if let Some(ticket) = info.ticket {
+            open.close(ticket);
+        }
         let seen = Seen {
             client,
             file: info.file,
@@ -101,7 +115,6 @@ impl Checkers {
         if result.ok() && info.probe {
             self.live.probe_succeeded(client, info.kind);
         }
-        self.open.close(info.ticket);
     }
 
     /// The end of the run: judge lost writes against the final master's volume, and
@@ -200,7 +213,7 @@ impl Recorder {
                     },
                     invoked: now,
                     probe,
-                    ticket: c.open.open(now),
+                    ticket: c.open(what.kind(), file, now),
                 };
                 c.invoked(client, op, &info);
                 self.ops.insert(client, op, info);
@@ -302,3 +315,6 @@ impl Observer<AfsNode> for Recorder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

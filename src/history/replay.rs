@@ -93,21 +93,21 @@ pub fn judge(lines: &[Line], clients: u32, files: u32, end: Instant) -> Result<V
     }
     steps.sort();
     let mut c = Checkers::new(clients, files);
-    let mut tickets = vec![None; lines.len()];
+    let mut opened = vec![None; lines.len()];
     for (t, step, i) in steps {
         let l = &lines[i];
         let now = Instant::from_micros(t);
         let client = client_no(&l.client).ok_or(format!("line {}: client {}", i + 1, l.client))?;
-        let info = |ticket| op_info(l, ticket).ok_or(format!("line {}: op {}", i + 1, l.op));
         match step {
             Step::Invoked => {
-                let ticket = c.open.open(now);
-                tickets[i] = Some(ticket);
-                c.invoked(client, i as u64, &info(ticket)?);
+                let mut info = op_info(l).ok_or(format!("line {}: op {}", i + 1, l.op))?;
+                info.ticket = c.open(info.kind, info.file, now);
+                c.invoked(client, i as u64, &info);
+                opened[i] = Some(info);
             }
             Step::Ended => {
-                let ticket = tickets[i].expect("invoked first");
-                c.ended((client, i as u64), &info(ticket)?, result(l), now);
+                let info = opened[i].expect("invoked first");
+                c.ended((client, i as u64), &info, result(l), now);
             }
             Step::LockHeld => {
                 let mode = match l.mode.as_deref() {
@@ -128,7 +128,8 @@ pub fn judge(lines: &[Line], clients: u32, files: u32, end: Instant) -> Result<V
     Ok(verdict)
 }
 
-fn op_info(l: &Line, ticket: u64) -> Option<OpInfo> {
+/// The operation of a line, not yet given a ticket.
+fn op_info(l: &Line) -> Option<OpInfo> {
     let kind = match l.op.as_str() {
         "read" => OpKind::Read,
         "write" => OpKind::Write,
@@ -145,7 +146,7 @@ fn op_info(l: &Line, ticket: u64) -> Option<OpInfo> {
         write,
         invoked: Instant::from_micros(l.invoke_us),
         probe: l.phase.as_deref() == Some("liveness"),
-        ticket,
+        ticket: None,
     })
 }
 

@@ -326,3 +326,31 @@ fn the_example_names_both_writes() {
          content began at 4.000000 s"
     );
 }
+
+#[test]
+fn a_read_of_a_forgotten_write_names_what_replaced_it() {
+    let mut c = Linearizability::new(1);
+    let mut acked = AckedWrites::new(3);
+    let t = Instant::from_secs;
+    let seen = |now| Seen {
+        client: ClientNo(2),
+        file: FileNo(0),
+        now: t(now),
+        horizon: t(now),
+    };
+    // c1#1 over [1, 2], then c2#2 over [3, 4], never read.
+    for (w, from, to) in [(id(1), 1, 2), (id(2), 3, 4)] {
+        c.write_invoked(w, t(from));
+        acked.insert(w);
+        c.write_acked(w, &seen(to));
+    }
+    // A read invoked at 5 returns c1#1: by then c1#1 must come before c2#2, which ended,
+    // so c1#1 (the latest forgotten) is gone, and the example says what replaced it.
+    c.read(Some(id(1)), t(5), &seen(6), &acked);
+    assert_eq!(c.tally.count, 1);
+    assert_eq!(
+        c.tally.first.unwrap().detail,
+        "read c1#1 (invoked at 5.000000 s) after c2#2 had replaced it for good: c2#2 was \
+         written at 3.000000 s, after an operation on c1#1 had ended"
+    );
+}
