@@ -48,8 +48,16 @@ struct Cluster {
     acked: bool,
 }
 
-/// A cluster as an example names it: its value, its latest start, and whether that was
-/// a read's.
+/// What is left of the forgotten clusters: the latest start among them, and its cluster.
+#[derive(Clone, Copy, Debug, Hash)]
+struct Forgotten {
+    start: T,
+    end: T,
+    value: Option<WriteId>,
+}
+
+/// A cluster as an example names it: its value, its latest start, and whether a read
+/// began then (else its write did).
 #[derive(Clone, Copy, Debug)]
 struct Mark {
     value: Option<WriteId>,
@@ -62,38 +70,49 @@ impl Cluster {
         Mark {
             value: self.value,
             start: self.start,
-            read: self.read,
+            read: self.start > self.written,
         }
     }
 }
 
-/// What is left of the forgotten clusters: the latest start among them, and its cluster.
-#[derive(Clone, Copy, Debug)]
-struct Forgotten {
-    start: T,
-    end: T,
-    value: Option<WriteId>,
-    read: bool,
-    /// A cluster that began after this one ended, and ended before the horizon: what a
-    /// read of this one missed.
-    replaced_by: Mark,
-}
+/// The two clusters, of different values, with the latest starts among all that ended
+/// before a horizon: a forgotten write was forgotten because one of these began after it
+/// ended (the other, if it is that one), so a read of it is told what replaced it. Only
+/// examples use it, so it is left out of the state's hash.
+#[derive(Clone, Debug, Default)]
+struct Evidence([Option<Mark>; 2]);
 
-impl Forgotten {
-    fn mark(&self) -> Mark {
-        Mark {
-            value: self.value,
-            start: self.start,
-            read: self.read,
+impl Evidence {
+    fn note(&mut self, m: Mark) {
+        let marks = &mut self.0;
+        match marks
+            .iter()
+            .position(|x| x.is_some_and(|x| x.value == m.value))
+        {
+            Some(i) if marks[i].is_some_and(|x| m.start > x.start) => marks[i] = Some(m),
+            Some(_) => {}
+            None if marks[0].is_none_or(|f| m.start > f.start) => {
+                marks[1] = marks[0];
+                marks[0] = Some(m);
+            }
+            None if marks[1].is_none_or(|s| m.start > s.start) => marks[1] = Some(m),
+            None => {}
+        }
+        if let [Some(f), Some(s)] = *marks
+            && s.start > f.start
+        {
+            marks.swap(0, 1);
         }
     }
+
+    /// The latest-starting cluster that is not `value`'s.
+    fn other_than(&self, value: Option<WriteId>) -> Option<Mark> {
+        self.0.into_iter().flatten().find(|m| m.value != value)
+    }
 }
 
-/// Only what decides verdicts: the rest names examples.
-impl std::hash::Hash for Forgotten {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        (self.start, self.end, self.value).hash(h);
-    }
+impl std::hash::Hash for Evidence {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -105,6 +124,7 @@ struct FileHistory {
     /// Forgotten clusters whose write was never acknowledged.
     forgotten_unanswered: Vec<WriteId>,
     forgotten: Option<Forgotten>,
+    evidence: Evidence,
     /// A violation was found: the file is judged.
     broken: bool,
 }
@@ -123,6 +143,7 @@ impl FileHistory {
             unanswered: Vec::new(),
             forgotten_unanswered: Vec::new(),
             forgotten: None,
+            evidence: Evidence::default(),
             broken: false,
         }
     }
@@ -154,31 +175,25 @@ impl FileHistory {
             .filter(|(_, c)| c.end < horizon)
         {
             offer(c.start, Some(i));
+            self.evidence.note(c.mark());
         }
         let latest_other = |i: usize| match top {
-            [Some((_, Some(j))), second] if j == i => second,
-            [first, _] => first,
+            [Some((_, Some(j))), second] if j == i => second.map(|(s, _)| s),
+            [first, _] => first.map(|(s, _)| s),
         };
-        let mark = |who: Option<usize>| match who {
-            Some(j) => self.kept[j].mark(),
-            None => self.forgotten.expect("offered").mark(),
-        };
-        let doomed: Vec<(usize, Mark)> = (0..self.kept.len())
-            .filter_map(|i| {
+        let doomed: Vec<usize> = (0..self.kept.len())
+            .filter(|&i| {
                 let c = &self.kept[i];
-                let (start, who) = latest_other(i).filter(|_| c.end < horizon)?;
-                (c.end < start).then(|| (i, mark(who)))
+                c.end < horizon && latest_other(i).is_some_and(|s| c.end < s)
             })
             .collect();
-        for &(i, replaced_by) in doomed.iter().rev() {
+        for &i in doomed.iter().rev() {
             let c = self.kept.swap_remove(i);
             if self.forgotten.is_none_or(|f| c.start > f.start) {
                 self.forgotten = Some(Forgotten {
                     start: c.start,
                     end: c.end,
                     value: c.value,
-                    read: c.read,
-                    replaced_by,
                 });
             }
             if let Some(w) = c.value.filter(|_| !c.acked) {
@@ -211,7 +226,7 @@ fn forgotten_cluster(f: Forgotten) -> Cluster {
         end: f.end,
         start: f.start,
         written: BEFORE,
-        read: f.read,
+        read: true,
         acked: true,
     }
 }
@@ -373,14 +388,8 @@ impl Linearizability {
         seen: &Seen,
         forgotten: bool,
     ) {
-        let by = self.files[seen.file.idx()].forgotten;
-        // The latest-starting forgotten cluster, or (if that is the one read) what
-        // replaced it.
-        let by = by.map(|f| match f.value == value {
-            true => f.replaced_by,
-            false => f.mark(),
-        });
-        let detail = match by.filter(|by| forgotten && by.value != value) {
+        let by = self.files[seen.file.idx()].evidence.other_than(value);
+        let detail = match by.filter(|_| forgotten) {
             Some(by) => format!(
                 "read {} (invoked at {}) after {} had replaced it for good: {}",
                 name(value),

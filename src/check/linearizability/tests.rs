@@ -354,3 +354,35 @@ fn a_read_of_a_forgotten_write_names_what_replaced_it() {
          written at 3.000000 s, after an operation on c1#1 had ended"
     );
 }
+
+#[test]
+fn the_write_named_as_replacing_began_after_the_one_read() {
+    let mut c = Linearizability::new(1);
+    let mut acked = AckedWrites::new(3);
+    let t = Instant::from_secs;
+    let seen = |now, horizon| Seen {
+        client: ClientNo(2),
+        file: FileNo(0),
+        now: t(now),
+        horizon: t(horizon),
+    };
+    // c1#1 over [1, 5] and c2#2 over [2, 3] overlap; c0#3 over [6, 7] follows both.
+    c.write_invoked(id(1), t(1));
+    c.write_invoked(id(2), t(2));
+    for w in [id(1), id(2), id(3)] {
+        acked.insert(w);
+    }
+    c.write_acked(id(2), &seen(3, 1));
+    c.write_acked(id(1), &seen(5, 1));
+    c.write_invoked(id(3), t(6));
+    c.write_acked(id(3), &seen(7, 6));
+    // Reading c1#1 from 9 on: both older writes are forgotten, c2#2 (the later start)
+    // standing for them, but what c1#1 must precede is c0#3, not c2#2.
+    c.read(Some(id(1)), t(9), &seen(10, 9), &acked);
+    assert_eq!(c.tally.count, 1);
+    assert_eq!(
+        c.tally.first.unwrap().detail,
+        "read c1#1 (invoked at 9.000000 s) after c0#3 had replaced it for good: c0#3 was \
+         written at 6.000000 s, after an operation on c1#1 had ended"
+    );
+}
