@@ -22,7 +22,10 @@
 
 use super::{AckedWrites, Example, Tally};
 use crate::cell::ids::{ClientNo, FileNo, WriteId};
+use evidence::{Evidence, name, precedes, secs};
 use sim::Instant;
+
+mod evidence;
 
 /// Microseconds; the initial content's write is at `BEFORE`, an end not yet seen `NEVER`.
 type T = i64;
@@ -54,65 +57,6 @@ struct Forgotten {
     start: T,
     end: T,
     value: Option<WriteId>,
-}
-
-/// A cluster as an example names it: its value, its latest start, and whether a read
-/// began then (else its write did).
-#[derive(Clone, Copy, Debug)]
-struct Mark {
-    value: Option<WriteId>,
-    start: T,
-    read: bool,
-}
-
-impl Cluster {
-    fn mark(&self) -> Mark {
-        Mark {
-            value: self.value,
-            start: self.start,
-            read: self.start > self.written,
-        }
-    }
-}
-
-/// The two clusters, of different values, with the latest starts among all that ended
-/// before a horizon: a forgotten write was forgotten because one of these began after it
-/// ended (the other, if it is that one), so a read of it is told what replaced it. Only
-/// examples use it, so it is left out of the state's hash.
-#[derive(Clone, Debug, Default)]
-struct Evidence([Option<Mark>; 2]);
-
-impl Evidence {
-    fn note(&mut self, m: Mark) {
-        let marks = &mut self.0;
-        match marks
-            .iter()
-            .position(|x| x.is_some_and(|x| x.value == m.value))
-        {
-            Some(i) if marks[i].is_some_and(|x| m.start > x.start) => marks[i] = Some(m),
-            Some(_) => {}
-            None if marks[0].is_none_or(|f| m.start > f.start) => {
-                marks[1] = marks[0];
-                marks[0] = Some(m);
-            }
-            None if marks[1].is_none_or(|s| m.start > s.start) => marks[1] = Some(m),
-            None => {}
-        }
-        if let [Some(f), Some(s)] = *marks
-            && s.start > f.start
-        {
-            marks.swap(0, 1);
-        }
-    }
-
-    /// The latest-starting cluster that is not `value`'s.
-    fn other_than(&self, value: Option<WriteId>) -> Option<Mark> {
-        self.0.into_iter().flatten().find(|m| m.value != value)
-    }
-}
-
-impl std::hash::Hash for Evidence {
-    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -229,27 +173,6 @@ fn forgotten_cluster(f: Forgotten) -> Cluster {
         read: true,
         acked: true,
     }
-}
-
-fn name(value: Option<WriteId>) -> String {
-    value.map_or("the initial content".into(), |w| w.to_string())
-}
-
-/// Why cluster `a` must come before `b`.
-fn precedes(a: &Cluster, b: &Cluster) -> String {
-    match a.value {
-        None => format!("{} came after the initial content", name(b.value)),
-        Some(w) => format!(
-            "an operation on {w} ended at {} before one on {} began at {}",
-            secs(a.end),
-            name(b.value),
-            secs(b.start)
-        ),
-    }
-}
-
-fn secs(t: T) -> String {
-    format!("{:.6} s", t as f64 / 1e6)
 }
 
 /// The linearizability checker.

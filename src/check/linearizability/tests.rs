@@ -295,27 +295,34 @@ fn a_read_of_a_write_that_was_later_lost() {
     assert!(!streaming(&ops));
 }
 
+/// What an operation of client 2 on file 0 saw ending at `now` s, the oldest operation
+/// still open on the file invoked at `horizon` s.
+fn seen(now: u64, horizon: u64) -> Seen {
+    Seen {
+        client: ClientNo(2),
+        file: FileNo(0),
+        now: Instant::from_secs(now),
+        horizon: Instant::from_secs(horizon),
+    }
+}
+
+/// The example of the one violation found.
+fn one_example(c: Linearizability) -> String {
+    assert_eq!(c.tally.count, 1);
+    c.tally.first.expect("an example").detail
+}
+
 #[test]
 fn the_example_names_both_writes() {
     let mut c = Linearizability::new(1);
     let acked = AckedWrites::new(3);
     let t = Instant::from_secs;
-    let seen = |now| Seen {
-        client: ClientNo(2),
-        file: FileNo(0),
-        now: t(now),
-        horizon: t(now),
-    };
     c.write_invoked(id(1), t(1));
-    c.write_acked(id(1), &seen(2));
+    c.write_acked(id(1), &seen(2, 2));
     // A read still open when c1#1 was acknowledged: both clusters are kept.
-    let mut open = seen(3);
-    open.horizon = t(1);
-    c.read(None, t(1), &open, &acked);
+    c.read(None, t(1), &seen(3, 1), &acked);
     assert_eq!(c.tally.count, 0, "the read may come before the write");
-    let mut late = seen(5);
-    late.horizon = t(1);
-    c.read(None, t(4), &late, &acked);
+    c.read(None, t(4), &seen(5, 1), &acked);
     assert_eq!(c.tally.count, 1);
     let ex = c.tally.first.unwrap();
     assert_eq!(ex.client, "c2");
@@ -332,24 +339,17 @@ fn a_read_of_a_forgotten_write_names_what_replaced_it() {
     let mut c = Linearizability::new(1);
     let mut acked = AckedWrites::new(3);
     let t = Instant::from_secs;
-    let seen = |now| Seen {
-        client: ClientNo(2),
-        file: FileNo(0),
-        now: t(now),
-        horizon: t(now),
-    };
     // c1#1 over [1, 2], then c2#2 over [3, 4], never read.
     for (w, from, to) in [(id(1), 1, 2), (id(2), 3, 4)] {
         c.write_invoked(w, t(from));
         acked.insert(w);
-        c.write_acked(w, &seen(to));
+        c.write_acked(w, &seen(to, to));
     }
     // A read invoked at 5 returns c1#1: by then c1#1 must come before c2#2, which ended,
     // so c1#1 (the latest forgotten) is gone, and the example says what replaced it.
-    c.read(Some(id(1)), t(5), &seen(6), &acked);
-    assert_eq!(c.tally.count, 1);
+    c.read(Some(id(1)), t(5), &seen(6, 6), &acked);
     assert_eq!(
-        c.tally.first.unwrap().detail,
+        one_example(c),
         "read c1#1 (invoked at 5.000000 s) after c2#2 had replaced it for good: c2#2 was \
          written at 3.000000 s, after an operation on c1#1 had ended"
     );
@@ -360,12 +360,6 @@ fn the_write_named_as_replacing_began_after_the_one_read() {
     let mut c = Linearizability::new(1);
     let mut acked = AckedWrites::new(3);
     let t = Instant::from_secs;
-    let seen = |now, horizon| Seen {
-        client: ClientNo(2),
-        file: FileNo(0),
-        now: t(now),
-        horizon: t(horizon),
-    };
     // c1#1 over [1, 5] and c2#2 over [2, 3] overlap; c0#3 over [6, 7] follows both.
     c.write_invoked(id(1), t(1));
     c.write_invoked(id(2), t(2));
@@ -379,9 +373,8 @@ fn the_write_named_as_replacing_began_after_the_one_read() {
     // Reading c1#1 from 9 on: both older writes are forgotten, c2#2 (the later start)
     // standing for them, but what c1#1 must precede is c0#3, not c2#2.
     c.read(Some(id(1)), t(9), &seen(10, 9), &acked);
-    assert_eq!(c.tally.count, 1);
     assert_eq!(
-        c.tally.first.unwrap().detail,
+        one_example(c),
         "read c1#1 (invoked at 9.000000 s) after c0#3 had replaced it for good: c0#3 was \
          written at 6.000000 s, after an operation on c1#1 had ended"
     );
