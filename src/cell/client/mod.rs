@@ -50,9 +50,11 @@ pub struct Client {
     next_write: u32,
     /// Acknowledged writes not yet durable, oldest first, with the place each took.
     pub undurable: Vec<(WriteId, Pos)>,
-    next_op: u64,
+    /// Operations so far: numbers each new one. (Counters are 32 bits, as `next_write`
+    /// is, so that the state fits the engine's two-line slot.)
+    next_op: u32,
     /// Locks taken so far: numbers each new one (see `LockId`).
-    next_lock: u64,
+    next_lock: u32,
     /// The number of the next request. Kept across a restart, as an NFSv4 client's
     /// verifier and sequence ids are, so that a server tells a new request from a copy
     /// of an old one (see `server::Seen`).

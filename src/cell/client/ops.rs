@@ -55,7 +55,7 @@ impl Client {
         probe: bool,
         ctx: &mut CCtx,
     ) {
-        let id = self.next_op;
+        let id = u64::from(self.next_op);
         self.next_op += 1;
         let write = (kind == OpKind::Write).then(|| {
             self.next_write += 1;
@@ -155,7 +155,7 @@ impl Client {
             self.next_lock += 1;
             LockId {
                 client: self.no,
-                seq: self.next_lock,
+                seq: u64::from(self.next_lock),
             }
         });
         let deadline = q

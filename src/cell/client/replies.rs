@@ -300,7 +300,7 @@ impl Client {
                 self.next_lock += 1;
                 LockId {
                     client: self.no,
-                    seq: self.next_lock,
+                    seq: u64::from(self.next_lock),
                 }
             };
             if let Some(op) = v.active.get_mut(&file) {
