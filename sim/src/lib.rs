@@ -201,3 +201,10 @@ pub use queue::{EntryKey, Queue};
 pub use schedule::{Choices, MessageDeviation, MessageName, Schedule, scheduled_fate};
 pub use time::{Duration, Instant};
 pub use trace::{DropReason, Observer, Record, TraceHash};
+
+/// The bytes the engine keeps per node of type `N` (its durable state and the engine's
+/// own fields, aligned to a cache line). Every event of a node touches all of it, so a
+/// model can check that its nodes stay within the cache lines it means them to.
+pub fn slot_bytes<N: Node>() -> usize {
+    std::mem::size_of::<engine::Slot<N>>()
+}
