@@ -7,6 +7,7 @@ use crate::explore::SentMessage;
 use crate::fault::Fault;
 use crate::net::{Fate, Network};
 use crate::node::{Ctx, Effect, Message, Node, NodeId, TimerId};
+use crate::prefetch;
 use crate::prng::Prng;
 use crate::queue::Queue;
 use crate::schedule::Schedule;
@@ -133,7 +134,9 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         };
         self.now = Instant::from_micros(time);
         self.stats.events += 1;
-        match self.queue.take(index) {
+        let event = self.queue.take(index);
+        self.warm_next();
+        match event {
             Event::Deliver {
                 from,
                 to,
@@ -224,6 +227,25 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
 
     pub fn into_observer(self) -> O {
         self.observer
+    }
+
+    /// Ask for the lines the event guessed to pop next will touch first: its node's
+    /// slot and, for a timer, the timer's. The event's own line was asked for when the
+    /// one before was taken (as the second to come), and has had a handler's time to
+    /// arrive; these then have this one's.
+    #[inline(always)]
+    fn warm_next(&self) {
+        let (node, timer) = match self.queue.hinted() {
+            Some(Event::Deliver { to, .. }) => (*to, None),
+            Some(Event::Timer { node, id, .. }) => (*node, Some(*id)),
+            _ => return,
+        };
+        if let Some(slot) = self.slots.get(node.index()) {
+            prefetch(slot);
+        }
+        if let Some(id) = timer {
+            self.ctx.timers.prefetch(id);
+        }
     }
 
     fn deliver(&mut self, from: NodeId, to: NodeId, epoch: u32, msg: N::Msg) {

@@ -208,3 +208,19 @@ pub use trace::{DropReason, Observer, Record, TraceHash};
 pub fn slot_bytes<N: Node>() -> usize {
     std::mem::size_of::<engine::Slot<N>>()
 }
+
+/// Ask the processor for the cache lines holding `value`, ahead of use. A hint: it
+/// changes no result.
+#[inline(always)]
+pub(crate) fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let start = (value as *const T).cast::<i8>();
+        for offset in (0..std::mem::size_of::<T>()).step_by(64) {
+            // SAFETY: a prefetch is a hint: it reads nothing the program sees and cannot
+            // fault, whatever the address.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset)) };
+        }
+    }
+}

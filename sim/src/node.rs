@@ -136,6 +136,14 @@ impl TimerIds {
         self.slots.iter_mut().filter(move |s| s.node == node)
     }
 
+    /// Ask for the line of `id`'s slot, which firing or cancelling it will touch.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, id: TimerId) {
+        if let Some(slot) = self.slots.get(id.index()) {
+            crate::prefetch(slot);
+        }
+    }
+
     /// Retire a pending id: the key its timer was queued under, or `None` if it was not
     /// pending.
     #[inline]

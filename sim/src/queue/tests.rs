@@ -100,3 +100,65 @@ fn far_future_and_top_level_slots_work() {
         vec![(1 << 63, 3), (u64::MAX - 1, 2), (u64::MAX, 1)]
     );
 }
+
+/// The events a queue that has just popped guesses come next: the one `hinted`, and the
+/// one after.
+fn guesses(q: &Queue<u32>) -> (Option<u32>, Option<u32>) {
+    let after = q.next_two().1;
+    let value = |index: u32| q.events.get(index as usize).and_then(|line| line.0);
+    (q.hinted().copied(), value(after))
+}
+
+#[test]
+fn an_event_taken_guesses_the_next_two_to_pop() {
+    // Near slots one after the other.
+    let mut q = Queue::new();
+    for (time, value) in [(10, 1), (20, 2), (30, 3)] {
+        q.push(time, value);
+    }
+    assert_eq!(q.pop_until(u64::MAX), Some((10, 1)));
+    assert_eq!(guesses(&q), (Some(2), Some(3)));
+
+    // Ties waiting in `due`, then a near slot.
+    let mut q = Queue::new();
+    for (time, value) in [(0, 1), (0, 2), (0, 3), (5, 4)] {
+        q.push(time, value);
+    }
+    assert_eq!(q.pop_until(u64::MAX), Some((0, 1)));
+    assert_eq!(guesses(&q), (Some(2), Some(3)));
+    assert_eq!(q.pop_until(u64::MAX), Some((0, 2)));
+    assert_eq!(guesses(&q), (Some(3), Some(4)));
+
+    // A near slot of two: both are guessed, in the order the slot lists them.
+    let mut q = Queue::new();
+    for (time, value) in [(10, 1), (20, 2), (20, 3)] {
+        q.push(time, value);
+    }
+    assert_eq!(q.pop_until(u64::MAX), Some((10, 1)));
+    let (first, second) = guesses(&q);
+    let mut both = [first, second];
+    both.sort();
+    assert_eq!(both, [Some(2), Some(3)]);
+
+    // Nothing left to guess.
+    assert_eq!(drain(&mut q), vec![(20, 2), (20, 3)]);
+    assert_eq!(guesses(&q), (None, None));
+}
+
+#[test]
+fn far_slots_cascade_and_cancel_in_any_order() {
+    // Six events in one far slot of level 1, two cancelled from its middle and its end,
+    // then a cascade through level 0 into the near wheel.
+    let mut q = Queue::new();
+    let base = 1 << 22;
+    let keys: Vec<EntryKey> = (0..6)
+        .map(|i| q.push(base + i * 70_000, i as u32))
+        .collect();
+    assert!(q.discard(keys[2]));
+    assert_eq!(q.cancel(keys[5]), Some(5));
+    assert!(!q.discard(keys[5]), "cancelled once");
+    assert_eq!(
+        drain(&mut q),
+        [0, 1, 3, 4].map(|i| (base + i * 70_000, i as u32))
+    );
+}
