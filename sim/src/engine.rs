@@ -9,7 +9,7 @@ use crate::net::{Fate, Network};
 use crate::node::{Ctx, Effect, Message, Node, NodeId, TimerId};
 use crate::prefetch;
 use crate::prng::Prng;
-use crate::queue::Queue;
+use crate::queue::{EntryKey, Queue};
 use crate::schedule::Schedule;
 use crate::time::Instant;
 use crate::trace::{DropReason, Observer, Record, TraceHash};
@@ -31,6 +31,20 @@ pub(crate) enum Event<N: Node> {
     },
     /// Boxed: faults are rare and large, events many and small.
     Fault(Box<Fault>),
+}
+
+impl<N: Node> Event<N> {
+    /// What `warm_next` asks for when this event is guessed to pop next: (low half) the
+    /// node it goes to and (high half) its timer's slot, `u32::MAX` where it has none.
+    #[inline(always)]
+    pub(crate) fn tag(&self) -> u64 {
+        let (node, timer) = match self {
+            Event::Deliver { to, .. } => (to.0, u32::MAX),
+            Event::Timer { node, id, .. } => (node.0, id.index() as u32),
+            Event::Fault(_) => (u32::MAX, u32::MAX),
+        };
+        u64::from(timer) << 32 | u64::from(node)
+    }
 }
 
 // Tags that keep different records from hashing alike.
@@ -229,23 +243,23 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         self.observer
     }
 
-    /// Ask for the lines the event guessed to pop next will touch first: its node's
-    /// slot and, for a timer, the timer's. The event's own line was asked for when the
-    /// one before was taken (as the second to come), and has had a handler's time to
-    /// arrive; these then have this one's.
+    /// Ask for the lines the event guessed to pop next will touch first, while this
+    /// one is handled: its node's slot and, for a timer, the timer's (see `tag`).
     #[inline(always)]
     fn warm_next(&self) {
-        let (node, timer) = match self.queue.hinted() {
-            Some(Event::Deliver { to, .. }) => (*to, None),
-            Some(Event::Timer { node, id, .. }) => (*node, Some(*id)),
-            _ => return,
+        let Some(tag) = self.queue.hinted_tag() else {
+            return;
         };
-        if let Some(slot) = self.slots.get(node.index()) {
+        if let Some(slot) = self.slots.get((tag as u32) as usize) {
             prefetch(slot);
         }
-        if let Some(id) = timer {
-            self.ctx.timers.prefetch(id);
-        }
+        self.ctx.timers.prefetch((tag >> 32) as u32);
+    }
+
+    /// Queue `event` at `time`, tagged for `warm_next`.
+    #[inline(always)]
+    pub(crate) fn enqueue(&mut self, time: Instant, event: Event<N>) -> EntryKey {
+        self.queue.push_tagged(time.as_micros(), event.tag(), event)
     }
 
     fn deliver(&mut self, from: NodeId, to: NodeId, epoch: u32, msg: N::Msg) {
@@ -408,7 +422,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                         epoch,
                         msg: msg.clone(),
                     };
-                    self.queue.push((self.now + second).as_micros(), copy);
+                    self.enqueue(self.now + second, copy);
                 }
                 let event = Event::Deliver {
                     from,
@@ -416,7 +430,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                     epoch,
                     msg,
                 };
-                self.queue.push((self.now + latency).as_micros(), event);
+                self.enqueue(self.now + latency, event);
             }
         }
     }
@@ -431,7 +445,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             id,
             timer,
         };
-        let key = self.queue.push(at.as_micros(), event);
+        let key = self.enqueue(at, event);
         self.ctx.timers.queued(id, node, key, deadline);
         self.stats.timers_set += 1;
     }

@@ -178,8 +178,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
     /// Queue a fault for a later instant (for faults whose targets are already known).
     pub fn schedule(&mut self, at: Instant, fault: Fault) {
         assert!(at >= self.now, "fault scheduled into the past");
-        self.queue
-            .push(at.as_micros(), Event::Fault(Box::new(fault)));
+        self.enqueue(at, Event::Fault(Box::new(fault)));
     }
 
     fn crash(&mut self, node: NodeId) -> bool {
@@ -214,7 +213,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         for timer in self.ctx.timers.queued_of(node) {
             let event = self.queue.cancel(timer.key).expect("queued timer");
             let at = clock.real_at(self.now, timer.deadline);
-            timer.key = self.queue.push(at.as_micros(), event);
+            timer.key = self.queue.push_tagged(at.as_micros(), event.tag(), event);
         }
         Ok(())
     }

@@ -136,10 +136,11 @@ impl TimerIds {
         self.slots.iter_mut().filter(move |s| s.node == node)
     }
 
-    /// Ask for the line of `id`'s slot, which firing or cancelling it will touch.
+    /// Ask for the line of slot `index`, which firing or cancelling its timer touches
+    /// (nothing if there is no such slot).
     #[inline(always)]
-    pub(crate) fn prefetch(&self, id: TimerId) {
-        if let Some(slot) = self.slots.get(id.index()) {
+    pub(crate) fn prefetch(&self, index: u32) {
+        if let Some(slot) = self.slots.get(index as usize) {
             crate::prefetch(slot);
         }
     }

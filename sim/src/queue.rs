@@ -79,6 +79,9 @@ struct Line<E>(Option<E>);
 pub struct Queue<E> {
     entries: Vec<Entry>,
     events: Vec<Line<E>>,
+    /// What the pusher said about each event, for looking ahead (see `push_tagged`);
+    /// dense, so that reading one is cheap where the event's own line is cold.
+    tags: Vec<u64>,
     free_head: u32,
     /// The event taken last guessed that this one pops next (`NIL`: none).
     hint: u32,
@@ -112,6 +115,7 @@ impl<E> Queue<E> {
         Queue {
             entries: Vec::new(),
             events: Vec::new(),
+            tags: Vec::new(),
             free_head: NIL,
             hint: NIL,
             heads: vec![NIL; NEAR],
@@ -142,16 +146,25 @@ impl<E> Queue<E> {
     /// # Panics
     /// If `time` is earlier than an event already popped: scheduling into the past is a
     /// bug in the caller.
+    #[inline(always)]
+    pub fn push(&mut self, time: u64, event: E) -> EntryKey {
+        self.push_tagged(time, 0, event)
+    }
+
+    /// `push`, with a word the queue hands back (`hinted_tag`) when it guesses the event
+    /// pops next: the engine tags an event with its node and timer, whose lines it then
+    /// asks for a handler ahead.
     // Inlined with `alloc` and `link`: every send and timer pushes, and as calls they
     // copied the event once more and spilled registers on each.
     #[inline(always)]
-    pub fn push(&mut self, time: u64, event: E) -> EntryKey {
+    pub(crate) fn push_tagged(&mut self, time: u64, tag: u64, event: E) -> EntryKey {
         assert!(
             time >= self.elapsed,
             "event scheduled into the past: {time} µs < {} µs",
             self.elapsed
         );
         let index = self.alloc(time, event);
+        self.tags[index as usize] = tag;
         if time == self.elapsed {
             self.entries[index as usize].place = IN_DUE;
             self.due.push_back(index);
@@ -318,6 +331,7 @@ impl<E> Queue<E> {
     }
 
     /// The first occupied near slot at or after `position` (< `NEAR`).
+    #[inline(always)]
     fn near_from(&self, position: usize) -> Option<usize> {
         let word = position / 64;
         let here = self.near_occupied[word] & (u64::MAX << (position % 64));
@@ -421,6 +435,7 @@ impl<E> Queue<E> {
                 place: FREE,
             });
             self.events.push(Line(Some(event)));
+            self.tags.push(0);
             index
         }
     }

@@ -101,48 +101,24 @@ fn far_future_and_top_level_slots_work() {
     );
 }
 
-/// The events a queue that has just popped guesses come next: the one `hinted`, and the
-/// one after.
-fn guesses(q: &Queue<u32>) -> (Option<u32>, Option<u32>) {
-    let after = q.next_two().1;
-    let value = |index: u32| q.events.get(index as usize).and_then(|line| line.0);
-    (q.hinted().copied(), value(after))
-}
-
 #[test]
-fn an_event_taken_guesses_the_next_two_to_pop() {
-    // Near slots one after the other.
+fn an_event_taken_hints_at_the_next_to_pop_with_its_tag() {
     let mut q = Queue::new();
-    for (time, value) in [(10, 1), (20, 2), (30, 3)] {
-        q.push(time, value);
+    // Near slots one after the other, then ties waiting in `due`.
+    for (time, tag) in [(10, 1), (20, 2), (20, 3), (30, 4)] {
+        q.push_tagged(time, tag, tag as u32);
     }
+    assert_eq!(q.hinted_tag(), None, "nothing taken yet");
     assert_eq!(q.pop_until(u64::MAX), Some((10, 1)));
-    assert_eq!(guesses(&q), (Some(2), Some(3)));
-
-    // Ties waiting in `due`, then a near slot.
-    let mut q = Queue::new();
-    for (time, value) in [(0, 1), (0, 2), (0, 3), (5, 4)] {
-        q.push(time, value);
-    }
-    assert_eq!(q.pop_until(u64::MAX), Some((0, 1)));
-    assert_eq!(guesses(&q), (Some(2), Some(3)));
-    assert_eq!(q.pop_until(u64::MAX), Some((0, 2)));
-    assert_eq!(guesses(&q), (Some(3), Some(4)));
-
-    // A near slot of two: both are guessed, in the order the slot lists them.
-    let mut q = Queue::new();
-    for (time, value) in [(10, 1), (20, 2), (20, 3)] {
-        q.push(time, value);
-    }
-    assert_eq!(q.pop_until(u64::MAX), Some((10, 1)));
-    let (first, second) = guesses(&q);
-    let mut both = [first, second];
-    both.sort();
-    assert_eq!(both, [Some(2), Some(3)]);
-
-    // Nothing left to guess.
-    assert_eq!(drain(&mut q), vec![(20, 2), (20, 3)]);
-    assert_eq!(guesses(&q), (None, None));
+    // Of a slot's several, the one at its list's head, the last pushed; they pop in
+    // push order once spilled into `due`, where the hint follows that order.
+    assert_eq!(q.hinted_tag(), Some(3));
+    assert_eq!(q.pop_until(u64::MAX), Some((20, 2)));
+    assert_eq!(q.hinted_tag(), Some(3), "the other, waiting in due");
+    assert_eq!(q.pop_until(u64::MAX), Some((20, 3)));
+    assert_eq!(q.hinted_tag(), Some(4));
+    assert_eq!(q.pop_until(u64::MAX), Some((30, 4)));
+    assert_eq!(q.hinted_tag(), None, "nothing left");
 }
 
 #[test]
