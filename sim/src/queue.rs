@@ -29,6 +29,10 @@ const _: () = assert!(NEAR_WORDS / 64 <= 64, "near_top has a bit per summary wor
 const FAR_BITS: u32 = 6;
 const FAR_SLOTS: usize = 1 << FAR_BITS;
 const FAR_LEVELS: usize = 8; // 16 + 8 × 6 = 64 bits
+/// The slab size (events ever queued at once) from which taking an event looks ahead
+/// (see `ahead`): below it the slab, the entries and the nodes stay in the caches, and
+/// looking ahead only costs instructions (3% of `check-small`'s time).
+const LOOK_AHEAD_FROM: usize = 1 << 12;
 /// How many entries ahead a far slot's cascade asks for.
 const SPILL_AHEAD: usize = 8;
 const NIL: u32 = u32::MAX;
@@ -302,7 +306,9 @@ impl<E> Queue<E> {
         let event = self.events[index as usize].0.take().expect("live event");
         let second = self.free_head;
         self.release(index);
-        self.prefetch_next(second);
+        if self.events.len() >= LOOK_AHEAD_FROM {
+            self.prefetch_next(second);
+        }
         event
     }
 

@@ -1,6 +1,7 @@
 //! Looking ahead: which event will pop next, so that its lines (and, through the tag
 //! the engine gave it, its node's) are asked for while the current one is handled. A
 //! guess only: a handler may push an earlier event, and nothing here changes what pops.
+//! Only a queue whose slab has grown past `LOOK_AHEAD_FROM` looks ahead.
 
 use super::{NIL, Queue};
 use crate::prefetch;

@@ -102,22 +102,32 @@ fn far_future_and_top_level_slots_work() {
 }
 
 #[test]
-fn an_event_taken_hints_at_the_next_to_pop_with_its_tag() {
+fn an_event_taken_hints_at_the_next_to_pop_with_its_tag_once_the_slab_is_large() {
     let mut q = Queue::new();
-    // Near slots one after the other, then ties waiting in `due`.
-    for (time, tag) in [(10, 1), (20, 2), (20, 3), (30, 4)] {
+    for (time, tag) in [(10, 1), (20, 2), (20, 3), (30, 4), (40, 5), (40, 6)] {
         q.push_tagged(time, tag, tag as u32);
     }
-    assert_eq!(q.hinted_tag(), None, "nothing taken yet");
     assert_eq!(q.pop_until(u64::MAX), Some((10, 1)));
-    // Of a slot's several, the one at its list's head, the last pushed; they pop in
-    // push order once spilled into `due`, where the hint follows that order.
-    assert_eq!(q.hinted_tag(), Some(3));
+    assert_eq!(q.hinted_tag(), None, "a small queue does not look ahead");
+
+    // Grow the slab past the threshold with events dropped at once.
+    let keys: Vec<EntryKey> = (0..LOOK_AHEAD_FROM)
+        .map(|i| q.push(1 << 30, i as u32))
+        .collect();
+    assert!(keys.into_iter().all(|key| q.discard(key)));
     assert_eq!(q.pop_until(u64::MAX), Some((20, 2)));
-    assert_eq!(q.hinted_tag(), Some(3), "the other, waiting in due");
+    assert_eq!(
+        q.hinted_tag(),
+        Some(3),
+        "the other at 20 µs, waiting in due"
+    );
     assert_eq!(q.pop_until(u64::MAX), Some((20, 3)));
-    assert_eq!(q.hinted_tag(), Some(4));
+    assert_eq!(q.hinted_tag(), Some(4), "the next near slot");
     assert_eq!(q.pop_until(u64::MAX), Some((30, 4)));
+    // Of a slot's several, the one at its list's head, the last pushed (once spilled
+    // into `due` they pop in push order, and the hint follows that order).
+    assert_eq!(q.hinted_tag(), Some(6));
+    assert_eq!(drain(&mut q), vec![(40, 5), (40, 6)]);
     assert_eq!(q.hinted_tag(), None, "nothing left");
 }
 
