@@ -7,13 +7,14 @@ use crate::explore::SentMessage;
 use crate::fault::Fault;
 use crate::net::{Fate, Network};
 use crate::node::{Ctx, Effect, Message, Node, NodeId, TimerId};
-use crate::prefetch;
 use crate::prng::Prng;
-use crate::queue::{EntryKey, Queue};
+use crate::queue::Queue;
 use crate::schedule::Schedule;
 use crate::time::Instant;
 use crate::trace::{DropReason, Observer, Record, TraceHash};
 use std::hash::Hash;
+
+mod ahead;
 
 pub(crate) enum Event<N: Node> {
     Deliver {
@@ -31,20 +32,6 @@ pub(crate) enum Event<N: Node> {
     },
     /// Boxed: faults are rare and large, events many and small.
     Fault(Box<Fault>),
-}
-
-impl<N: Node> Event<N> {
-    /// What `warm_next` asks for when this event is guessed to pop next: (low half) the
-    /// node it goes to and (high half) its timer's slot, `u32::MAX` where it has none.
-    #[inline(always)]
-    pub(crate) fn tag(&self) -> u64 {
-        let (node, timer) = match self {
-            Event::Deliver { to, .. } => (to.0, u32::MAX),
-            Event::Timer { node, id, .. } => (node.0, id.index() as u32),
-            Event::Fault(_) => (u32::MAX, u32::MAX),
-        };
-        u64::from(timer) << 32 | u64::from(node)
-    }
 }
 
 // Tags that keep different records from hashing alike.
@@ -241,25 +228,6 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
 
     pub fn into_observer(self) -> O {
         self.observer
-    }
-
-    /// Ask for the lines the event guessed to pop next will touch first, while this
-    /// one is handled: its node's slot and, for a timer, the timer's (see `tag`).
-    #[inline(always)]
-    fn warm_next(&self) {
-        let Some(tag) = self.queue.hinted_tag() else {
-            return;
-        };
-        if let Some(slot) = self.slots.get((tag as u32) as usize) {
-            prefetch(slot);
-        }
-        self.ctx.timers.prefetch((tag >> 32) as u32);
-    }
-
-    /// Queue `event` at `time`, tagged for `warm_next`.
-    #[inline(always)]
-    pub(crate) fn enqueue(&mut self, time: Instant, event: Event<N>) -> EntryKey {
-        self.queue.push_tagged(time.as_micros(), event.tag(), event)
     }
 
     fn deliver(&mut self, from: NodeId, to: NodeId, epoch: u32, msg: N::Msg) {

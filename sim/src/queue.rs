@@ -10,7 +10,7 @@
 //! earliest far slot while the near wheel is empty (a sparse wheel pops it directly).
 //! Events sit in a slab. A near slot links its events by slab index; a far slot lists
 //! them in an array, so that a cascade reads their entries side by side rather than one
-//! cold entry after the one before (in a large cell, cascading was a tenth of the run,
+//! cold entry after the one before (in a large cell, cascading was an eighth of the run,
 //! nearly all of it waiting on the next link). Either way cancelling an event takes it
 //! out in O(1), so a cancelled timer costs neither a pop nor any later work.
 //!
@@ -38,6 +38,8 @@ const FAR_LEVELS: usize = 8; // 16 + 8 × 6 = 64 bits
 const LOOK_AHEAD_FROM: usize = 1 << 12;
 /// How many entries ahead a far slot's cascade asks for.
 const SPILL_AHEAD: usize = 8;
+/// The tag of an event pushed without one: it names nothing (see `push_tagged`).
+const UNTAGGED: u64 = u64::MAX;
 const NIL: u32 = u32::MAX;
 const IN_DUE: u32 = u32::MAX - 1;
 const FREE: u32 = u32::MAX;
@@ -68,7 +70,7 @@ struct Entry {
     prev: u32,
     next: u32,
     generation: u32,
-    /// The slot (an index into `heads`), or `IN_DUE`, or `FREE`.
+    /// The slot (`heads`, then `far` from `NEAR` on), or `IN_DUE`, or `FREE`.
     place: u32,
 }
 
@@ -155,7 +157,7 @@ impl<E> Queue<E> {
     /// bug in the caller.
     #[inline(always)]
     pub fn push(&mut self, time: u64, event: E) -> EntryKey {
-        self.push_tagged(time, 0, event)
+        self.push_tagged(time, UNTAGGED, event)
     }
 
     /// `push`, with a word the queue hands back (`hinted_tag`) when it guesses the event
@@ -404,7 +406,7 @@ impl<E> Queue<E> {
                 place: FREE,
             });
             self.events.push(Line(Some(event)));
-            self.tags.push(0);
+            self.tags.push(UNTAGGED);
             index
         }
     }

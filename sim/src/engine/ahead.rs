@@ -1,0 +1,101 @@
+//! Looking ahead: each event the engine queues carries a tag naming the node it goes to
+//! and its timer's slot, and when the queue guesses which event pops next (see
+//! `queue::ahead`), the engine asks for those lines while the current event is handled,
+//! a whole handler before they are read. Hints only: nothing here changes what happens.
+
+use super::{Event, Sim};
+use crate::node::{Node, NodeId};
+use crate::prefetch;
+use crate::queue::EntryKey;
+use crate::time::Instant;
+use crate::trace::Observer;
+
+/// What a tag names where there is no node or no timer slot.
+const NONE: u32 = u32::MAX;
+
+impl<N: Node> Event<N> {
+    /// The event's tag: (low half) the node it goes to, (high half) its timer's slot.
+    #[inline(always)]
+    pub(crate) fn tag(&self) -> u64 {
+        let (node, timer) = match self {
+            Event::Deliver { to, .. } => (to.0, NONE),
+            Event::Timer { node, id, .. } => (node.0, id.index() as u32),
+            Event::Fault(_) => (NONE, NONE),
+        };
+        u64::from(timer) << 32 | u64::from(node)
+    }
+}
+
+/// A tag's node and timer slot.
+#[inline(always)]
+fn untag(tag: u64) -> (NodeId, u32) {
+    (NodeId(tag as u32), (tag >> 32) as u32)
+}
+
+impl<N: Node, O: Observer<N>> Sim<N, O> {
+    /// Ask for the lines the event guessed to pop next will touch first: its node's slot
+    /// and, for a timer, the timer's.
+    #[inline(always)]
+    pub(super) fn warm_next(&self) {
+        let Some(tag) = self.queue.hinted_tag() else {
+            return;
+        };
+        let (node, timer) = untag(tag);
+        if let Some(slot) = self.slots.get(node.index()) {
+            prefetch(slot);
+        }
+        self.ctx.timers.prefetch(timer);
+    }
+
+    /// Queue `event` at `time`, tagged for `warm_next`.
+    #[inline(always)]
+    pub(crate) fn enqueue(&mut self, time: Instant, event: Event<N>) -> EntryKey {
+        self.queue.push_tagged(time.as_micros(), event.tag(), event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fault::Fault;
+    use crate::node::{Ctx, Message, TimerIds};
+
+    #[derive(Clone, Hash)]
+    struct Ping;
+    impl Message for Ping {}
+
+    struct Quiet;
+    impl Node for Quiet {
+        type Msg = Ping;
+        type Timer = ();
+        type Output = ();
+        type Volatile = ();
+        fn boot(&mut self, _: &mut Ctx<Self>) {}
+        fn on_message(&mut self, _: &mut (), _: NodeId, _: Ping, _: &mut Ctx<Self>) {}
+        fn on_timer(&mut self, _: &mut (), _: (), _: &mut Ctx<Self>) {}
+    }
+
+    #[test]
+    fn a_tag_names_the_event_s_node_and_timer_slot() {
+        let deliver = Event::<Quiet>::Deliver {
+            from: NodeId(1),
+            to: NodeId(7),
+            epoch: 0,
+            msg: Ping,
+        };
+        assert_eq!(untag(deliver.tag()), (NodeId(7), NONE));
+
+        let mut ids = TimerIds::default();
+        let (_, second) = (ids.alloc(), ids.alloc());
+        let timer = Event::<Quiet>::Timer {
+            node: NodeId(3),
+            epoch: 0,
+            id: second,
+            timer: (),
+        };
+        assert_eq!(untag(timer.tag()), (NodeId(3), 1));
+
+        let fault = Event::<Quiet>::Fault(Box::new(Fault::Crash(NodeId(2))));
+        assert_eq!(untag(fault.tag()), (NodeId(NONE), NONE));
+    }
+}
