@@ -52,8 +52,6 @@ pub(crate) struct Slot<N: Node> {
     pub(crate) state: N,
     /// `None` while the node is down.
     pub(crate) volatile: Option<N::Volatile>,
-    /// Crashes so far; events stamped with an older count died with the node.
-    pub(crate) crashes: u32,
     pub(crate) clock: Clock,
     /// Messages its handlers sent; the next one's name.
     pub(crate) sent: u64,
@@ -65,6 +63,9 @@ pub(crate) struct Slot<N: Node> {
 pub struct Sim<N: Node, O: Observer<N> = ()> {
     pub(crate) now: Instant,
     pub(crate) slots: Vec<Slot<N>>,
+    /// Per node, its crashes so far: events stamped with an older count died with it.
+    /// Apart from the slots, which a sender's would otherwise read for its receiver's.
+    pub(crate) crashes: Vec<u32>,
     pub(crate) net: Network,
     pub(crate) queue: Queue<Event<N>>,
     pub(crate) ctx: Ctx<N>,
@@ -79,6 +80,8 @@ pub struct Sim<N: Node, O: Observer<N> = ()> {
     pub(crate) traced: Vec<SentMessage>,
     /// The node whose handler ran last.
     pub(crate) handler: Option<NodeId>,
+    /// Whether the run is large enough to warm the next event's input (see `ahead`).
+    pub(crate) warm_inputs: bool,
 }
 
 impl<N: Node, O: Observer<N>> Sim<N, O> {
@@ -95,7 +98,6 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             .map(|(state, clock)| Slot {
                 state,
                 volatile: None,
-                crashes: 0,
                 clock,
                 sent: 0,
                 io: 0,
@@ -104,6 +106,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let mut sim = Sim {
             now: Instant::ZERO,
             slots,
+            crashes: vec![0; count],
             net: Network::new(config.link, count, &Prng::new(config.seed)),
             queue: Queue::new(),
             ctx: Ctx::new(NodeId(0), Instant::ZERO),
@@ -115,6 +118,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             tracing: false,
             traced: Vec::new(),
             handler: None,
+            warm_inputs: count >= ahead::WARM_INPUTS_FROM,
         };
         for i in 0..count {
             sim.boot(NodeId(i as u32));
@@ -154,6 +158,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 self.apply(*fault, None)?;
             }
         }
+        self.warm_input_deeper();
         Ok(Some(self.now))
     }
 
@@ -234,7 +239,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let slot = &self.slots[to.index()];
         let reason = if slot.volatile.is_none() {
             Some(DropReason::ReceiverDown)
-        } else if slot.crashes != epoch {
+        } else if self.crashes[to.index()] != epoch {
             Some(DropReason::ReceiverCrashed)
         } else {
             None
@@ -272,7 +277,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let slot = &self.slots[node.index()];
         self.hash.mix(self.now.as_micros());
         self.hash.mix(u64::from(node.0));
-        if slot.crashes != epoch || slot.volatile.is_none() {
+        if self.crashes[node.index()] != epoch || slot.volatile.is_none() {
             self.hash.mix(H_DISCARD);
             self.stats.timers_discarded += 1;
             return;
@@ -302,6 +307,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let (slot, ctx) = self.enter(node);
         let volatile = slot.volatile.as_mut().expect("handler of a down node");
         slot.state.on_message(volatile, from, msg, ctx);
+        self.warm_input();
         self.apply_effects(node);
     }
 
@@ -310,6 +316,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let (slot, ctx) = self.enter(node);
         let volatile = slot.volatile.as_mut().expect("handler of a down node");
         slot.state.on_timer(volatile, timer, ctx);
+        self.warm_input();
         self.apply_effects(node);
     }
 
@@ -380,7 +387,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             }
             Fate::Arrives { latency, duplicate } => {
                 self.hash.mix(latency.as_micros());
-                let epoch = self.slots[to.index()].crashes;
+                let epoch = self.crashes[to.index()];
                 if let Some(second) = duplicate {
                     self.hash.mix(second.as_micros());
                     self.stats.duplicated += 1;
@@ -406,7 +413,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
     fn set_timer(&mut self, node: NodeId, id: TimerId, deadline: Instant, timer: N::Timer) {
         let slot = &self.slots[node.index()];
         let at = slot.clock.real_at(self.now, deadline);
-        let epoch = slot.crashes;
+        let epoch = self.crashes[node.index()];
         let event = Event::Timer {
             node,
             epoch,

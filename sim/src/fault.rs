@@ -186,7 +186,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         if slot.volatile.take().is_none() {
             return false;
         }
-        slot.crashes += 1;
+        self.crashes[node.index()] += 1;
         self.stats.crashes += 1;
         true
     }

@@ -195,7 +195,7 @@ pub use engine::Sim;
 pub use explore::{SentMessage, Step};
 pub use fault::{Applied, Fault, FaultError};
 pub use net::{Fate, Latency, LinkChange, LinkParams, Network, Rule, RuleId};
-pub use node::{Ctx, Effect, Message, Node, NodeId, TimerId};
+pub use node::{Ctx, Effect, Message, Next, Node, NodeId, TimerId};
 pub use prng::Prng;
 pub use queue::{EntryKey, Queue};
 pub use schedule::{Choices, MessageDeviation, MessageName, Schedule, scheduled_fate};
@@ -212,15 +212,24 @@ pub fn slot_bytes<N: Node>() -> usize {
 /// Ask the processor for the cache lines holding `value`, ahead of use. A hint: it
 /// changes no result.
 #[inline(always)]
-pub(crate) fn prefetch<T>(value: &T) {
+pub fn prefetch<T>(value: &T) {
+    let start = (value as *const T).cast::<u8>();
+    for offset in (0..std::mem::size_of::<T>()).step_by(64) {
+        prefetch_at(start.wrapping_add(offset));
+    }
+}
+
+/// Ask for the cache line holding address `at`, which need not be valid: a prefetch
+/// reads nothing the program sees and cannot fault.
+#[inline(always)]
+pub fn prefetch_at<T>(at: *const T) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let start = (value as *const T).cast::<i8>();
-        for offset in (0..std::mem::size_of::<T>()).step_by(64) {
-            // SAFETY: a prefetch is a hint: it reads nothing the program sees and cannot
-            // fault, whatever the address.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset)) };
-        }
+        // SAFETY: a prefetch is a hint: it reads nothing the program sees and cannot
+        // fault, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast::<i8>()) };
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
 }

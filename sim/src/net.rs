@@ -201,6 +201,15 @@ impl Network {
         &self.base
     }
 
+    /// Ask for the line of `node`'s random stream, which its next message draws from (a
+    /// hint: see `engine::ahead`).
+    #[inline(always)]
+    pub(crate) fn prefetch_stream(&self, node: NodeId) {
+        if let Some(stream) = self.streams.get(node.index()) {
+            crate::prefetch(stream);
+        }
+    }
+
     /// Decide what happens to a message sent now from `from` to `to`.
     #[inline]
     pub fn judge(&mut self, from: NodeId, to: NodeId) -> Fate {

@@ -21,6 +21,7 @@ where
         Sim {
             now: self.now,
             slots: self.slots.clone(),
+            crashes: self.crashes.clone(),
             net: self.net.clone(),
             queue: self.queue.clone(),
             ctx: self.ctx.clone_between_calls(),
@@ -32,6 +33,7 @@ where
             tracing: self.tracing,
             traced: self.traced.clone(),
             handler: self.handler,
+            warm_inputs: self.warm_inputs,
         }
     }
 }
@@ -44,7 +46,6 @@ where
         Slot {
             state: self.state.clone(),
             volatile: self.volatile.clone(),
-            crashes: self.crashes,
             clock: self.clock,
             sent: self.sent,
             io: self.io,
@@ -158,7 +159,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 epoch,
                 msg,
             } => {
-                let alive = *epoch == self.slots[to.index()].crashes;
+                let alive = *epoch == self.crashes[to.index()];
                 (S_DELIVER, from, to, alive).hash(h);
                 msg.hash(h);
             }
@@ -168,7 +169,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 id,
                 timer,
             } => {
-                let alive = *epoch == self.slots[node.index()].crashes;
+                let alive = *epoch == self.crashes[node.index()];
                 let queued = self
                     .ctx
                     .timers

@@ -17,7 +17,7 @@ use ids::{ClientNo, ServerNo};
 use msg::{Msg, Output, Timer};
 use params::Params;
 use server::{Server, ServerVol};
-use sim::{Ctx, Node, NodeId, Prng};
+use sim::{Ctx, Next, Node, NodeId, Prng};
 use std::rc::Rc;
 
 /// A node of the cell.
@@ -62,6 +62,26 @@ impl Node for AfsNode {
             (AfsNode::Server(s), AfsVolatile::Server(v)) => s.on_timer(v, timer, ctx),
             (AfsNode::Client(c), AfsVolatile::Client(v)) => c.on_timer(v, timer, ctx),
             _ => unreachable!("a node's volatile state is always of its own kind"),
+        }
+    }
+
+    /// A client's volatile state is boxed, a server's tables are per client: their
+    /// lines are the next event's first misses in a large cell.
+    #[inline(always)]
+    fn warm(&self, vol: &AfsVolatile, next: Next<'_, AfsNode>) {
+        match (self, vol, next) {
+            (AfsNode::Client(_), AfsVolatile::Client(v), _) => v.warm(),
+            (AfsNode::Server(s), AfsVolatile::Server(v), Next::Message { from, .. }) => {
+                s.warm(v, from)
+            }
+            _ => {}
+        }
+    }
+
+    #[inline(always)]
+    fn warm_deeper(&self, vol: &AfsVolatile, _: Next<'_, AfsNode>) {
+        if let AfsVolatile::Client(v) = vol {
+            v.warm_deeper();
         }
     }
 }

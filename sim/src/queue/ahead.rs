@@ -35,4 +35,11 @@ impl<E> Queue<E> {
     pub(crate) fn hinted_tag(&self) -> Option<u64> {
         self.tags.get(self.hint as usize).copied()
     }
+
+    /// The event guessed, when the last was taken, to pop next, if it is still queued
+    /// there (see `hinted_tag`).
+    #[inline(always)]
+    pub(crate) fn hinted(&self) -> Option<&E> {
+        self.events.get(self.hint as usize)?.0.as_ref()
+    }
 }

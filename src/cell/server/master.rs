@@ -67,6 +67,17 @@ struct Announced {
 }
 
 impl Master {
+    /// Hint: ask for `client`'s entries of the per-client tables a request reads.
+    #[inline(always)]
+    pub(super) fn warm(&self, client: ClientNo) {
+        if let Some(lease) = self.leases.get(client.idx()) {
+            sim::prefetch(lease);
+        }
+        if let Some(reset) = self.reset_pending.get(client.idx()) {
+            sim::prefetch(reset);
+        }
+    }
+
     fn new(server: &Server, term: Term, last_foreign_grant: Instant) -> Master {
         let p = &server.params;
         let clients = p.clients as usize;

@@ -88,6 +88,19 @@ impl Server {
         }
     }
 
+    /// Hint (see `sim::Node::warm`): a request from a client reads its entries of this
+    /// server's per-client tables first.
+    #[inline(always)]
+    pub fn warm(&self, vol: &ServerVol, from: NodeId) {
+        let Who::Client(c) = who(from, self.params.servers) else {
+            return;
+        };
+        vol.seen.warm(c);
+        if let Some(m) = &vol.master {
+            m.warm(c);
+        }
+    }
+
     pub fn boot(&mut self, ctx: &mut SCtx) -> ServerVol {
         let now = ctx.now();
         let mut vol = ServerVol {

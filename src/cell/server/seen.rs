@@ -22,6 +22,14 @@ struct Window {
 pub struct Seen(Vec<Window>);
 
 impl Seen {
+    /// Hint: ask for `client`'s window, which its next request reads.
+    #[inline(always)]
+    pub fn warm(&self, client: ClientNo) {
+        if let Some(w) = self.0.get(client.idx()) {
+            sim::prefetch(w);
+        }
+    }
+
     /// Whether `req` is one to act on: the first copy of it since the server booted,
     /// and not so far behind the client's newest that a copy may have been forgotten.
     /// One that far behind is dropped as if lost (a client has a few requests in flight,
