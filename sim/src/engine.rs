@@ -158,7 +158,6 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 self.apply(*fault, None)?;
             }
         }
-        self.warm_input_deeper();
         Ok(Some(self.now))
     }
 

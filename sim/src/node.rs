@@ -53,18 +53,13 @@ pub trait Node: Sized {
 
     fn on_timer(&mut self, volatile: &mut Self::Volatile, timer: Self::Timer, ctx: &mut Ctx<Self>);
 
-    /// Hints, by default none: the engine expects `next` to be this node's next input,
+    /// A hint, by default none: the engine expects `next` to be this node's next input,
     /// and a node whose handlers start by reading memory its slot only points to (a boxed
     /// volatile state, a table of its own) may ask for those lines now (see
-    /// [`crate::prefetch`]). `warm` comes a few hundred instructions ahead of the
-    /// handler, `warm_deeper` later, once the lines `warm` asked for have likely arrived:
-    /// it may follow pointers they hold. Neither may change anything.
+    /// [`crate::prefetch`]), a few hundred instructions ahead of the handler. It may not
+    /// change anything.
     #[inline(always)]
     fn warm(&self, _volatile: &Self::Volatile, _next: Next<'_, Self>) {}
-
-    /// See [`Node::warm`].
-    #[inline(always)]
-    fn warm_deeper(&self, _volatile: &Self::Volatile, _next: Next<'_, Self>) {}
 }
 
 /// The input the engine expects a node to handle next (see [`Node::warm`]).

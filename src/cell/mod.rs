@@ -77,13 +77,6 @@ impl Node for AfsNode {
             _ => {}
         }
     }
-
-    #[inline(always)]
-    fn warm_deeper(&self, vol: &AfsVolatile, _: Next<'_, AfsNode>) {
-        if let AfsVolatile::Client(v) = vol {
-            v.warm_deeper();
-        }
-    }
 }
 
 /// Engine node of server `s`.

@@ -1,11 +1,10 @@
 //! Looking ahead: each event the engine queues carries a tag naming the node it goes to
 //! and its timer's slot, and when the queue guesses which event pops next (see
 //! `queue::ahead`), the engine asks for those lines (and the node's random stream) while
-//! the current event is handled, a whole handler before they are read. In a large run it
-//! then lets that node ask for what its slot only points to, in two stages a few hundred
-//! instructions apart (`Node::warm` once the current handler has run, by when the slot
-//! has likely arrived; `Node::warm_deeper` at the end of the step, which may follow the
-//! pointers `warm`'s lines hold). Hints only: nothing here changes what happens.
+//! the current event is handled, a whole handler before they are read. In a large run,
+//! once the current handler has run (by when the slot has likely arrived), it lets that
+//! node ask for what its slot only points to (`Node::warm`). Hints only: nothing here
+//! changes what happens.
 
 use super::{Event, Sim};
 use crate::node::{Next, Node, NodeId};
@@ -78,14 +77,6 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
     pub(super) fn warm_input(&self) {
         if let Some((node, volatile, next)) = self.hinted_input() {
             node.warm(volatile, next);
-        }
-    }
-
-    /// At the end of a step: let it follow the pointers in what `warm_input` asked for.
-    #[inline(always)]
-    pub(super) fn warm_input_deeper(&self) {
-        if let Some((node, volatile, next)) = self.hinted_input() {
-            node.warm_deeper(volatile, next);
         }
     }
 

@@ -41,14 +41,6 @@ pub(super) struct Call {
 pub(super) struct Calls(Vec<(Req, Call)>);
 
 impl Calls {
-    /// Hint: ask for the line the next request in flight goes to.
-    #[inline(always)]
-    pub fn warm(&self) {
-        if self.0.capacity() > 0 {
-            sim::prefetch_at(self.0.as_ptr());
-        }
-    }
-
     pub fn insert(&mut self, req: Req, call: Call) {
         self.0.push((req, call));
     }

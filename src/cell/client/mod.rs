@@ -151,13 +151,6 @@ impl ClientVol {
             sim::prefetch_at(start.wrapping_add(64 * line));
         }
     }
-
-    /// Hint: ask for what those lines point to that most events touch, the requests in
-    /// flight.
-    #[inline(always)]
-    pub fn warm_deeper(&self) {
-        self.calls.warm();
-    }
 }
 
 /// How many writes that ended `unknown` a client remembers, in case their
