@@ -6,7 +6,7 @@
 //! node ask for what its slot only points to (`Node::warm`). Hints only: nothing here
 //! changes what happens.
 
-use super::{Event, Sim};
+use super::{Event, Sim, Slot};
 use crate::node::{Next, Node, NodeId};
 use crate::prefetch;
 use crate::queue::EntryKey;
@@ -56,27 +56,25 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         self.ctx.timers.prefetch(timer);
     }
 
-    /// The event guessed to pop next, if it is a node's input: its node's volatile state
-    /// (the slot `warm_next` asked for has likely arrived) and the input.
-    #[inline(always)]
-    fn hinted_input(&self) -> Option<(&N, &N::Volatile, Next<'_, N>)> {
-        if !self.warm_inputs {
-            return None;
-        }
-        let (node, next) = match self.queue.hinted()? {
-            Event::Deliver { from, to, msg, .. } => (*to, Next::Message { from: *from, msg }),
-            Event::Timer { node, timer, .. } => (*node, Next::Timer(timer)),
-            Event::Fault(_) => return None,
-        };
-        let slot = self.slots.get(node.index())?;
-        Some((&slot.state, slot.volatile.as_ref()?, next))
-    }
-
-    /// After a handler: let the node of the event guessed next ask for its lines.
+    /// After a handler: let the node of the event guessed next ask for the lines its
+    /// input will need (the slot `warm_next` asked for has likely arrived by now).
     #[inline(always)]
     pub(super) fn warm_input(&self) {
-        if let Some((node, volatile, next)) = self.hinted_input() {
-            node.warm(volatile, next);
+        if !self.warm_inputs {
+            return;
+        }
+        let (node, next) = match self.queue.hinted() {
+            Some(Event::Deliver { from, to, msg, .. }) => (*to, Next::Message { from: *from, msg }),
+            Some(Event::Timer { node, timer, .. }) => (*node, Next::Timer(timer)),
+            Some(Event::Fault(_)) | None => return,
+        };
+        if let Some(Slot {
+            state,
+            volatile: Some(volatile),
+            ..
+        }) = self.slots.get(node.index())
+        {
+            state.warm(volatile, next);
         }
     }
 
