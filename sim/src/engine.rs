@@ -52,6 +52,8 @@ pub(crate) struct Slot<N: Node> {
     pub(crate) state: N,
     /// `None` while the node is down.
     pub(crate) volatile: Option<N::Volatile>,
+    /// Crashes so far; events stamped with an older count died with the node.
+    pub(crate) crashes: u32,
     pub(crate) clock: Clock,
     /// Messages its handlers sent; the next one's name.
     pub(crate) sent: u64,
@@ -63,9 +65,9 @@ pub(crate) struct Slot<N: Node> {
 pub struct Sim<N: Node, O: Observer<N> = ()> {
     pub(crate) now: Instant,
     pub(crate) slots: Vec<Slot<N>>,
-    /// Per node, its crashes so far: events stamped with an older count died with it.
-    /// Apart from the slots, which a sender's would otherwise read for its receiver's.
-    pub(crate) crashes: Vec<u32>,
+    /// Per node, a copy of its slot's crash count, for a sender to stamp its message
+    /// with its receiver's without reading the receiver's (cold) slot.
+    pub(crate) epochs: Vec<u32>,
     pub(crate) net: Network,
     pub(crate) queue: Queue<Event<N>>,
     pub(crate) ctx: Ctx<N>,
@@ -98,6 +100,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             .map(|(state, clock)| Slot {
                 state,
                 volatile: None,
+                crashes: 0,
                 clock,
                 sent: 0,
                 io: 0,
@@ -106,7 +109,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let mut sim = Sim {
             now: Instant::ZERO,
             slots,
-            crashes: vec![0; count],
+            epochs: vec![0; count],
             net: Network::new(config.link, count, &Prng::new(config.seed)),
             queue: Queue::new(),
             ctx: Ctx::new(NodeId(0), Instant::ZERO),
@@ -238,7 +241,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let slot = &self.slots[to.index()];
         let reason = if slot.volatile.is_none() {
             Some(DropReason::ReceiverDown)
-        } else if self.crashes[to.index()] != epoch {
+        } else if slot.crashes != epoch {
             Some(DropReason::ReceiverCrashed)
         } else {
             None
@@ -276,7 +279,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let slot = &self.slots[node.index()];
         self.hash.mix(self.now.as_micros());
         self.hash.mix(u64::from(node.0));
-        if self.crashes[node.index()] != epoch || slot.volatile.is_none() {
+        if slot.crashes != epoch || slot.volatile.is_none() {
             self.hash.mix(H_DISCARD);
             self.stats.timers_discarded += 1;
             return;
@@ -354,7 +357,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
 
     fn send(&mut self, from: NodeId, to: NodeId, msg: N::Msg) {
         assert!(
-            to.index() < self.slots.len(),
+            to.index() < self.epochs.len(),
             "message to unknown node {}",
             to.0
         );
@@ -386,7 +389,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             }
             Fate::Arrives { latency, duplicate } => {
                 self.hash.mix(latency.as_micros());
-                let epoch = self.crashes[to.index()];
+                let epoch = self.epochs[to.index()];
                 if let Some(second) = duplicate {
                     self.hash.mix(second.as_micros());
                     self.stats.duplicated += 1;
@@ -412,7 +415,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
     fn set_timer(&mut self, node: NodeId, id: TimerId, deadline: Instant, timer: N::Timer) {
         let slot = &self.slots[node.index()];
         let at = slot.clock.real_at(self.now, deadline);
-        let epoch = self.crashes[node.index()];
+        let epoch = slot.crashes;
         let event = Event::Timer {
             node,
             epoch,

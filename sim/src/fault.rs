@@ -186,7 +186,8 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         if slot.volatile.take().is_none() {
             return false;
         }
-        self.crashes[node.index()] += 1;
+        slot.crashes += 1;
+        self.epochs[node.index()] = slot.crashes;
         self.stats.crashes += 1;
         true
     }

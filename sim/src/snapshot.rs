@@ -21,7 +21,7 @@ where
         Sim {
             now: self.now,
             slots: self.slots.clone(),
-            crashes: self.crashes.clone(),
+            epochs: self.epochs.clone(),
             net: self.net.clone(),
             queue: self.queue.clone(),
             ctx: self.ctx.clone_between_calls(),
@@ -46,6 +46,7 @@ where
         Slot {
             state: self.state.clone(),
             volatile: self.volatile.clone(),
+            crashes: self.crashes,
             clock: self.clock,
             sent: self.sent,
             io: self.io,
@@ -159,7 +160,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 epoch,
                 msg,
             } => {
-                let alive = *epoch == self.crashes[to.index()];
+                let alive = *epoch == self.slots[to.index()].crashes;
                 (S_DELIVER, from, to, alive).hash(h);
                 msg.hash(h);
             }
@@ -169,7 +170,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                 id,
                 timer,
             } => {
-                let alive = *epoch == self.crashes[node.index()];
+                let alive = *epoch == self.slots[node.index()].crashes;
                 let queued = self
                     .ctx
                     .timers
