@@ -6,24 +6,19 @@
 mod support;
 
 use serde_json::json;
-use support::{run, scenario, violations};
+use support::{run, scenario, small, violations};
 
 #[test]
 fn a_large_cell_runs_the_same_twice_and_keeps_every_invariant() {
-    let doc = json!({
-        "name": "large",
-        "seed": 3,
-        "duration_s": 10,
-        "cell": { "servers": 3, "clients": 4100, "files": 4100 },
-        "election": { "beacon_s": 1, "master_lease_s": 4, "vote_wait_s": 6 },
-        "network": { "latency_ms": { "min": 1, "max": 10 }, "loss": 0.001 },
-        "workload": { "ops_per_client_s": 0.2 },
-        "strategies": [
-            { "name": "lease timeout", "recovery": "lease-timeout", "callback_lease_s": 30 },
-            { "name": "token recovery", "recovery": "token-recovery", "callback_lease_s": 30 }
-        ],
-        "faults": [{ "at_s": 3, "crash": "master", "for_s": 3 }]
-    });
+    let strategies = json!([
+        { "name": "lease timeout", "recovery": "lease-timeout", "callback_lease_s": 30 },
+        { "name": "token recovery", "recovery": "token-recovery", "callback_lease_s": 30 }
+    ]);
+    let crash = json!([{ "at_s": 3, "crash": "master", "for_s": 3 }]);
+    let mut doc = small(10.0, strategies, crash);
+    doc["cell"] = json!({ "servers": 3, "clients": 4100, "files": 4100 });
+    doc["network"] = json!({ "latency_ms": { "min": 1, "max": 10 }, "loss": 0.001 });
+    doc["workload"] = json!({ "ops_per_client_s": 0.2 });
     let s = scenario(doc);
     let (first, second) = (run(&s), run(&s));
     for ((strategy, a), b) in s.strategies.iter().zip(&first).zip(&second) {
