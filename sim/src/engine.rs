@@ -82,8 +82,6 @@ pub struct Sim<N: Node, O: Observer<N> = ()> {
     pub(crate) traced: Vec<SentMessage>,
     /// The node whose handler ran last.
     pub(crate) handler: Option<NodeId>,
-    /// Whether the run is large enough to warm the next event's input (see `ahead`).
-    pub(crate) warm_inputs: bool,
 }
 
 impl<N: Node, O: Observer<N>> Sim<N, O> {
@@ -121,7 +119,6 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
             tracing: false,
             traced: Vec::new(),
             handler: None,
-            warm_inputs: count >= ahead::WARM_INPUTS_FROM,
         };
         for i in 0..count {
             sim.boot(NodeId(i as u32));

@@ -33,7 +33,6 @@ where
             tracing: self.tracing,
             traced: self.traced.clone(),
             handler: self.handler,
-            warm_inputs: self.warm_inputs,
         }
     }
 }
