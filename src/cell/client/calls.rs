@@ -8,6 +8,7 @@ use crate::cell::params::{CLIENT_DEAD_AFTER, CLIENT_RPC_TIMEOUT};
 use crate::cell::server_node;
 use crate::strategy::Mutant;
 use sim::{Instant, TimerId};
+use std::hash::{Hash, Hasher};
 
 /// When a callback break came, in the order of the client's own requests.
 #[derive(Clone, Copy, Hash)]
@@ -37,45 +38,92 @@ pub(super) struct Call {
     pub sent: Instant,
 }
 
-#[derive(Default, Clone, Hash)]
-pub(super) struct Calls(Vec<(Req, Call)>);
+/// The requests in flight, in the order of a vector that removes by swapping the last
+/// into the gap. The first is kept in the client's state itself: a client nearly always
+/// has at most one request out, and in a large cell reading it through a pointer was a
+/// second cold line on every send and reply.
+#[derive(Default, Clone)]
+#[repr(C)]
+pub(super) struct Calls {
+    first: Option<(Req, Call)>,
+    /// The others, in order; empty while `first` is `None`.
+    rest: Vec<(Req, Call)>,
+}
 
 impl Calls {
     pub fn insert(&mut self, req: Req, call: Call) {
-        self.0.push((req, call));
+        if self.first.is_none() {
+            self.first = Some((req, call));
+        } else {
+            self.rest.push((req, call));
+        }
     }
 
     pub fn remove(&mut self, req: Req) -> Option<Call> {
-        let i = self.0.iter().position(|(r, _)| *r == req)?;
-        Some(self.0.swap_remove(i).1)
+        if self.first.as_ref()?.0 == req {
+            return Some(self.swap_remove(0).1);
+        }
+        let i = self.rest.iter().position(|(r, _)| *r == req)?;
+        Some(self.rest.swap_remove(i).1)
     }
 
     pub fn contains(&self, req: Req) -> bool {
-        self.0.iter().any(|(r, _)| *r == req)
+        self.iter().any(|(r, _)| *r == req)
     }
 
     /// Whether a request sent before `mark` is unanswered.
     pub fn any_before(&self, mark: BreakMark) -> bool {
-        self.0.iter().any(|(r, c)| mark.after(*r, c.sent))
+        self.iter().any(|(r, c)| mark.after(*r, c.sent))
     }
 
     pub fn any(&self, purpose: Purpose) -> bool {
-        self.0.iter().any(|(_, c)| c.purpose == purpose)
+        self.iter().any(|(_, c)| c.purpose == purpose)
     }
 
     pub fn any_where(&self, f: impl Fn(Purpose) -> bool) -> bool {
-        self.0.iter().any(|(_, c)| f(c.purpose))
+        self.iter().any(|(_, c)| f(c.purpose))
     }
 
     /// Forget every request made for `purpose`, handing each to `gone`.
     pub fn remove_all(&mut self, purpose: Purpose, mut gone: impl FnMut(Call)) {
         let mut i = 0;
-        while i < self.0.len() {
-            if self.0[i].1.purpose == purpose {
-                gone(self.0.swap_remove(i).1);
+        while i < self.len() {
+            if self
+                .iter()
+                .nth(i)
+                .is_some_and(|(_, c)| c.purpose == purpose)
+            {
+                gone(self.swap_remove(i).1);
             } else {
                 i += 1;
             }
+        }
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(Req, Call)> {
+        self.first.iter().chain(&self.rest)
+    }
+
+    /// Remove the `i`th request, the last taking its place (as `Vec::swap_remove`).
+    fn swap_remove(&mut self, i: usize) -> (Req, Call) {
+        if i > 0 {
+            return self.rest.swap_remove(i - 1);
+        }
+        let last = self.rest.pop();
+        std::mem::replace(&mut self.first, last).expect("a request at 0")
+    }
+}
+
+/// Hashed as the vector it stands for: its length, then each request in order.
+impl Hash for Calls {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len());
+        for call in self.iter() {
+            call.hash(state);
         }
     }
 }
@@ -211,5 +259,73 @@ impl Client {
         v.silent = 0;
         v.attempts = 0;
         v.backoff_until = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::ids::FileNo;
+    use sim::{NodeId, Prng};
+    use std::hash::DefaultHasher;
+
+    fn hash(x: &impl Hash) -> u64 {
+        let mut h = DefaultHasher::new();
+        x.hash(&mut h);
+        h.finish()
+    }
+
+    /// Inserts and removals of every kind, on the calls and on the vector they stand
+    /// for: after each, the same requests in the same order, and the same hash.
+    #[test]
+    fn calls_behave_and_hash_as_a_vector_removing_by_swap() {
+        let mut ctx = CCtx::new(NodeId(0), Instant::ZERO);
+        let mut rng = Prng::new(5);
+        let (mut calls, mut vec) = (Calls::default(), Vec::<(Req, Call)>::new());
+        let purposes = [Purpose::Probe, Purpose::Lease, Purpose::Op(FileNo(1))];
+        let mut spilled = false;
+        for n in 0..2_000u32 {
+            let purpose = purposes[rng.below(3) as usize];
+            match rng.below(4) {
+                0 | 1 => {
+                    let call = Call {
+                        purpose,
+                        timer: ctx.set_timer_at(Instant::ZERO, Timer::Probe),
+                        sent: Instant::from_micros(u64::from(n)),
+                    };
+                    calls.insert(Req(n), call.clone());
+                    vec.push((Req(n), call));
+                }
+                2 if !vec.is_empty() => {
+                    let (req, _) = vec[rng.below(vec.len() as u64) as usize];
+                    let i = vec.iter().position(|(r, _)| *r == req).unwrap();
+                    let want = vec.swap_remove(i).1;
+                    let got = calls.remove(req).expect("in flight");
+                    assert!(got.sent == want.sent && !calls.contains(req));
+                }
+                _ => {
+                    let mut gone = Vec::new();
+                    calls.remove_all(purpose, |c| gone.push(c.sent));
+                    let mut want = Vec::new();
+                    let mut i = 0;
+                    while i < vec.len() {
+                        if vec[i].1.purpose == purpose {
+                            want.push(vec.swap_remove(i).1.sent);
+                        } else {
+                            i += 1;
+                        }
+                    }
+                    assert_eq!(gone, want);
+                }
+            }
+            spilled |= vec.len() > 2;
+            let order = |it: &mut dyn Iterator<Item = &(Req, Call)>| -> Vec<Req> {
+                it.map(|(r, _)| *r).collect()
+            };
+            assert_eq!(order(&mut calls.iter()), order(&mut vec.iter()));
+            assert_eq!(calls.len(), vec.len());
+            assert_eq!(hash(&calls), hash(&vec), "after {n} steps");
+        }
+        assert!(spilled, "the sequence held more than two requests at once");
     }
 }

@@ -82,7 +82,7 @@ impl std::hash::Hash for Client {
 /// What a client loses when it crashes.
 ///
 /// Laid out by hand, the fields that nearly every event reads first: a client's probe,
-/// its reply and the `drive` after each find them in the first four cache lines, which
+/// its reply and the `drive` after each find them in the first five cache lines, which
 /// in a large cell are cold.
 #[derive(Clone, Hash)]
 #[repr(C, align(64))]
@@ -99,18 +99,19 @@ pub struct ClientVol {
     attempts: u32,
     /// Requests to the master unanswered in a row.
     silent: u32,
-    // Second line: what the probe and its reply ask.
+    // Second line: what the probe and its reply ask (the first request in flight ends
+    // it; the others begin the third).
     locks: BTreeMap<FileNo, Held>,
     calls: Calls,
     /// When our lease with the master runs out, on our clock (client-lease strategies).
     lease_until: Option<Instant>,
-    // Third line: what `drive` asks.
+    // Third line, on: what `drive` asks.
     /// The operation in progress on each busy file.
     active: FileMap<Current>,
     /// Locks whose renewal is due.
     renew_due: BTreeSet<FileNo>,
     term: Option<Term>,
-    // Fourth line: what `drive` asks, needed after a failover.
+    // Fourth and fifth lines: what `drive` asks, needed after a failover.
     /// A new master's term we still owe our tokens.
     reassert_to: Option<Term>,
     /// Writes still to replay to the current master, oldest first.
@@ -142,12 +143,12 @@ pub struct ClientVol {
 }
 
 impl ClientVol {
-    /// Hint: ask for the lines a handler reads first, the four the fields above are laid
+    /// Hint: ask for the lines a handler reads first, the five the fields above are laid
     /// out on (see `sim::Node::warm`).
     #[inline(always)]
     pub fn warm(&self) {
         let start = (self as *const ClientVol).cast::<u8>();
-        for line in 0..4 {
+        for line in 0..5 {
             sim::prefetch_at(start.wrapping_add(64 * line));
         }
     }
