@@ -1,10 +1,9 @@
 //! Looking ahead: each event the engine queues carries a tag naming the node it goes to
-//! and its timer's slot, and when the queue guesses which event pops next (see
-//! `queue::ahead`), the engine asks for those lines (and the node's random stream) while
-//! the current event is handled, a whole handler before they are read. In a large run,
-//! once the current handler has run (by when the slot has likely arrived), it lets that
-//! node ask for what its slot only points to (`Node::warm`). Hints only: nothing here
-//! changes what happens.
+//! and its timer's slot, and when the queue guesses which events pop next and after it
+//! (see `queue::ahead`), the engine asks for those lines (and the nodes' random streams)
+//! one or two whole handlers before they are read. In a large run, once the current
+//! handler has run, it lets the next event's node ask for what its slot only points to
+//! (`Node::warm`). Hints only: nothing here changes what happens.
 
 use super::{Event, Sim, Slot};
 use crate::node::{Next, Node, NodeId};
@@ -41,13 +40,22 @@ fn untag(tag: u64) -> (NodeId, u32) {
 }
 
 impl<N: Node, O: Observer<N>> Sim<N, O> {
-    /// Ask for the lines the event guessed to pop next will touch first: its node's slot
-    /// and, for a timer, the timer's.
+    /// Ask for the lines the events guessed to pop next and after it will touch first:
+    /// their nodes' slots and, for a timer, the timer's. The next one's were asked for
+    /// when it was the one after, unless the guess was wrong.
     #[inline(always)]
     pub(super) fn warm_next(&self) {
-        let Some(tag) = self.queue.hinted_tag() else {
-            return;
-        };
+        if let Some(tag) = self.queue.hinted_tag() {
+            self.warm_tagged(tag);
+        }
+        if let Some(tag) = self.queue.after_tag() {
+            self.warm_tagged(tag);
+        }
+    }
+
+    /// Ask for the slot of the node `tag` names, its random stream and its timer's slot.
+    #[inline(always)]
+    fn warm_tagged(&self, tag: u64) {
         let (node, timer) = untag(tag);
         if let Some(slot) = self.slots.get(node.index()) {
             prefetch(slot);
@@ -56,8 +64,10 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         self.ctx.timers.prefetch(timer);
     }
 
-    /// After a handler: let the node of the event guessed next ask for the lines its
-    /// input will need (the slot `warm_next` asked for has likely arrived by now).
+    /// After a handler: let the node of the event guessed to pop next ask for the lines
+    /// its input will need (its slot was asked for a whole event ago, when the event
+    /// was the one after the next, and has likely arrived). Warming the one after the
+    /// next instead waited on that node's slot, asked for only at this event's take.
     #[inline(always)]
     pub(super) fn warm_input(&self) {
         if self.slots.len() < WARM_INPUTS_FROM {

@@ -1,31 +1,50 @@
-//! Looking ahead: which event will pop next, so that its lines (and, through the tag
-//! the engine gave it, its node's) are asked for while the current one is handled. A
-//! guess only: a handler may push an earlier event, and nothing here changes what pops.
-//! Only a queue whose slab has grown past `LOOK_AHEAD_FROM` looks ahead.
+//! Looking ahead: which events will pop next and after it, so that their lines (and,
+//! through the tags the engine gave them, their nodes') are asked for while the current
+//! one is handled. A guess only: a handler may push an earlier event, and nothing here
+//! changes what pops. Only a queue whose slab has grown past `LOOK_AHEAD_FROM` looks
+//! ahead, and past `LOOK_TWO_AHEAD_FROM` two events ahead.
 
-use super::{NIL, Queue};
+use super::{LOOK_TWO_AHEAD_FROM, NEAR, NIL, Queue};
 use crate::prefetch;
 
 impl<E> Queue<E> {
     /// Ask for the lines the handler of the event just taken will likely push into (the
     /// first two free slots: the event's own, warm, and `second`, freed who knows when)
-    /// and those of the event likely to pop next, which becomes the hint.
+    /// and those of the two events likely to pop next: the first becomes the hint, the
+    /// second `after`, asked for a whole event before it pops.
     #[inline(always)]
     pub(super) fn prefetch_next(&mut self, second: u32) {
-        if let Some(line) = self.events.get(second as usize) {
-            prefetch(line);
-            prefetch(&self.entries[second as usize]);
+        self.prefetch_event(second);
+        if self.events.len() < LOOK_TWO_AHEAD_FROM {
+            self.hint = match self.due.front() {
+                Some(&index) => index,
+                None => self.next_near().map_or(NIL, |slot| self.heads[slot]),
+            };
+            self.prefetch_event(self.hint);
+            return;
         }
-        self.hint = match self.due.front() {
-            Some(&index) => index,
-            None => match self.next_near() {
-                Some(slot) => self.heads[slot],
-                None => NIL,
+        let near = |from| {
+            self.next_near_from(from)
+                .map_or(NIL, |slot| self.heads[slot])
+        };
+        (self.hint, self.after) = match (self.due.front(), self.due.get(1)) {
+            (Some(&hint), Some(&after)) => (hint, after),
+            (Some(&hint), None) => (hint, near(self.elapsed as usize % NEAR)),
+            (None, _) => match self.next_near() {
+                Some(slot) => (self.heads[slot], near(slot + 1)),
+                None => (NIL, NIL),
             },
         };
-        if let Some(line) = self.events.get(self.hint as usize) {
+        self.prefetch_event(self.hint);
+        self.prefetch_event(self.after);
+    }
+
+    /// Ask for the lines of the event in slab slot `index`, if there is one.
+    #[inline(always)]
+    fn prefetch_event(&self, index: u32) {
+        if let Some(line) = self.events.get(index as usize) {
             prefetch(line);
-            prefetch(&self.entries[self.hint as usize]);
+            prefetch(&self.entries[index as usize]);
         }
     }
 
@@ -41,5 +60,11 @@ impl<E> Queue<E> {
     #[inline(always)]
     pub(crate) fn hinted(&self) -> Option<&E> {
         self.events.get(self.hint as usize)?.0.as_ref()
+    }
+
+    /// The tag of the event guessed, when the last was taken, to pop after the next.
+    #[inline(always)]
+    pub(crate) fn after_tag(&self) -> Option<u64> {
+        self.tags.get(self.after as usize).copied()
     }
 }

@@ -101,34 +101,52 @@ fn far_future_and_top_level_slots_work() {
     );
 }
 
+/// Grow the slab to `size` slots with events dropped at once.
+fn grow(q: &mut Queue<u32>, size: usize) {
+    let keys: Vec<EntryKey> = (0..size).map(|i| q.push(1 << 30, i as u32)).collect();
+    assert!(keys.into_iter().all(|key| q.discard(key)));
+}
+
 #[test]
-fn an_event_taken_hints_at_the_next_to_pop_with_its_tag_once_the_slab_is_large() {
+fn an_event_taken_hints_at_the_next_two_to_pop_with_their_tags_once_the_slab_is_large() {
     let mut q = Queue::new();
-    for (time, tag) in [(10, 1), (20, 2), (20, 3), (30, 4), (40, 5), (40, 6)] {
+    let events = [
+        (10, 1),
+        (15, 9),
+        (20, 2),
+        (20, 3),
+        (25, 8),
+        (30, 4),
+        (40, 5),
+        (40, 6),
+    ];
+    for (time, tag) in events {
         q.push_tagged(time, tag, tag as u32);
     }
+    let hints = |q: &Queue<u32>| (q.hinted_tag(), q.after_tag());
     assert_eq!(q.pop_until(u64::MAX), Some((10, 1)));
-    assert_eq!(q.hinted_tag(), None, "a small queue does not look ahead");
+    assert_eq!(hints(&q), (None, None), "a small queue does not look ahead");
 
-    // Grow the slab past the threshold with events dropped at once.
-    let keys: Vec<EntryKey> = (0..LOOK_AHEAD_FROM)
-        .map(|i| q.push(1 << 30, i as u32))
-        .collect();
-    assert!(keys.into_iter().all(|key| q.discard(key)));
-    assert_eq!(q.pop_until(u64::MAX), Some((20, 2)));
-    assert_eq!(
-        q.hinted_tag(),
-        Some(3),
-        "the other at 20 µs, waiting in due"
-    );
-    assert_eq!(q.pop_until(u64::MAX), Some((20, 3)));
-    assert_eq!(q.hinted_tag(), Some(4), "the next near slot");
-    assert_eq!(q.pop_until(u64::MAX), Some((30, 4)));
+    grow(&mut q, LOOK_AHEAD_FROM);
+    assert_eq!(q.pop_until(u64::MAX), Some((15, 9)));
     // Of a slot's several, the one at its list's head, the last pushed (once spilled
     // into `due` they pop in push order, and the hint follows that order).
-    assert_eq!(q.hinted_tag(), Some(6));
+    assert_eq!(hints(&q), (Some(3), None), "one ahead only");
+
+    grow(&mut q, LOOK_TWO_AHEAD_FROM);
+    assert_eq!(q.pop_until(u64::MAX), Some((20, 2)));
+    assert_eq!(
+        hints(&q),
+        (Some(3), Some(8)),
+        "waiting in due, then the next slot"
+    );
+    assert_eq!(q.pop_until(u64::MAX), Some((20, 3)));
+    assert_eq!(hints(&q), (Some(8), Some(4)), "the next two near slots");
+    assert_eq!(q.pop_until(u64::MAX), Some((25, 8)));
+    assert_eq!(q.pop_until(u64::MAX), Some((30, 4)));
+    assert_eq!(hints(&q), (Some(6), None), "no later slot");
     assert_eq!(drain(&mut q), vec![(40, 5), (40, 6)]);
-    assert_eq!(q.hinted_tag(), None, "nothing left");
+    assert_eq!(hints(&q), (None, None), "nothing left");
 }
 
 #[test]
@@ -147,4 +165,14 @@ fn far_slots_cascade_and_cancel_in_any_order() {
         drain(&mut q),
         [0, 1, 3, 4].map(|i| (base + i * 70_000, i as u32))
     );
+}
+
+#[test]
+fn looking_past_the_last_near_slot_finds_nothing() {
+    let mut q = Queue::new();
+    grow(&mut q, LOOK_TWO_AHEAD_FROM);
+    q.push_tagged(10, 1, 1);
+    q.push_tagged(NEAR as u64 - 1, 2, 2);
+    assert_eq!(q.pop_until(u64::MAX), Some((10, 1)));
+    assert_eq!((q.hinted_tag(), q.after_tag()), (Some(2), None));
 }

@@ -7,7 +7,15 @@ impl<E> Queue<E> {
     /// The first occupied near slot at or after the wheel's time.
     #[inline(always)]
     pub(super) fn next_near(&self) -> Option<usize> {
-        let position = self.elapsed as usize % NEAR;
+        self.next_near_from(self.elapsed as usize % NEAR)
+    }
+
+    /// The first occupied near slot at or after `position` (at most `NEAR`: none).
+    #[inline(always)]
+    pub(super) fn next_near_from(&self, position: usize) -> Option<usize> {
+        if position >= NEAR {
+            return None;
+        }
         let word = position / 64;
         let here = self.near_occupied[word] & (u64::MAX << (position % 64));
         if here != 0 {
