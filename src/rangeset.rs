@@ -123,8 +123,7 @@ fn insert_into(ranges: &mut Vec<(u32, u32)>, x: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim::Prng;
-    use std::hash::DefaultHasher;
+    use sim::{Prng, TraceHash};
 
     fn ranges(r: &RangeSet) -> Vec<(u32, u32)> {
         r.ranges().collect()
@@ -154,16 +153,11 @@ mod tests {
     /// far, zero and the largest number among them: the same ranges, answers and hash.
     #[test]
     fn range_set_matches_a_vector_of_ranges_and_hashes_as_one() {
-        fn hash(x: &impl Hash) -> u64 {
-            let mut h = DefaultHasher::new();
-            x.hash(&mut h);
-            h.finish()
-        }
         let mut rng = Prng::new(3);
         for round in 0..200 {
             let (mut set, mut vec) = (RangeSet::default(), Vec::new());
             let span = [8, 40, 300][round % 3];
-            assert_eq!(hash(&set), hash(&vec), "empty");
+            assert_eq!(TraceHash::of(&set), TraceHash::of(&vec), "empty");
             for _ in 0..60 {
                 let x = match rng.below(10) {
                     0 => 0,
@@ -173,7 +167,7 @@ mod tests {
                 set.insert(x);
                 insert_into(&mut vec, x);
                 assert_eq!(ranges(&set), vec, "round {round}");
-                assert_eq!(hash(&set), hash(&vec));
+                assert_eq!(TraceHash::of(&set), TraceHash::of(&vec));
                 let y = rng.below(span + 2) as u32;
                 let want = vec.iter().any(|&(lo, hi)| lo <= y && y <= hi);
                 assert_eq!(set.contains(y), want, "contains {y} in {vec:?}");

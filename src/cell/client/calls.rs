@@ -266,14 +266,7 @@ impl Client {
 mod tests {
     use super::*;
     use crate::cell::ids::FileNo;
-    use sim::{NodeId, Prng};
-    use std::hash::DefaultHasher;
-
-    fn hash(x: &impl Hash) -> u64 {
-        let mut h = DefaultHasher::new();
-        x.hash(&mut h);
-        h.finish()
-    }
+    use sim::{NodeId, Prng, TraceHash};
 
     /// Inserts and removals of every kind, on the calls and on the vector they stand
     /// for: after each, the same requests in the same order, and the same hash.
@@ -324,7 +317,11 @@ mod tests {
             };
             assert_eq!(order(&mut calls.iter()), order(&mut vec.iter()));
             assert_eq!(calls.len(), vec.len());
-            assert_eq!(hash(&calls), hash(&vec), "after {n} steps");
+            assert_eq!(
+                TraceHash::of(&calls),
+                TraceHash::of(&vec),
+                "after {n} steps"
+            );
         }
         assert!(spilled, "the sequence held more than two requests at once");
     }
