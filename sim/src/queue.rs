@@ -36,9 +36,6 @@ const FAR_LEVELS: usize = 8; // 16 + 8 × 6 = 64 bits
 /// (see `ahead`): below it the slab, the entries and the nodes stay in the caches, and
 /// looking ahead only costs instructions (3% of `check-small`'s time).
 const LOOK_AHEAD_FROM: usize = 1 << 12;
-/// The slab size from which taking an event also guesses the one after the next: a
-/// cell of 1,000 clients (about 5,000 queued) would pay 5% more instructions for it.
-const LOOK_TWO_AHEAD_FROM: usize = 1 << 14;
 /// How many entries ahead a far slot's cascade asks for.
 const SPILL_AHEAD: usize = 8;
 /// The tag of an event pushed without one: it names nothing (see `push_tagged`).

@@ -4,8 +4,12 @@
 //! changes what pops. Only a queue whose slab has grown past `LOOK_AHEAD_FROM` looks
 //! ahead, and past `LOOK_TWO_AHEAD_FROM` two events ahead.
 
-use super::{LOOK_TWO_AHEAD_FROM, NEAR, NIL, Queue};
+use super::{NEAR, NIL, Queue};
 use crate::prefetch;
+
+/// The slab size from which taking an event also guesses the one after the next: a
+/// cell of 1,000 clients (about 5,000 queued) would pay 5% more instructions for it.
+pub(super) const LOOK_TWO_AHEAD_FROM: usize = 1 << 14;
 
 impl<E> Queue<E> {
     /// Ask for the lines the handler of the event just taken will likely push into (the

@@ -1,3 +1,4 @@
+use super::ahead::LOOK_TWO_AHEAD_FROM;
 use super::*;
 
 fn drain(q: &mut Queue<u32>) -> Vec<(u64, u32)> {

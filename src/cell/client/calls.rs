@@ -88,11 +88,7 @@ impl Calls {
     pub fn remove_all(&mut self, purpose: Purpose, mut gone: impl FnMut(Call)) {
         let mut i = 0;
         while i < self.len() {
-            if self
-                .iter()
-                .nth(i)
-                .is_some_and(|(_, c)| c.purpose == purpose)
-            {
+            if self.get(i).is_some_and(|(_, c)| c.purpose == purpose) {
                 gone(self.swap_remove(i).1);
             } else {
                 i += 1;
@@ -102,6 +98,14 @@ impl Calls {
 
     fn len(&self) -> usize {
         usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    /// The `i`th request, in the vector's order.
+    fn get(&self, i: usize) -> Option<&(Req, Call)> {
+        match i {
+            0 => self.first.as_ref(),
+            _ => self.rest.get(i - 1),
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = &(Req, Call)> {
