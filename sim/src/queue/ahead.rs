@@ -19,18 +19,20 @@ impl<E> Queue<E> {
     #[inline(always)]
     pub(super) fn prefetch_next(&mut self, second: u32) {
         self.prefetch_event(second);
-        if self.events.len() < LOOK_TWO_AHEAD_FROM {
-            self.hint = match self.due.front() {
-                Some(&index) => index,
-                None => self.next_near().map_or(NIL, |slot| self.heads[slot]),
-            };
-            self.prefetch_event(self.hint);
-            return;
-        }
+        // The event at the head of the first occupied near slot at or after `from`.
         let near = |from| {
             self.next_near_from(from)
                 .map_or(NIL, |slot| self.heads[slot])
         };
+        if self.events.len() < LOOK_TWO_AHEAD_FROM {
+            // `after` stays `NIL`: the slab never shrinks, so it has never been large enough.
+            self.hint = match self.due.front() {
+                Some(&index) => index,
+                None => near(self.elapsed as usize % NEAR),
+            };
+            self.prefetch_event(self.hint);
+            return;
+        }
         (self.hint, self.after) = match (self.due.front(), self.due.get(1)) {
             (Some(&hint), Some(&after)) => (hint, after),
             (Some(&hint), None) => (hint, near(self.elapsed as usize % NEAR)),
