@@ -18,7 +18,7 @@ pub use lock_conflict::LockConflict;
 pub use lost_write::{FinalVolume, LostWrite};
 pub use open_ops::OpenOps;
 pub use pending::PerClient;
-pub use stale_read::StaleRead;
+pub use stale_read::{ReadMark, StaleRead};
 
 use crate::cell::ids::FileNo;
 use serde::Serialize;

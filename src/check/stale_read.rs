@@ -13,7 +13,7 @@
 //! write no longer listed) is stale. Memory grows with clients and files, not with
 //! operations.
 
-use super::{AckedWrites, Example, PerClient, Tally};
+use super::{AckedWrites, Example, Tally};
 use crate::cell::ids::{ClientNo, FileNo, WriteId};
 use sim::Instant;
 use std::collections::VecDeque;
@@ -70,39 +70,39 @@ impl FileAcks {
 #[derive(Clone, Hash)]
 pub struct StaleRead {
     files: Vec<FileAcks>,
-    /// Reads in progress: their file and the write invoked last among those
-    /// acknowledged before the read was invoked.
-    reads: PerClient<(FileNo, Option<Acked>)>,
     pub tally: Tally,
 }
 
+/// What a read in progress keeps from its invocation: the write invoked last among those
+/// acknowledged before it. The caller keeps it with the rest of the operation's record,
+/// so that a read touches one per-client record, not two.
+#[derive(Clone, Copy, Debug, Default, Hash)]
+pub struct ReadMark(Option<Acked>);
+
 impl StaleRead {
-    pub fn new(clients: u32, files: u32) -> StaleRead {
+    pub fn new(files: u32) -> StaleRead {
         StaleRead {
             files: (0..files).map(|_| FileAcks::default()).collect(),
-            reads: PerClient::new(clients),
             tally: Tally::default(),
         }
     }
 
-    pub fn invoke_read(&mut self, client: ClientNo, op: u64, file: FileNo, now: Instant) {
-        let latest = self.files[file.idx()].latest_before(now);
-        self.reads.insert(client, op, (file, latest));
+    /// A read of `file` invoked at `now`: its mark, for `read_done`.
+    pub fn invoke_read(&self, file: FileNo, now: Instant) -> ReadMark {
+        ReadMark(self.files[file.idx()].latest_before(now))
     }
 
-    /// A read returned `write` (`None`: the initial content) at `now`; `horizon` is the
-    /// invocation of the oldest read or write of its file still open, this read included.
+    /// A read of `file` by `client`, invoked with `mark`, returned `write` (`None`: the
+    /// initial content) at `now`; `horizon` is the invocation of the oldest read or write
+    /// of its file still open, this read included.
     pub fn read_done(
         &mut self,
-        (client, op): (ClientNo, u64),
+        (client, file, mark): (ClientNo, FileNo, ReadMark),
         write: Option<WriteId>,
         (now, horizon): (Instant, Instant),
         acked: &AckedWrites,
     ) {
-        let Some((file, latest)) = self.reads.remove(client, op) else {
-            return;
-        };
-        let Some(newer) = latest else {
+        let Some(newer) = mark.0 else {
             return;
         };
         let f = &mut self.files[file.idx()];
@@ -136,11 +136,6 @@ impl StaleRead {
         self.files[file.idx()].recent.len()
     }
 
-    /// A read that returned nothing (failed, or its client crashed).
-    pub fn read_abandoned(&mut self, client: ClientNo, op: u64) {
-        self.reads.remove(client, op);
-    }
-
     /// `write`, invoked at `invoked`, was acknowledged to its writer at `now`.
     pub fn write_acked(
         &mut self,
@@ -165,11 +160,6 @@ impl StaleRead {
             f.latest = Some(a);
         }
     }
-
-    /// A crashed client's reads never complete.
-    pub fn client_crashed(&mut self, client: ClientNo) {
-        self.reads.take(client);
-    }
 }
 
 #[cfg(test)]
@@ -191,15 +181,13 @@ mod tests {
     struct Bed {
         c: StaleRead,
         acked: AckedWrites,
-        next_op: u64,
     }
 
     impl Bed {
         fn new() -> Bed {
             Bed {
-                c: StaleRead::new(8, 1),
+                c: StaleRead::new(1),
                 acked: AckedWrites::new(8),
-                next_op: 0,
             }
         }
 
@@ -209,12 +197,11 @@ mod tests {
         }
 
         fn read(&mut self, invoked: u64, done: u64, got: Option<WriteId>) -> u64 {
-            let op = self.next_op;
-            self.next_op += 1;
-            self.c.invoke_read(ClientNo(7), op, FileNo(0), t(invoked));
+            let mark = self.c.invoke_read(FileNo(0), t(invoked));
             let before = self.c.tally.count;
+            let read = (ClientNo(7), FileNo(0), mark);
             self.c
-                .read_done((ClientNo(7), op), got, (t(done), t(invoked)), &self.acked);
+                .read_done(read, got, (t(done), t(invoked)), &self.acked);
             self.c.tally.count - before
         }
     }

@@ -11,7 +11,7 @@ use crate::cell::msg::{OpKind, OpResult, Output};
 use crate::cell::{AfsNode, Who, who};
 use crate::check::{
     AckedWrites, FinalVolume, Kind, Linearizability, Liveness, LockConflict, LostWrite, OpenOps,
-    PerClient, Seen, StaleRead, Verdict,
+    PerClient, ReadMark, Seen, StaleRead, Verdict,
 };
 use crate::metrics::Metrics;
 pub use jsonl::HistoryLog;
@@ -27,6 +27,8 @@ struct OpInfo {
     probe: bool,
     /// Its place among its file's open reads and writes; `None` for a lock.
     ticket: Option<u64>,
+    /// A read's mark for the stale-read checker (see `StaleRead::invoke_read`).
+    mark: ReadMark,
 }
 
 /// Every invariant checker, fed from the history alone.
@@ -50,7 +52,7 @@ impl Checkers {
         Checkers {
             open: vec![OpenOps::default(); files as usize],
             acked: AckedWrites::new(clients),
-            stale: StaleRead::new(clients, files),
+            stale: StaleRead::new(files),
             lin: Linearizability::new(files),
             locks: LockConflict::default(),
             lost: LostWrite::default(),
@@ -63,9 +65,9 @@ impl Checkers {
         (kind != OpKind::Lock).then(|| self.open[file.idx()].open(now))
     }
 
-    fn invoked(&mut self, client: ClientNo, op: u64, info: &OpInfo) {
+    fn invoked(&mut self, info: &mut OpInfo) {
         match info.kind {
-            OpKind::Read => self.stale.invoke_read(client, op, info.file, info.invoked),
+            OpKind::Read => info.mark = self.stale.invoke_read(info.file, info.invoked),
             OpKind::Write => {
                 let w = info.write.expect("a write is named when invoked");
                 self.lin.write_invoked(w, info.invoked);
@@ -76,13 +78,7 @@ impl Checkers {
 
     /// An operation ended as its client saw it; `horizon` is the invocation of the oldest
     /// read or write of its file still open, this operation included.
-    fn ended(
-        &mut self,
-        (client, op): (ClientNo, u64),
-        info: &OpInfo,
-        result: OpResult,
-        now: Instant,
-    ) {
+    fn ended(&mut self, client: ClientNo, info: &OpInfo, result: OpResult, now: Instant) {
         let open = &mut self.open[info.file.idx()];
         let horizon = open.horizon(now);
         if let Some(ticket) = info.ticket {
@@ -97,11 +93,10 @@ impl Checkers {
         match (info.kind, result, info.write) {
             (OpKind::Read, OpResult::Read { write, .. }, _) => {
                 let acked = &self.acked;
-                self.stale
-                    .read_done((client, op), write, (now, horizon), acked);
+                let read = (client, info.file, info.mark);
+                self.stale.read_done(read, write, (now, horizon), acked);
                 self.lin.read(write, info.invoked, &seen, acked);
             }
-            (OpKind::Read, _, _) => self.stale.read_abandoned(client, op),
             (OpKind::Write, OpResult::Write { durable }, Some(w)) => {
                 self.acked.insert(w);
                 self.stale.write_acked(w, info.invoked, now, horizon);
@@ -204,7 +199,7 @@ impl Recorder {
                 what,
                 probe,
             } => {
-                let info = OpInfo {
+                let mut info = OpInfo {
                     kind: what.kind(),
                     file,
                     write: match what {
@@ -214,8 +209,9 @@ impl Recorder {
                     invoked: now,
                     probe,
                     ticket: c.open(what.kind(), file, now),
+                    mark: ReadMark::default(),
                 };
-                c.invoked(client, op, &info);
+                c.invoked(&mut info);
                 self.ops.insert(client, op, info);
             }
             Output::Done { op, result } => {
@@ -223,7 +219,7 @@ impl Recorder {
                     return;
                 };
                 let stale_before = c.stale.tally.count;
-                c.ended((client, op), &info, result, now);
+                c.ended(client, &info, result, now);
                 if let Some(m) = self.metrics.as_mut() {
                     if c.stale.tally.count > stale_before {
                         m.stale_read(client, now);
@@ -245,13 +241,12 @@ impl Recorder {
             log.client_crashed(client, now);
         }
         let c = &mut self.checkers;
-        for (op, info) in self.ops.take(client) {
-            c.ended((client, op), &info, OpResult::Unknown, now);
+        for (_, info) in self.ops.take(client) {
+            c.ended(client, &info, OpResult::Unknown, now);
             if let Some(m) = self.metrics.as_mut() {
                 m.op_done(info.kind, false, info.invoked, now, info.probe);
             }
         }
-        c.stale.client_crashed(client);
         c.locks.client_crashed(client);
     }
 

@@ -6,7 +6,7 @@
 use super::{Checkers, OpInfo};
 use crate::cell::ids::{ClientNo, FileNo, LockMode, WriteId};
 use crate::cell::msg::{OpKind, OpResult};
-use crate::check::{Kind, Verdict};
+use crate::check::{Kind, ReadMark, Verdict};
 use serde::Deserialize;
 use sim::Instant;
 
@@ -102,12 +102,12 @@ pub fn judge(lines: &[Line], clients: u32, files: u32, end: Instant) -> Result<V
             Step::Invoked => {
                 let mut info = op_info(l).ok_or(format!("line {}: op {}", i + 1, l.op))?;
                 info.ticket = c.open(info.kind, info.file, now);
-                c.invoked(client, i as u64, &info);
+                c.invoked(&mut info);
                 opened[i] = Some(info);
             }
             Step::Ended => {
                 let info = opened[i].expect("invoked first");
-                c.ended((client, i as u64), &info, result(l), now);
+                c.ended(client, &info, result(l), now);
             }
             Step::LockHeld => {
                 let mode = match l.mode.as_deref() {
@@ -147,6 +147,7 @@ fn op_info(l: &Line) -> Option<OpInfo> {
         invoked: Instant::from_micros(l.invoke_us),
         probe: l.phase.as_deref() == Some("liveness"),
         ticket: None,
+        mark: ReadMark::default(),
     })
 }
 

@@ -20,16 +20,17 @@ impl Feed {
     /// Invoke a read (`write` `None`) or the write `write` of `file` at `at` µs.
     fn invoke(&mut self, kind: OpKind, file: u32, write: Option<WriteId>, at: u64) -> u64 {
         let (file, now) = (FileNo(file), Instant::from_micros(at));
-        let info = OpInfo {
+        let mut info = OpInfo {
             kind,
             file,
             write,
             invoked: now,
             probe: false,
             ticket: self.c.open(kind, file, now),
+            mark: ReadMark::default(),
         };
         let op = self.ops.len() as u64;
-        self.c.invoked(ClientNo(0), op, &info);
+        self.c.invoked(&mut info);
         self.ops.push(info);
         op
     }
@@ -37,7 +38,7 @@ impl Feed {
     fn end(&mut self, op: u64, result: OpResult, at: u64) {
         let info = self.ops[op as usize];
         let now = Instant::from_micros(at);
-        self.c.ended((ClientNo(0), op), &info, result, now);
+        self.c.ended(ClientNo(0), &info, result, now);
     }
 
     /// An acknowledged write of `file` over `[from, to]` µs.
