@@ -128,3 +128,22 @@ fn operations_open_on_other_files_and_locks_hold_nothing_back() {
     );
     assert!(f.clean());
 }
+
+#[test]
+fn a_read_is_judged_by_what_was_acknowledged_when_it_began() {
+    // The read's mark is taken when it is invoked and carried in its record to its end:
+    // w1 was acknowledged before the read began, so returning the initial content is
+    // stale; a read begun before w1 was invoked may return it.
+    let mut f = Feed::new();
+    let early = f.invoke(OpKind::Read, 0, None, 1);
+    f.write(0, 1, 2, 3);
+    let late = f.invoke(OpKind::Read, 0, None, 4);
+    let initial = OpResult::Read {
+        write: None,
+        cached: false,
+    };
+    f.end(late, initial, 5);
+    assert_eq!(f.c.stale.tally.count, 1, "the initial content after w1");
+    f.end(early, initial, 6);
+    assert_eq!(f.c.stale.tally.count, 1, "begun before w1: not stale");
+}
