@@ -1,6 +1,7 @@
 //! A file server: a voter and candidate in the election, a replica of the volume, and,
 //! while it holds the master lease, the read-write site that serves clients.
 
+mod ahead;
 mod catch_up;
 mod held;
 mod leases;
@@ -18,10 +19,10 @@ use super::params::Params;
 use super::volume::{Update, Volume};
 use super::{AfsNode, Who, server_node, who};
 use crate::strategy::Mutant;
+use ahead::Ahead;
 pub use master::Master;
 use seen::Seen;
 use sim::{Ctx, Duration, Instant, NodeId, Prng};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 type SCtx = Ctx<AfsNode>;
@@ -66,7 +67,7 @@ pub struct ServerVol {
     /// The end of the last master lease this server held since it booted.
     pub held_lease_until: Option<Instant>,
     /// Updates of the current term that arrived ahead of a gap, by sequence.
-    pub ahead: BTreeMap<u32, Update>,
+    pub ahead: Ahead,
     /// The client requests taken since boot, so that a copy is not acted on again.
     seen: Seen,
 }
@@ -108,7 +109,7 @@ impl Server {
             election: Election::new(self.params.servers),
             master: None,
             held_lease_until: None,
-            ahead: BTreeMap::new(),
+            ahead: Ahead::default(),
             seen: Seen::default(),
         };
         if std::mem::take(&mut self.starts_as_master) {

@@ -276,11 +276,7 @@ impl Server {
         }
         let now = ctx.now();
         // Everything held back belongs to one term: a newer one makes it all obsolete.
-        if vol
-            .ahead
-            .first_key_value()
-            .is_some_and(|(_, u)| u.pos().term != term)
-        {
+        if vol.ahead.first().is_some_and(|u| u.pos().term != term) {
             vol.ahead.clear();
         }
         for update in updates.iter().filter(|u| u.pos().term == term) {
@@ -288,19 +284,16 @@ impl Server {
             if vol.ahead.is_empty() && self.volume.follows(update) {
                 self.volume.apply(update, now);
             } else if pos.seq > self.volume.version.seq || pos.term > self.volume.version.term {
-                vol.ahead.entry(pos.seq).or_insert_with(|| update.clone());
+                vol.ahead.hold(update);
             }
         }
-        while let Some(next) = vol.ahead.first_entry() {
-            let pos = next.get().pos();
-            if self.volume.follows(next.get()) {
-                let update = next.remove();
-                self.volume.apply(&update, now);
-            } else if pos.seq > self.volume.version.seq + 1 {
+        while let Some(next) = vol.ahead.first() {
+            if self.volume.follows(next) {
+                self.volume.apply(next, now);
+            } else if next.pos().seq > self.volume.version.seq + 1 {
                 break;
-            } else {
-                next.remove();
             }
+            vol.ahead.pop_first();
         }
         if vol.ahead.len() > MAX_AHEAD {
             vol.ahead.clear();
@@ -324,7 +317,7 @@ impl Server {
         if snapshot.version > self.volume.version {
             self.volume = Volume::restore(snapshot, ctx.now());
             let seq = self.volume.version.seq;
-            vol.ahead.retain(|&s, _| s > seq);
+            vol.ahead.forget_through(seq);
         }
         let version = self.volume.version;
         ctx.send(server_node(peer), Msg::ReplicateAck { term, version });
