@@ -166,7 +166,9 @@ impl MasterView<'_> {
         if repl.unsent.is_empty() {
             return;
         }
-        let updates: Rc<[Update]> = std::mem::take(&mut repl.unsent).into();
+        // Copied out rather than moved: `unsent` keeps its buffer for the next updates.
+        let updates: Rc<[Update]> = Rc::from(&repl.unsent[..]);
+        repl.unsent.clear();
         let term = self.master.term;
         for peer in self.peers() {
             let updates = updates.clone();
