@@ -16,7 +16,7 @@ use super::election::{Ballot, Election, VoteYes, Yes};
 use super::ids::{ServerNo, Term};
 use super::msg::{Msg, Output, Timer};
 use super::params::Params;
-use super::volume::{Update, Volume};
+use super::volume::Volume;
 use super::{AfsNode, Who, server_node, who};
 use crate::strategy::Mutant;
 use ahead::Ahead;
