@@ -24,6 +24,16 @@ impl<V> FileMap<V> {
         self.0.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The entry at position `i` in file order.
+    pub fn nth_mut(&mut self, i: usize) -> (FileNo, &mut V) {
+        let (file, value) = &mut self.0[i];
+        (*file, value)
+    }
+
     pub fn contains_key(&self, file: &FileNo) -> bool {
         self.find(*file).is_ok()
     }

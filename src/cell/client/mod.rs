@@ -117,8 +117,6 @@ pub struct ClientVol {
     /// Writes still to replay to the current master, oldest first.
     replays: VecDeque<(WriteId, Pos)>,
     // The rest.
-    /// A buffer reused to list files without allocating on every event.
-    scratch: Vec<FileNo>,
     /// Files cached under a callback still believed valid.
     cache: Cache,
     /// Operations waiting for their file's lane, oldest first.
@@ -252,7 +250,6 @@ impl Client {
             replays: VecDeque::new(),
             renew_due: BTreeSet::new(),
             arrival: None,
-            scratch: Vec::new(),
             breaks: Vec::new(),
             retry: None,
             liveness: false,

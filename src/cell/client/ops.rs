@@ -177,29 +177,29 @@ impl Client {
 
     /// Send the request of every active operation that has none in flight.
     pub(super) fn send_ops(&mut self, v: &mut ClientVol, master: ServerNo, ctx: &mut CCtx) {
-        // Most events find no operation in progress: leave the buffer's line alone.
+        // Most events find no operation in progress.
         if v.active.is_empty() {
             return;
         }
         let now = ctx.now();
-        let mut ready = std::mem::take(&mut v.scratch);
         // A lock asked for without a valid lease would not be held: it waits for the
         // renewal (sent first).
         let leased =
             self.lease_holds(v, now) || self.params.mutant == Some(Mutant::LockRetrySameId);
-        ready.extend(
-            v.active
-                .iter()
-                .filter(|(_, op)| !op.in_flight && op.retry_at.is_none_or(|t| t <= now))
-                .filter(|(_, op)| leased || op.q.kind != OpKind::Lock)
-                .map(|(&f, _)| f),
-        );
-        for &file in &ready {
-            let op = v.active.get_mut(&file).expect("listed");
+        // By position, not through a list of the ready files: sending touches only the
+        // calls in flight, never which files are active, and a list was one more line
+        // per client to write.
+        for i in 0..v.active.len() {
+            let (file, op) = v.active.nth_mut(i);
+            let ready = !op.in_flight && op.retry_at.is_none_or(|t| t <= now);
+            if !ready || (!leased && op.q.kind == OpKind::Lock) {
+                continue;
+            }
             op.in_flight = true;
             op.retry_at = None;
             op.first_req.get_or_insert(self.next_req);
             let q = op.q;
+            let lock = op.lock;
             let purpose = Purpose::Op(file);
             match q.kind {
                 OpKind::Read => {
@@ -216,7 +216,7 @@ impl Client {
                 }
                 OpKind::Lock => {
                     let mode = q.mode;
-                    let lock = op.lock.expect("a lock op has its lock");
+                    let lock = lock.expect("a lock op has its lock");
                     let msg = |req| Msg::Lock {
                         req,
                         file,
@@ -227,8 +227,6 @@ impl Client {
                 }
             }
         }
-        ready.clear();
-        v.scratch = ready;
     }
 
     /// End the operation on `file`.
