@@ -47,7 +47,7 @@ pub struct FileState {
 }
 
 /// One change to the volume, stamped with its place in the history.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Update {
     /// A new master's first update: it claims its term in every replica it reaches. It
     /// follows only `base`, the replica the new master synced from: a replica with

@@ -42,9 +42,9 @@ impl Ahead {
     pub fn hold(&mut self, update: &Update) {
         let seq = update.pos().seq;
         if self.0.back().is_none_or(|&(last, _)| last < seq) {
-            self.0.push_back((seq, update.clone()));
+            self.0.push_back((seq, *update));
         } else if let Err(at) = self.0.binary_search_by_key(&seq, |&(s, _)| s) {
-            self.0.insert(at, (seq, update.clone()));
+            self.0.insert(at, (seq, *update));
         }
     }
 

@@ -120,7 +120,7 @@ impl MasterView<'_> {
         if repl.log.len() == LOG_KEPT {
             repl.log.pop_front();
         }
-        repl.log.push_back(update.clone());
+        repl.log.push_back(update);
         repl.unsent.push(update);
         self.wake_ticks(ctx);
     }
@@ -166,7 +166,8 @@ impl MasterView<'_> {
         if repl.unsent.is_empty() {
             return;
         }
-        // Copied out rather than moved: `unsent` keeps its buffer for the next updates.
+        // Copied out rather than moved: `unsent` keeps its buffer for the next updates
+        // (updates are plain data, so the copy is one `memcpy`).
         let updates: Rc<[Update]> = Rc::from(&repl.unsent[..]);
         repl.unsent.clear();
         let term = self.master.term;
