@@ -398,6 +398,23 @@ mod tests {
     }
 
     #[test]
+    fn others_are_the_unexpired_holders_but_the_asker() {
+        let mut g = Grants::new(1);
+        let (soon, later) = (Instant::from_secs(10), Instant::from_secs(60));
+        g.add_callback(F0, C1, later, Req(1));
+        g.add_callback(F0, C2, soon, Req(2));
+        g.add_callback(F0, C1, soon, Req(3));
+        assert_eq!(g.count_others(F0, C1, Instant::from_secs(1)), 1, "c2");
+        assert_eq!(g.count_others(F0, C2, Instant::from_secs(1)), 1, "c1, once");
+        // c2's callback ran out, and went.
+        assert_eq!(g.count_others(F0, C1, Instant::from_secs(20)), 0);
+        assert_eq!(g.count_others(F0, C2, Instant::from_secs(20)), 1);
+        assert_eq!(g.holders(F0, Instant::from_secs(20)), 1);
+        // Its own callback expired, the asker subtracts nothing for it.
+        assert_eq!(g.count_others(F0, C1, Instant::from_secs(61)), 0);
+    }
+
+    #[test]
     fn a_write_spares_only_its_writer_s_earlier_callback() {
         let mut g = Grants::new(1);
         let now = Instant::from_secs(1);
