@@ -41,9 +41,7 @@ impl Ahead {
     /// Keep a copy of `update`, unless one with its sequence number is kept already.
     pub fn hold(&mut self, update: &Update) {
         let seq = update.pos().seq;
-        if self.0.back().is_none_or(|&(last, _)| last < seq) {
-            self.0.push_back((seq, *update));
-        } else if let Err(at) = self.0.binary_search_by_key(&seq, |&(s, _)| s) {
+        if let Err(at) = self.0.binary_search_by_key(&seq, |&(s, _)| s) {
             self.0.insert(at, (seq, *update));
         }
     }
