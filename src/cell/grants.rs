@@ -120,6 +120,22 @@ impl Grants {
         }
     }
 
+    /// Hint: ask for `file`'s callbacks (see `sim::Node::warm`).
+    #[inline(always)]
+    pub fn warm_callbacks(&self, file: FileNo) {
+        if let Some(list) = self.callbacks.get(file.idx()) {
+            sim::prefetch(list);
+        }
+    }
+
+    /// Hint: ask for `file`'s locks (see `sim::Node::warm`).
+    #[inline(always)]
+    pub fn warm_locks(&self, file: FileNo) {
+        if let Some(list) = self.locks.get(file.idx()) {
+            sim::prefetch(list);
+        }
+    }
+
     /// Holders of unexpired callbacks on `file`, after dropping expired ones.
     pub fn holders(&mut self, file: FileNo, now: Instant) -> usize {
         let list = &mut self.callbacks[file.idx()];

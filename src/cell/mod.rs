@@ -71,8 +71,8 @@ impl Node for AfsNode {
     fn warm(&self, vol: &AfsVolatile, next: Next<'_, AfsNode>) {
         match (self, vol, next) {
             (AfsNode::Client(_), AfsVolatile::Client(v), _) => v.warm(),
-            (AfsNode::Server(s), AfsVolatile::Server(v), Next::Message { from, .. }) => {
-                s.warm(v, from)
+            (AfsNode::Server(s), AfsVolatile::Server(v), Next::Message { from, msg }) => {
+                s.warm(v, from, msg)
             }
             _ => {}
         }

@@ -165,6 +165,30 @@ impl Volume {
         place > self.files[file.idx()].current.place
     }
 
+    /// Hint: ask for the entries applying `updates` reads first: a write's client's
+    /// record, its file and the file's callbacks, a grant's list (see `sim::Node::warm`).
+    #[inline(always)]
+    pub fn warm(&self, updates: &[Update]) {
+        for update in updates {
+            match *update {
+                Update::Begin { .. } => {}
+                Update::Write { write, .. } => {
+                    if let Some(w) = self.writes.get(write.client.idx()) {
+                        sim::prefetch(w);
+                    }
+                    if let Some(f) = self.files.get(write.file.idx()) {
+                        sim::prefetch(f);
+                    }
+                    self.grants.warm_callbacks(write.file);
+                }
+                Update::Callback { file, .. } => self.grants.warm_callbacks(file),
+                Update::Lock { file, .. } | Update::Unlock { file, .. } => {
+                    self.grants.warm_locks(file)
+                }
+            }
+        }
+    }
+
     /// Apply the next update, received at local time `now`.
     ///
     /// # Panics

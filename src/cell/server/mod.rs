@@ -90,10 +90,14 @@ impl Server {
     }
 
     /// Hint (see `sim::Node::warm`): a request from a client reads its entries of this
-    /// server's per-client tables first.
+    /// server's per-client tables first; a replication message, the replica's entries
+    /// its updates change.
     #[inline(always)]
-    pub fn warm(&self, vol: &ServerVol, from: NodeId) {
+    pub fn warm(&self, vol: &ServerVol, from: NodeId, msg: &Msg) {
         let Who::Client(c) = who(from, self.params.servers) else {
+            if let Msg::Replicate { updates, .. } = msg {
+                self.volume.warm(updates);
+            }
             return;
         };
         vol.seen.warm(c);
