@@ -13,8 +13,10 @@
 use super::grants::{Grants, GrantsSnapshot};
 use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, Version, WriteId};
 use crate::rangeset::RangeSet;
+use recent::Recent;
 use sim::{Duration, Instant};
-use std::collections::VecDeque;
+
+mod recent;
 
 /// One client's writes applied to the volume.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -22,12 +24,12 @@ pub struct ClientWrites {
     /// Their sequence numbers: a client numbers its writes 1, 2, 3, …, so this is
     /// almost always one range.
     pub seqs: RangeSet,
-    /// Where the latest few went, oldest first: a retried write is one of them.
-    recent: VecDeque<Applied>,
+    /// Where the latest few went: a retried write is one of them.
+    recent: Recent,
 }
 
 /// Where a write went: its update's position in the log and its place in the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Applied {
     pub seq: u32,
     pub pos: Pos,
@@ -215,11 +217,8 @@ impl Volume {
                 }
                 let mine = &mut self.writes[c];
                 mine.seqs.insert(write.seq);
-                if mine.recent.len() == RECENT_WRITES_KEPT {
-                    mine.recent.pop_front();
-                }
                 let seq = write.seq;
-                mine.recent.push_back(Applied { seq, pos, place });
+                mine.recent.push(Applied { seq, pos, place });
                 // A replay that arrives after a write that followed it is recorded, not
                 // made the content.
                 if !self.would_lead(write.file, place) {
