@@ -9,22 +9,25 @@ use std::hash::{Hash, Hasher};
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Recent {
     ring: [Applied; RECENT_WRITES_KEPT],
-    /// Where the next one goes.
-    next: u8,
-    len: u8,
+    /// How many were ever pushed: the next goes to `written % RECENT_WRITES_KEPT`.
+    written: u64,
 }
 
 impl Recent {
     pub(super) fn push(&mut self, a: Applied) {
-        self.ring[usize::from(self.next)] = a;
-        self.next = (self.next + 1) % RECENT_WRITES_KEPT as u8;
-        self.len = (self.len + 1).min(RECENT_WRITES_KEPT as u8);
+        self.ring[Recent::slot(self.written)] = a;
+        self.written += 1;
     }
 
-    /// Oldest first: the oldest is `len` places behind the next.
+    /// Oldest first.
     pub(super) fn iter(&self) -> impl Iterator<Item = &Applied> {
-        let start = usize::from(self.next) + RECENT_WRITES_KEPT - usize::from(self.len);
-        (0..usize::from(self.len)).map(move |i| &self.ring[(start + i) % RECENT_WRITES_KEPT])
+        let kept = self.written.min(RECENT_WRITES_KEPT as u64);
+        (self.written - kept..self.written).map(|n| &self.ring[Recent::slot(n)])
+    }
+
+    /// Where the `n`th write pushed went.
+    fn slot(n: u64) -> usize {
+        (n % RECENT_WRITES_KEPT as u64) as usize
     }
 }
 
@@ -38,7 +41,7 @@ impl Eq for Recent {}
 
 impl Hash for Recent {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        h.write_usize(usize::from(self.len));
+        h.write_usize(self.iter().count());
         self.iter().for_each(|a| a.hash(h));
     }
 }
