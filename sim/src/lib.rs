@@ -219,6 +219,14 @@ pub fn prefetch<T>(value: &T) {
     }
 }
 
+/// Ask for the cache lines of `items[index]`, if there is such an item (see [`prefetch`]).
+#[inline(always)]
+pub fn prefetch_item<T>(items: &[T], index: usize) {
+    if let Some(item) = items.get(index) {
+        prefetch(item);
+    }
+}
+
 /// Ask for the cache line holding address `at`, which need not be valid: a prefetch
 /// reads nothing the program sees and cannot fault.
 #[inline(always)]

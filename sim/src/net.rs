@@ -205,9 +205,7 @@ impl Network {
     /// hint: see `engine::ahead`).
     #[inline(always)]
     pub(crate) fn prefetch_stream(&self, node: NodeId) {
-        if let Some(stream) = self.streams.get(node.index()) {
-            crate::prefetch(stream);
-        }
+        crate::prefetch_item(&self.streams, node.index());
     }
 
     /// Decide what happens to a message sent now from `from` to `to`.

@@ -154,9 +154,7 @@ impl TimerIds {
     /// (nothing if there is no such slot).
     #[inline(always)]
     pub(crate) fn prefetch(&self, index: u32) {
-        if let Some(slot) = self.slots.get(index as usize) {
-            crate::prefetch(slot);
-        }
+        crate::prefetch_item(&self.slots, index as usize);
     }
 
     /// Retire a pending id: the key its timer was queued under, or `None` if it was not

@@ -123,17 +123,13 @@ impl Grants {
     /// Hint: ask for `file`'s callbacks (see `sim::Node::warm`).
     #[inline(always)]
     pub fn warm_callbacks(&self, file: FileNo) {
-        if let Some(list) = self.callbacks.get(file.idx()) {
-            sim::prefetch(list);
-        }
+        sim::prefetch_item(&self.callbacks, file.idx());
     }
 
     /// Hint: ask for `file`'s locks (see `sim::Node::warm`).
     #[inline(always)]
     pub fn warm_locks(&self, file: FileNo) {
-        if let Some(list) = self.locks.get(file.idx()) {
-            sim::prefetch(list);
-        }
+        sim::prefetch_item(&self.locks, file.idx());
     }
 
     /// Holders of unexpired callbacks on `file`, after dropping expired ones.

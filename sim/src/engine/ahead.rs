@@ -7,7 +7,7 @@
 
 use super::{Event, Sim, Slot};
 use crate::node::{Next, Node, NodeId};
-use crate::prefetch;
+use crate::prefetch_item;
 use crate::queue::EntryKey;
 use crate::time::Instant;
 use crate::trace::Observer;
@@ -57,9 +57,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
     #[inline(always)]
     fn warm_tagged(&self, tag: u64) {
         let (node, timer) = untag(tag);
-        if let Some(slot) = self.slots.get(node.index()) {
-            prefetch(slot);
-        }
+        prefetch_item(&self.slots, node.index());
         self.net.prefetch_stream(node);
         self.ctx.timers.prefetch(timer);
     }

@@ -70,12 +70,8 @@ impl Master {
     /// Hint: ask for `client`'s entries of the per-client tables a request reads.
     #[inline(always)]
     pub(super) fn warm(&self, client: ClientNo) {
-        if let Some(lease) = self.leases.get(client.idx()) {
-            sim::prefetch(lease);
-        }
-        if let Some(reset) = self.reset_pending.get(client.idx()) {
-            sim::prefetch(reset);
-        }
+        sim::prefetch_item(&self.leases, client.idx());
+        sim::prefetch_item(&self.reset_pending, client.idx());
     }
 
     fn new(server: &Server, term: Term, last_foreign_grant: Instant) -> Master {

@@ -25,9 +25,7 @@ impl Seen {
     /// Hint: ask for `client`'s window, which its next request reads.
     #[inline(always)]
     pub fn warm(&self, client: ClientNo) {
-        if let Some(w) = self.0.get(client.idx()) {
-            sim::prefetch(w);
-        }
+        sim::prefetch_item(&self.0, client.idx());
     }
 
     /// Whether `req` is one to act on: the first copy of it since the server booted,
