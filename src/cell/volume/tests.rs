@@ -1,6 +1,15 @@
 use super::*;
 use crate::cell::ids::{ServerNo, Term};
 
+/// Position `seq` of term `number` (of `fs0`).
+fn at(number: u32, seq: u32) -> Pos {
+    let term = Term {
+        number,
+        server: ServerNo(0),
+    };
+    Pos { term, seq }
+}
+
 #[test]
 fn updates_apply_only_in_order() {
     let mut v = Volume::new(2);
@@ -61,14 +70,6 @@ fn a_client_s_latest_writes_keep_their_positions() {
 
 #[test]
 fn a_late_replay_takes_its_old_place_and_leaves_the_newer_write() {
-    let t = |number| Term {
-        number,
-        server: ServerNo(0),
-    };
-    let at = |number, seq| Pos {
-        term: t(number),
-        seq,
-    };
     let w = |client, seq| WriteId {
         client: ClientNo(client),
         file: FileNo(0),
@@ -101,14 +102,6 @@ fn a_late_replay_takes_its_old_place_and_leaves_the_newer_write() {
 
 #[test]
 fn a_new_term_extends_only_the_replica_it_was_built_on() {
-    let t = |number| Term {
-        number,
-        server: ServerNo(0),
-    };
-    let at = |number, seq| Pos {
-        term: t(number),
-        seq,
-    };
     let mut base = Volume::new(1);
     base.version = at(1, 7);
     let mut diverged = Volume::new(1);
