@@ -5,6 +5,7 @@ mod ahead;
 mod catch_up;
 mod held;
 mod leases;
+mod line;
 mod master;
 mod replica;
 mod requests;

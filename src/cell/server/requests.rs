@@ -1,9 +1,9 @@
 //! Client requests at a server: who the master is, fetches, stores, locks, and (token
 //! recovery) reassertions, each admitted only when the strategy's opening allows.
 
+use super::line::Queued;
 use super::replica::Waiter;
 use super::view::MasterView;
-use super::writes::Queued;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::client_node;
 use crate::cell::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, WriteId};

@@ -10,6 +10,7 @@
 //! answered as its first answer would have been (`held.rs`).
 
 use super::SCtx;
+use super::line::{Line, Queued};
 use super::replica::Waiter;
 use super::view::MasterView;
 use crate::cell::client_node;
@@ -20,41 +21,13 @@ use crate::cell::volume::Update;
 use crate::scenario::Durability;
 use crate::strategy::Mutant;
 use sim::{Duration, Instant, TimerId};
-use std::collections::VecDeque;
-
-/// A request waiting for its file.
-#[derive(Clone, Hash)]
-pub enum Queued {
-    Fetch {
-        client: ClientNo,
-        req: Req,
-    },
-    Store {
-        client: ClientNo,
-        req: Req,
-        write: WriteId,
-        /// A replay's place in the file's history.
-        replay: Option<Pos>,
-    },
-}
-
-impl Queued {
-    /// Whether `other` asks for the same thing from the same client (a retry).
-    fn same_as(&self, other: &Queued) -> bool {
-        match (self, other) {
-            (Queued::Fetch { client: a, .. }, Queued::Fetch { client: b, .. }) => a == b,
-            (Queued::Store { write: a, .. }, Queued::Store { write: b, .. }) => a == b,
-            _ => false,
-        }
-    }
-}
 
 /// One file's place in line at the master.
 #[derive(Default, Clone, Hash)]
 pub struct FileSlot {
     busy: Option<Busy>,
-    /// Requests waiting, with when each (or its client's latest retry of it) arrived.
-    queue: VecDeque<(Instant, Queued)>,
+    /// Requests waiting.
+    line: Line,
 }
 
 #[derive(Clone, Hash)]
@@ -78,14 +51,7 @@ impl MasterView<'_> {
     pub(super) fn on_file(&mut self, file: FileNo, queued: Queued, ctx: &mut SCtx) {
         let slot = &mut self.master.files[file.idx()];
         if slot.busy.is_some() {
-            // A client's retry takes its earlier request's place in line (Rx sees a
-            // retransmission, not a new call): a slow file never queues up duplicates
-            // that clients have long given up on.
-            let now = ctx.now();
-            match slot.queue.iter_mut().find(|(_, q)| q.same_as(&queued)) {
-                Some(earlier) => *earlier = (now, queued),
-                None => slot.queue.push_back((now, queued)),
-            }
+            slot.line.join(ctx.now(), queued);
             return;
         }
         match queued {
@@ -105,7 +71,7 @@ impl MasterView<'_> {
     pub(super) fn file_done(&mut self, file: FileNo, ctx: &mut SCtx) {
         self.master.files[file.idx()].busy = None;
         let now = ctx.now();
-        while let Some((arrived, next)) = self.master.files[file.idx()].queue.pop_front() {
+        while let Some((arrived, next)) = self.master.files[file.idx()].line.pop_front() {
             if now.saturating_since(arrived) > ABANDONED_AFTER {
                 continue;
             }
