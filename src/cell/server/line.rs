@@ -88,7 +88,7 @@ impl Hash for Line {
 mod tests {
     use super::*;
     use crate::cell::ids::FileNo;
-    use std::hash::DefaultHasher;
+    use sim::TraceHash;
 
     fn fetch(client: u32, req: u32) -> Queued {
         Queued::Fetch {
@@ -116,12 +116,6 @@ mod tests {
             Some(earlier) => *earlier = (now, queued),
             None => line.push_back((now, queued)),
         }
-    }
-
-    fn hash_of(x: &impl Hash) -> u64 {
-        let mut h = DefaultHasher::new();
-        x.hash(&mut h);
-        h.finish()
     }
 
     #[test]
@@ -154,7 +148,7 @@ mod tests {
                 None => assert_eq!(line.pop_front(), deque.pop_front()),
             }
             assert_eq!(line.waiting, deque);
-            assert_eq!(hash_of(&line), hash_of(&deque));
+            assert_eq!(TraceHash::of(&line), TraceHash::of(&deque));
         }
         assert_eq!(line.waiting.len(), 4);
         while let Some(first) = deque.pop_front() {
