@@ -11,7 +11,10 @@
 //! holder or a lock go to a second client.
 
 use super::ids::{ClientNo, FileNo, LockId, LockMode, Req};
+use holders::Holders;
 use sim::{Duration, Instant};
+
+mod holders;
 
 /// How long callbacks live.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -101,7 +104,7 @@ pub struct HeldLock {
 /// Callbacks and locks by file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Grants {
-    callbacks: Vec<Vec<Callback>>,
+    callbacks: Vec<Holders>,
     locks: Vec<Vec<HeldLock>>,
 }
 
@@ -115,7 +118,7 @@ pub struct GrantsSnapshot {
 impl Grants {
     pub fn new(files: u32) -> Grants {
         Grants {
-            callbacks: vec![Vec::new(); files as usize],
+            callbacks: vec![Holders::default(); files as usize],
             locks: vec![Vec::new(); files as usize],
         }
     }
@@ -135,25 +138,14 @@ impl Grants {
     /// Holders of unexpired callbacks on `file`, after dropping expired ones.
     pub fn holders(&mut self, file: FileNo, now: Instant) -> usize {
         let list = &mut self.callbacks[file.idx()];
-        list.retain(|c| c.expiry > now);
+        list.drop_expired(now);
         list.len()
     }
 
     /// Record (or extend) `client`'s callback on `file`, established by its request
     /// `since`.
     pub fn add_callback(&mut self, file: FileNo, client: ClientNo, expiry: Instant, since: Req) {
-        let list = &mut self.callbacks[file.idx()];
-        match list.iter_mut().find(|c| c.client == client) {
-            Some(c) => {
-                c.expiry = c.expiry.max(expiry);
-                c.since = c.since.max(since);
-            }
-            None => list.push(Callback {
-                client,
-                expiry,
-                since,
-            }),
-        }
+        self.callbacks[file.idx()].add(client, expiry, since);
     }
 
     /// A write replaced the file: every callback on it was broken or has expired.
@@ -162,16 +154,13 @@ impl Grants {
     }
 
     pub fn remove_callback(&mut self, file: FileNo, client: ClientNo) {
-        self.callbacks[file.idx()].retain(|c| c.client != client);
+        self.callbacks[file.idx()].remove(client);
     }
 
     /// How many clients other than `except` hold unexpired callbacks on `file`.
     pub fn count_others(&mut self, file: FileNo, except: ClientNo, now: Instant) -> usize {
-        self.holders(file, now);
-        self.callbacks[file.idx()]
-            .iter()
-            .filter(|c| c.client != except)
-            .count()
+        let holders = self.holders(file, now);
+        holders - usize::from(self.callbacks[file.idx()].get(except).is_some())
     }
 
     /// The unexpired callbacks on `file` a write must break before it takes effect:
@@ -225,8 +214,8 @@ impl Grants {
     /// Whether `client`'s callback on `file` is still the one request `since` obtained.
     pub fn has_callback(&self, file: FileNo, client: ClientNo, since: Req) -> bool {
         self.callbacks[file.idx()]
-            .iter()
-            .any(|c| c.client == client && c.since == since)
+            .get(client)
+            .is_some_and(|c| c.since == since)
     }
 
     /// The lock `id` on `file`, if its client still holds it.
@@ -237,7 +226,7 @@ impl Grants {
     /// Forget every callback `client` holds (it dropped them all).
     pub fn remove_client_callbacks(&mut self, client: ClientNo) {
         for list in &mut self.callbacks {
-            list.retain(|c| c.client != client);
+            list.remove(client);
         }
     }
 
