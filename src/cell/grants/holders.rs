@@ -1,7 +1,7 @@
 //! The callbacks on one file, in the order they were first granted (breaks go out in
 //! that order, and a snapshot lists them so). A short list is walked; a long one is
 //! indexed by client and by expiry, so that a fetch finds its client and drops what
-//! expired without walking it.
+//! expired without walking it, and stays indexed until a write clears it.
 //!
 //! A popular file in a large cell has a holder in most clients (17,884 of
 //! `bench-campus`'s 20,000 on its first file with lease timeout), and every fetch of it
