@@ -77,7 +77,7 @@ impl Line {
     }
 }
 
-/// As the line itself: the index and the count of those who left follow from it.
+/// As the line itself: the index and the count of those who left only number its places.
 impl Hash for Line {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.waiting.hash(state);
