@@ -92,3 +92,56 @@ fn the_checkers_fed_from_the_history_give_the_run_s_counts() {
     assert!(text.contains("\"cached\":true"));
     assert!(text.contains("\"end\":\"crash\"") || text.contains("\"end\":\"released\""));
 }
+
+/// A run whose books are kept on a thread of their own gives what the same run with its
+/// books on its own thread gives: verdict, metrics (recoveries, lanes, messages) and the
+/// history, byte for byte. The run hands over several full batches and a partial one.
+#[test]
+fn books_kept_apart_take_the_same_notes_in_the_same_order() {
+    use afsim::history::HistoryLog;
+    use afsim::run::{RunSpec, fault_schedule, run_strategy};
+    let strategies = json!([
+        { "name": "naive", "recovery": "naive", "callback_lease_s": 60, "expect_violations": true },
+        { "name": "token", "recovery": "token-recovery", "callback_lease_s": 60,
+          "recovery_window_s": 40, "client_probe_s": 15 }
+    ]);
+    let faults = json!([
+        { "at_s": 60, "crash": "master", "for_s": 20 },
+        { "at_s": 200, "crash": "c2", "for_s": 5 }
+    ]);
+    let mut doc = small(300.0, strategies, faults);
+    doc["cell"] = json!({ "servers": 3, "clients": 12, "files": 4 });
+    doc["workload"] = json!({ "ops_per_client_s": 2, "exclusive_locks": 1.0, "lock_hold_s": 5,
+                              "mix": { "read": 0.6, "write": 0.3, "lock": 0.1 } });
+    let s = scenario(doc);
+    let faults = fault_schedule(&s, 3);
+    for strategy in &s.strategies {
+        let run = |apart: bool| {
+            let buf = Shared::default();
+            let outcome = run_strategy(RunSpec {
+                log: Some(HistoryLog::new(&strategy.name, Box::new(buf.clone()))),
+                books_apart: apart,
+                ..RunSpec::new(&s, strategy, 3, &faults)
+            })
+            .unwrap();
+            drop(outcome.log.unwrap().into_writer().unwrap());
+            let metrics = outcome.measured.unwrap();
+            assert!(
+                !metrics.lanes.of(0).is_empty(),
+                "the crash's recovery has lanes"
+            );
+            (
+                outcome.verdict,
+                format!("{metrics:?}"),
+                buf.text(),
+                outcome.trace_hash,
+            )
+        };
+        let (here, apart) = (run(false), run(true));
+        assert!(here.2.lines().count() > 5_000, "several batches");
+        assert_eq!(here.0, apart.0, "{}: verdict", strategy.name);
+        assert_eq!(here.1, apart.1, "{}: metrics", strategy.name);
+        assert_eq!(here.2, apart.2, "{}: history", strategy.name);
+        assert_eq!(here.3, apart.3, "{}: trace", strategy.name);
+    }
+}

@@ -142,13 +142,16 @@ fn one(scenario: &Scenario, seed: u64, index: usize) -> Result<(), Failure> {
         ))
     })?;
     let faults = fault_schedule(scenario, seed);
-    let outcome =
-        run_strategy(RunSpec::new(scenario, strategy, seed, &faults)).map_err(|e| match e {
-            RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
-            RunError::Fault(m) | RunError::Output(m) => {
-                Failure::Input(format!("{}: {m}", scenario.name))
-            }
-        })?;
+    let spec = RunSpec {
+        books_apart: true,
+        ..RunSpec::new(scenario, strategy, seed, &faults)
+    };
+    let outcome = run_strategy(spec).map_err(|e| match e {
+        RunError::Limit(m) => Failure::Limit(format!("{}: {m}", scenario.name)),
+        RunError::Fault(m) | RunError::Output(m) => {
+            Failure::Input(format!("{}: {m}", scenario.name))
+        }
+    })?;
     let figures = Figures {
         events: outcome.stats.events,
         wall_s: outcome.wall_s,

@@ -94,6 +94,7 @@ pub fn run_scenario(
         let mut outcome = run_strategy(RunSpec {
             tap: SimProgress::wrap(&bar, before_s, trace_tap),
             log: out,
+            books_apart: true,
             ..RunSpec::new(scenario, strategy, seed, &faults)
         })
         .map_err(stopped)?;

@@ -1,8 +1,10 @@
 //! The run's history as it streams: the engine's observer turns what nodes report into
 //! checker and metric updates, keeping only what is still needed (operations in progress,
 //! locks held, what the checkers summarise), never the whole history; with `--history`
-//! it also writes every operation out for outside checkers.
+//! it also writes every operation out for outside checkers. A single run may keep these
+//! books on a thread of its own ([`apart`]), fed in the same order.
 
+mod apart;
 pub mod jsonl;
 pub mod replay;
 
@@ -13,9 +15,11 @@ use crate::check::{
     AckedWrites, FinalVolume, Kind, Linearizability, Liveness, LockConflict, LostWrite, OpenOps,
     PerClient, ReadMark, Seen, StaleRead, Verdict,
 };
-use crate::metrics::Metrics;
+use crate::metrics::lanes::Mark;
+use crate::metrics::{MessageCounts, Metrics};
+use apart::Apart;
 pub use jsonl::HistoryLog;
-use sim::{Fault, Instant, NodeId, Observer, Record};
+use sim::{Fault, Instant, Message, NodeId, Observer, Record};
 
 /// An operation between its invocation and its end.
 #[derive(Clone, Copy, Debug, Hash)]
@@ -127,66 +131,75 @@ impl Checkers {
     }
 }
 
-/// What every record of a run feeds.
-pub struct Recorder {
+/// What a record tells the run's books: owned and small, so that the books can be kept
+/// on a thread of their own (see [`apart`]) and fed in the order the run made them.
+#[derive(Debug)]
+enum Note {
+    /// A client went through something a recovery's lanes show.
+    Marked { client: ClientNo, mark: Mark },
+    /// A node reported something.
+    Output { node: NodeId, output: Output },
+    /// A node crashed.
+    Crashed(NodeId),
+    /// A fault took the master's majority away: a recovery begins. (The fault comes
+    /// from the run, not from a node, so the run reports it.)
+    Deposed(String),
+}
+
+/// The run's books: the operations in progress, the checkers, the metrics and the
+/// history log, fed with notes in the order the run made them.
+struct Books {
     servers: u32,
     ops: PerClient<OpInfo>,
     checkers: Checkers,
     /// `None` in a run that measures nothing (`RunSpec::measure`).
-    pub metrics: Option<Metrics>,
+    metrics: Option<Metrics>,
     /// Every operation written out, with `--history`.
-    pub log: Option<HistoryLog>,
-    /// Also told everything, if the run writes a trace.
-    pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
+    log: Option<HistoryLog>,
 }
 
-/// A copy for a search that runs a state forward twice. A run that writes a trace or a
-/// history is one schedule, never copied: its writers are not.
-impl Clone for Recorder {
-    fn clone(&self) -> Recorder {
-        assert!(
-            self.log.is_none() && self.tap.is_none(),
-            "a run writing a trace or history is not copied"
-        );
-        Recorder {
+/// A copy for a search that runs a state forward twice. A run that writes a history is
+/// one schedule, never copied: its writer is not.
+impl Clone for Books {
+    fn clone(&self) -> Books {
+        assert!(self.log.is_none(), "a run writing a history is not copied");
+        Books {
             servers: self.servers,
             ops: self.ops.clone(),
             checkers: self.checkers.clone(),
             metrics: self.metrics.clone(),
             log: None,
-            tap: None,
         }
     }
 }
 
 /// What decides the verdict from here: operations in progress and the checkers' state.
 /// The metrics only count what happened, and decide nothing.
-impl std::hash::Hash for Recorder {
+impl std::hash::Hash for Books {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         (self.servers, &self.ops, &self.checkers).hash(h);
     }
 }
 
-impl Recorder {
-    /// A fault took the master's majority away at `at`: a recovery begins (the fault
-    /// comes from the run, not from a node, so the run reports it here).
-    pub fn master_deposed(&mut self, label: String, at: Instant) {
-        if let Some(m) = self.metrics.as_mut() {
-            m.recoveries.fault(label, at);
+impl Books {
+    /// Take one note.
+    #[inline(always)]
+    fn note(&mut self, now: Instant, note: Note) {
+        match note {
+            Note::Marked { client, mark } => {
+                if let Some(m) = self.metrics.as_mut() {
+                    m.marked(client, mark, now);
+                }
+            }
+            Note::Output { node, output } => self.output(node, &output, now),
+            Note::Crashed(node) => self.crashed(node, now),
+            Note::Deposed(label) => {
+                if let Some(m) = self.metrics.as_mut() {
+                    m.recoveries.fault(label, now);
+                }
+            }
         }
     }
-
-    pub fn new(servers: u32, clients: u32, files: u32, metrics: Option<Metrics>) -> Recorder {
-        Recorder {
-            servers,
-            ops: PerClient::new(clients),
-            checkers: Checkers::new(clients, files),
-            metrics,
-            log: None,
-            tap: None,
-        }
-    }
-
     fn client_output(&mut self, client: ClientNo, output: &Output, now: Instant) {
         if let Some(log) = self.log.as_mut() {
             log.client_output(client, output, now);
@@ -222,7 +235,7 @@ impl Recorder {
                 c.ended(client, &info, result, now);
                 if let Some(m) = self.metrics.as_mut() {
                     if c.stale.tally.count > stale_before {
-                        m.stale_read(client, now);
+                        m.marked(client, Mark::StaleRead, now);
                     }
                     m.op_done(info.kind, result.ok(), info.invoked, now, info.probe);
                 }
@@ -282,27 +295,155 @@ impl Recorder {
     }
 }
 
+/// What every record of a run feeds: the run's books, here or on a thread of their own,
+/// and a tap that sees every record as it is made.
+pub struct Recorder {
+    servers: u32,
+    /// Messages sent, if the books keep metrics (only then do messages concern them).
+    messages: Option<MessageCounts>,
+    books: Kept,
+    /// Also told everything, if the run writes a trace or shows its progress.
+    pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
+}
+
+/// Where a run's books are kept. One per run, so its size does not matter; books kept
+/// here are read on every record, and boxed they would cost a load more each time.
+#[allow(clippy::large_enum_variant)]
+enum Kept {
+    Here(Books),
+    Apart(Apart),
+}
+
+/// A copy for a search that runs a state forward twice; its books are kept here.
+impl Clone for Recorder {
+    fn clone(&self) -> Recorder {
+        assert!(self.tap.is_none(), "a run writing a trace is not copied");
+        let Kept::Here(books) = &self.books else {
+            panic!("a run whose books are kept apart is not copied");
+        };
+        Recorder {
+            servers: self.servers,
+            messages: self.messages.clone(),
+            books: Kept::Here(books.clone()),
+            tap: None,
+        }
+    }
+}
+
+/// The books' state (see `Books`' hash).
+impl std::hash::Hash for Recorder {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let Kept::Here(books) = &self.books else {
+            panic!("a run whose books are kept apart has no state to hash here");
+        };
+        books.hash(h);
+    }
+}
+
+/// What a finished run's books hold.
+pub struct Closed {
+    pub verdict: Verdict,
+    pub metrics: Option<Metrics>,
+    pub log: Option<HistoryLog>,
+    pub tap: Option<Box<dyn Observer<AfsNode> + Send>>,
+}
+
+impl Recorder {
+    /// A run's recorder for a cell of `(servers, clients, files)`; with `apart`, its
+    /// books are kept on a thread of their own.
+    pub fn new(
+        (servers, clients, files): (u32, u32, u32),
+        metrics: Option<Metrics>,
+        log: Option<HistoryLog>,
+        apart: bool,
+    ) -> Recorder {
+        let messages = metrics
+            .as_ref()
+            .map(|m| MessageCounts::new(m.end_of_workload()));
+        let books = Books {
+            servers,
+            ops: PerClient::new(clients),
+            checkers: Checkers::new(clients, files),
+            metrics,
+            log,
+        };
+        Recorder {
+            servers,
+            messages,
+            books: match apart {
+                true => Kept::Apart(Apart::new(books)),
+                false => Kept::Here(books),
+            },
+            tap: None,
+        }
+    }
+
+    /// A fault took the master's majority away at `at`: a recovery begins.
+    pub fn master_deposed(&mut self, label: String, at: Instant) {
+        self.feed(at, Note::Deposed(label));
+    }
+
+    #[inline(always)]
+    fn feed(&mut self, now: Instant, note: Note) {
+        match &mut self.books {
+            Kept::Here(books) => books.note(now, note),
+            Kept::Apart(apart) => apart.push(now, note),
+        }
+    }
+
+    /// The end of the run: every checker's verdict, and what the books measured.
+    pub fn finish(self, volume: &FinalVolume, end: Instant) -> Closed {
+        let mut books = match self.books {
+            Kept::Here(books) => books,
+            Kept::Apart(apart) => apart.join(),
+        };
+        if let (Some(m), Some(counts)) = (books.metrics.as_mut(), &self.messages) {
+            m.add_messages(counts);
+        }
+        Closed {
+            verdict: books.finish(volume, end),
+            metrics: books.metrics,
+            log: books.log,
+            tap: self.tap,
+        }
+    }
+}
+
 impl Observer<AfsNode> for Recorder {
     /// Always inlined: at each of the engine's call sites the kind of record is known,
     /// so this match folds away and only that kind's work is left.
     #[inline(always)]
     fn record(&mut self, now: Instant, record: Record<'_, AfsNode>) {
         match &record {
-            Record::Sent { from, msg, .. } => {
-                if let Some(m) = self.metrics.as_mut() {
-                    m.message_sent(now, *from, msg, self.servers);
+            Record::Sent { from, msg, .. } if self.messages.is_some() => {
+                if let Some(counts) = self.messages.as_mut() {
+                    counts.sent(now, msg.kind());
+                }
+                if let (Some(mark), Who::Client(client)) =
+                    (Mark::of_sent(msg), who(*from, self.servers))
+                {
+                    self.feed(now, Note::Marked { client, mark });
                 }
             }
-            Record::Delivered { to, msg, .. } => {
-                if let Some(m) = self.metrics.as_mut() {
-                    m.message_delivered(now, *to, msg, self.servers);
+            Record::Delivered { to, msg, .. } if self.messages.is_some() => {
+                if let (Some(mark), Who::Client(client)) =
+                    (Mark::of_delivered(msg), who(*to, self.servers))
+                {
+                    self.feed(now, Note::Marked { client, mark });
                 }
             }
-            Record::Output { node, output } => self.output(*node, output, now),
+            // The one note made often: books kept here read the report where it lies.
+            Record::Output { node, output } => match &mut self.books {
+                Kept::Here(books) => books.output(*node, output, now),
+                Kept::Apart(apart) => {
+                    let (node, output) = (*node, Output::clone(output));
+                    apart.push(now, Note::Output { node, output });
+                }
+            },
             Record::Fault {
                 fault: Fault::Crash(node),
                 effective: true,
-            } => self.crashed(*node, now),
+            } => self.feed(now, Note::Crashed(*node)),
             _ => {}
         }
         if let Some(tap) = self.tap.as_mut() {

@@ -13,8 +13,7 @@
 use super::Recovery;
 use crate::cell::ids::ClientNo;
 use crate::cell::msg::{Msg, Refusal};
-use crate::cell::{Who, who};
-use sim::{Duration, Instant, NodeId};
+use sim::{Duration, Instant};
 
 /// How long after writes open a recovery's lanes keep collecting: naive and async
 /// strategies show their stale reads right after they opened.
@@ -39,6 +38,35 @@ pub enum Mark {
 
 impl Mark {
     pub const ALL: [Mark; 3] = [Mark::Refused, Mark::Reasserted, Mark::StaleRead];
+
+    /// The mark a message leaves on the client it reaches: a refusal by a master that
+    /// was not serving.
+    #[inline]
+    pub fn of_delivered(msg: &Msg) -> Option<Mark> {
+        let refused = matches!(
+            msg,
+            Msg::Refused {
+                why: Refusal::NotMaster(_) | Refusal::Recovering,
+                ..
+            }
+        );
+        refused.then_some(Mark::Refused)
+    }
+
+    /// The mark a message leaves on the client that sends it: a reassertion or a write
+    /// replay.
+    #[inline]
+    pub fn of_sent(msg: &Msg) -> Option<Mark> {
+        let reasserted = matches!(
+            msg,
+            Msg::Reassert { .. }
+                | Msg::Store {
+                    replay: Some(_),
+                    ..
+                }
+        );
+        reasserted.then_some(Mark::Reasserted)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -150,51 +178,6 @@ impl Lanes {
                 self.recoveries.resize_with(i + 1, RecoveryLanes::default);
             }
             self.recoveries[i].of(client).add(mark as usize, now);
-        }
-    }
-
-    /// A message was delivered: a refusal marks the client it reached.
-    #[inline]
-    pub fn delivered(
-        &mut self,
-        recoveries: &[Recovery],
-        now: Instant,
-        to: NodeId,
-        msg: &Msg,
-        servers: u32,
-    ) {
-        let refused = matches!(
-            msg,
-            Msg::Refused {
-                why: Refusal::NotMaster(_) | Refusal::Recovering,
-                ..
-            }
-        );
-        if refused && let Who::Client(c) = who(to, servers) {
-            self.mark(recoveries, c, Mark::Refused, now);
-        }
-    }
-
-    /// A message was sent: a reassertion or a write replay marks the client that sent it.
-    #[inline]
-    pub fn sent(
-        &mut self,
-        recoveries: &[Recovery],
-        now: Instant,
-        from: NodeId,
-        msg: &Msg,
-        servers: u32,
-    ) {
-        let reasserted = matches!(
-            msg,
-            Msg::Reassert { .. }
-                | Msg::Store {
-                    replay: Some(_),
-                    ..
-                }
-        );
-        if reasserted && let Who::Client(c) = who(from, servers) {
-            self.mark(recoveries, c, Mark::Reasserted, now);
         }
     }
 

@@ -78,6 +78,9 @@ pub struct RunSpec<'a> {
     /// for its verdict and trace hash (`afsim check`, exploration) skips them: they
     /// decide nothing and cost a few percent of every event.
     pub measure: bool,
+    /// Keep the run's books (checkers, metrics, history log) on a thread of their own
+    /// (`history::apart`): for a run alone on the machine, not for one of many.
+    pub books_apart: bool,
 }
 
 impl<'a> RunSpec<'a> {
@@ -97,6 +100,7 @@ impl<'a> RunSpec<'a> {
             log: None,
             mutant: None,
             measure: true,
+            books_apart: false,
         }
     }
 }
@@ -209,14 +213,13 @@ pub fn start(
     config.schedule = schedule;
     let end_of_workload = Instant::ZERO + params.duration;
     let mut recorder = Recorder::new(
-        params.servers,
-        params.clients,
-        params.files,
+        (params.servers, params.clients, params.files),
         spec.measure
             .then(|| Metrics::new(params.servers, end_of_workload)),
+        spec.log,
+        spec.books_apart,
     );
     recorder.tap = spec.tap;
-    recorder.log = spec.log;
     let sim: CellSim = Sim::new(config, build(&params, &master), recorder);
     let end = end_of_workload + liveness_phase(&params);
     Ok(Drive::new(
@@ -233,19 +236,16 @@ pub fn start(
 pub fn finish(drive: Drive, wall: std::time::Instant) -> Outcome {
     let end = drive.end();
     let servers = drive.servers();
-    let Drive {
-        mut sim, applied, ..
-    } = drive;
+    let Drive { sim, applied, .. } = drive;
     let final_volume = final_volume(&sim, servers);
-    let verdict = sim.observer_mut().finish(&final_volume, end);
     let stats = sim.stats().clone();
     let trace_hash = sim.trace_hash();
-    let mut recorder = sim.into_observer();
+    let closed = sim.into_observer().finish(&final_volume, end);
     Outcome {
-        verdict,
-        tap: recorder.tap.take(),
-        log: recorder.log.take(),
-        measured: recorder.metrics,
+        verdict: closed.verdict,
+        tap: closed.tap,
+        log: closed.log,
+        measured: closed.metrics,
         faults: applied,
         stats,
         trace_hash,
