@@ -2,6 +2,9 @@
 //! open, and nothing else.
 
 use super::*;
+use crate::cell::ids::{ClientNo, FileNo, WriteId};
+use crate::cell::msg::{OpKind, OpResult};
+use crate::check::ReadMark;
 
 /// Operations fed to the checkers as a run reports them.
 struct Feed {
