@@ -5,7 +5,7 @@
 use super::Failure;
 use super::out::say;
 use super::run::{load_all, seed_for};
-use crate::run::{RunError, RunSpec, fault_schedule, run_strategy};
+use crate::run::{RunError, RunSpec, core_to_spare, fault_schedule, run_strategy};
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -143,7 +143,7 @@ fn one(scenario: &Scenario, seed: u64, index: usize) -> Result<(), Failure> {
     })?;
     let faults = fault_schedule(scenario, seed);
     let spec = RunSpec {
-        books_apart: true,
+        books_apart: core_to_spare(),
         ..RunSpec::new(scenario, strategy, seed, &faults)
     };
     let outcome = run_strategy(spec).map_err(|e| match e {

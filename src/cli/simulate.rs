@@ -8,7 +8,9 @@ use crate::chrome_trace::{Sink, TraceWriter, Tracer, Window};
 use crate::history::HistoryLog;
 use crate::progress::{self, SimProgress};
 use crate::report::files::PendingFile;
-use crate::run::{Outcome, RunError, RunSpec, fault_schedule, liveness_phase, run_strategy};
+use crate::run::{
+    Outcome, RunError, RunSpec, core_to_spare, fault_schedule, liveness_phase, run_strategy,
+};
 use crate::scenario::Scenario;
 use std::path::Path;
 
@@ -94,7 +96,7 @@ pub fn run_scenario(
         let mut outcome = run_strategy(RunSpec {
             tap: SimProgress::wrap(&bar, before_s, trace_tap),
             log: out,
-            books_apart: true,
+            books_apart: core_to_spare(),
             ..RunSpec::new(scenario, strategy, seed, &faults)
         })
         .map_err(stopped)?;

@@ -83,6 +83,13 @@ pub struct RunSpec<'a> {
     pub books_apart: bool,
 }
 
+/// Whether this process may run on more than one core (its affinity and quota, so a run
+/// pinned with `taskset -c 1` has one): only then does a run alone keep its books apart,
+/// as on one core their thread would only take turns with the simulation's.
+pub fn core_to_spare() -> bool {
+    std::thread::available_parallelism().is_ok_and(|cores| cores.get() > 1)
+}
+
 impl<'a> RunSpec<'a> {
     /// A plain run: measured, no trace, no history log, no mutant.
     pub fn new(
