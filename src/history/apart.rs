@@ -2,10 +2,11 @@
 //! decides everything; the books (checkers, metrics, history log) only take notes of
 //! what it did, so another thread can take them, in the same order, while the run goes
 //! on. On a machine with a core to spare a single run (`afsim run`, `afsim bench`) is
-//! then faster by what the books cost it (15–20% of a large cell's time, most of it
-//! cache lines they took from the model), and its results are the same: the books see
-//! the same notes in the same order. Commands that already run one simulation per core
-//! (`check`, `sweep`, `explore`) keep their books on the run's thread.
+//! then faster by what the books cost it (a tenth to a sixth of a large cell's time,
+//! most of it cache lines they took from the model; nothing on a small cell, whose books
+//! share the caches with it), and its results are the same: the books see the same
+//! notes in the same order. Commands that already run one simulation per core (`check`,
+//! `sweep`, `explore`) keep their books on the run's thread.
 
 use super::{Books, Note};
 use sim::Instant;

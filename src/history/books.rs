@@ -119,6 +119,11 @@ impl Checkers {
     pub fn finish(&mut self, volume: &FinalVolume, end: Instant) -> Verdict {
         self.lost.finish(&self.acked, volume, end);
         self.live.finish(end);
+        self.verdict()
+    }
+
+    /// What each checker has found so far (lost writes only once the run is finished).
+    pub(super) fn verdict(&self) -> Verdict {
         let mut verdict = Verdict::default();
         verdict.tallies[Kind::StaleRead as usize] = self.stale.tally.clone();
         verdict.tallies[Kind::LockConflict as usize] = self.locks.tally.clone();
