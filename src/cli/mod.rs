@@ -36,6 +36,10 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Time the model: each strategy alone in a fresh process; print events, events/s,
     /// simulated seconds per wall second and peak memory
+    ///
+    /// Each simulation runs on one thread; its books (checkers, metrics) go to a second
+    /// thread when the process may use two cores. Pin it (`taskset -c 1 afsim bench`) to
+    /// time a run on one core alone.
     Bench(bench::BenchArgs),
     /// Every schedule of a small cell with at most K deviations from the default one,
     /// for every strategy; a reproducer per unexpected violation
