@@ -3,7 +3,7 @@
 
 use super::HistoryLog;
 use crate::cell::ids::{ClientNo, FileNo, WriteId};
-use crate::cell::msg::{OpKind, OpResult, Output};
+use crate::cell::msg::{Invoked, OpKind, OpResult, Output};
 use crate::cell::{Who, who};
 use crate::check::{
     AckedWrites, FinalVolume, Kind, Linearizability, Liveness, LockConflict, LostWrite, OpenOps,
@@ -135,7 +135,7 @@ impl Checkers {
 }
 
 /// What a record tells the run's books: owned and small, so that the books can be kept
-/// on a thread of their own (see [`apart`]) and fed in the order the run made them.
+/// on a thread of their own (see [`super::apart`]) and fed in the order the run made them.
 #[derive(Debug)]
 pub(super) enum Note {
     /// A client went through something a recovery's lanes show.
@@ -203,6 +203,7 @@ impl Books {
             }
         }
     }
+
     fn client_output(&mut self, client: ClientNo, output: &Output, now: Instant) {
         if let Some(log) = self.log.as_mut() {
             log.client_output(client, output, now);
@@ -219,7 +220,7 @@ impl Books {
                     kind: what.kind(),
                     file,
                     write: match what {
-                        crate::cell::msg::Invoked::Write(w) => Some(w),
+                        Invoked::Write(w) => Some(w),
                         _ => None,
                     },
                     invoked: now,

@@ -2,7 +2,7 @@
 //! checker and metric updates, keeping only what is still needed (operations in progress,
 //! locks held, what the checkers summarise), never the whole history; with `--history`
 //! it also writes every operation out for outside checkers. A single run may keep these
-//! books on a thread of its own ([`apart`]), fed in the same order.
+//! books on a thread of its own (`apart.rs`), fed in the same order.
 
 mod apart;
 mod books;
