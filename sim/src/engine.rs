@@ -5,8 +5,8 @@ use crate::clock::Clock;
 use crate::config::{Error, SimConfig, Stats};
 use crate::explore::SentMessage;
 use crate::fault::Fault;
-use crate::net::{Fate, Network};
-use crate::node::{Ctx, Effect, Message, Node, NodeId, TimerId};
+use crate::net::Network;
+use crate::node::{Ctx, Node, NodeId, TimerId};
 use crate::prng::Prng;
 use crate::queue::Queue;
 use crate::schedule::Schedule;
@@ -15,6 +15,7 @@ use crate::trace::{DropReason, Observer, Record, TraceHash};
 use std::hash::Hash;
 
 mod ahead;
+mod effects;
 
 pub(crate) enum Event<N: Node> {
     Deliver {
@@ -326,108 +327,5 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let slot = &mut self.slots[node.index()];
         self.ctx.reset(node, slot.clock.read(self.now));
         (slot, &mut self.ctx)
-    }
-
-    /// Apply what the handler of `node` that just ran asked for, in order.
-    fn apply_effects(&mut self, node: NodeId) {
-        while let Some(effect) = self.ctx.effects.pop_front() {
-            match effect {
-                Effect::Send { to, msg } => self.send(node, to, msg),
-                Effect::SetTimer {
-                    id,
-                    deadline,
-                    timer,
-                } => self.set_timer(node, id, deadline, timer),
-                Effect::CancelTimer(id) => self.cancel_timer(id),
-                Effect::Output(output) => {
-                    self.hash.mix(H_OUTPUT);
-                    output.hash(&mut self.hash);
-                    let rec = Record::Output {
-                        node,
-                        output: &output,
-                    };
-                    self.observer.record(self.now, rec);
-                }
-            }
-        }
-    }
-
-    fn send(&mut self, from: NodeId, to: NodeId, msg: N::Msg) {
-        assert!(
-            to.index() < self.epochs.len(),
-            "message to unknown node {}",
-            to.0
-        );
-        let kind = msg.kind();
-        if kind >= self.stats.sent_by_kind.len() {
-            self.stats.sent_by_kind.resize(kind + 1, 0);
-        }
-        self.stats.sent_by_kind[kind] += 1;
-        self.stats.sent += 1;
-        let (_, fate) = self.judge(from, to);
-        self.hash.mix(H_SEND);
-        self.hash.mix(u64::from(from.0) << 32 | u64::from(to.0));
-        msg.hash(&mut self.hash);
-        let rec = Record::Sent {
-            from,
-            to,
-            msg: &msg,
-            fate,
-        };
-        self.observer.record(self.now, rec);
-        match fate {
-            Fate::Cut => {
-                self.hash.mix(u64::MAX);
-                self.stats.cut += 1;
-            }
-            Fate::Lost => {
-                self.hash.mix(u64::MAX - 1);
-                self.stats.lost += 1;
-            }
-            Fate::Arrives { latency, duplicate } => {
-                self.hash.mix(latency.as_micros());
-                let epoch = self.epochs[to.index()];
-                if let Some(second) = duplicate {
-                    self.hash.mix(second.as_micros());
-                    self.stats.duplicated += 1;
-                    let copy = Event::Deliver {
-                        from,
-                        to,
-                        epoch,
-                        msg: msg.clone(),
-                    };
-                    self.enqueue(self.now + second, copy);
-                }
-                let event = Event::Deliver {
-                    from,
-                    to,
-                    epoch,
-                    msg,
-                };
-                self.enqueue(self.now + latency, event);
-            }
-        }
-    }
-
-    fn set_timer(&mut self, node: NodeId, id: TimerId, deadline: Instant, timer: N::Timer) {
-        let slot = &self.slots[node.index()];
-        let at = slot.clock.real_at(self.now, deadline);
-        let epoch = slot.crashes;
-        let event = Event::Timer {
-            node,
-            epoch,
-            id,
-            timer,
-        };
-        let key = self.enqueue(at, event);
-        self.ctx.timers.queued(id, node, key, deadline);
-        self.stats.timers_set += 1;
-    }
-
-    fn cancel_timer(&mut self, id: TimerId) {
-        if let Some(key) = self.ctx.timers.release(id) {
-            assert!(self.queue.discard(key), "queued timer");
-            self.stats.timers_cancelled += 1;
-        }
     }
 }

@@ -4,8 +4,11 @@ pub use super::ids::{
     ClientNo, FileNo, LockId, LockMode, Pos, Req, ServerNo, Term, Version, WriteId,
 };
 use super::volume::{Snapshot, Update};
+pub use output::{Invoked, LockEnd, OpKind, OpResult, Output};
 use sim::{Duration, Message};
 use std::rc::Rc;
+
+mod output;
 
 /// Why a master did not serve a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -345,109 +348,4 @@ pub enum Timer {
     RenewLease,
     /// The client lease may have run out.
     LeaseExpire,
-}
-
-/// The kinds of client operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum OpKind {
-    Read,
-    Write,
-    Lock,
-}
-
-/// What an operation asks for, as it is invoked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Invoked {
-    Read,
-    /// A write, named when it is invoked.
-    Write(WriteId),
-    Lock(LockMode),
-}
-
-impl Invoked {
-    pub fn kind(self) -> OpKind {
-        match self {
-            Invoked::Read => OpKind::Read,
-            Invoked::Write(_) => OpKind::Write,
-            Invoked::Lock(_) => OpKind::Lock,
-        }
-    }
-}
-
-/// How an operation ended, as its client saw it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum OpResult {
-    /// The content read (`None`: the file as created); `cached` if served from the cache.
-    Read {
-        write: Option<WriteId>,
-        cached: bool,
-    },
-    /// The write was acknowledged, durable or not.
-    Write { durable: bool },
-    /// The lock is held.
-    Lock,
-    /// Every attempt was refused (or none was sent): it certainly took no effect.
-    Failed,
-    /// It did not succeed, but an attempt went unanswered: a write may have taken effect.
-    Unknown,
-}
-
-impl OpResult {
-    pub fn ok(self) -> bool {
-        !matches!(self, OpResult::Failed | OpResult::Unknown)
-    }
-}
-
-/// Why a client stopped holding a lock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum LockEnd {
-    /// It sent the release.
-    Released,
-    /// Its lease ran out on its own clock, or a renewal was refused.
-    Expired,
-}
-
-/// What nodes report to the run's history.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Output {
-    // Clients.
-    Invoke {
-        op: u64,
-        file: FileNo,
-        what: Invoked,
-        /// Issued by the liveness phase rather than the workload.
-        probe: bool,
-    },
-    Done {
-        op: u64,
-        result: OpResult,
-    },
-    LockHeld {
-        file: FileNo,
-        mode: LockMode,
-    },
-    LockEnd {
-        file: FileNo,
-        end: LockEnd,
-    },
-    /// The master told us this acknowledged write is now durable.
-    Durable {
-        write: WriteId,
-    },
-    // Servers.
-    BeaconSent {
-        round: u64,
-    },
-    LeaseWon {
-        round: u64,
-    },
-    MasterStart {
-        term: Term,
-    },
-    MasterEnd,
-    Synced,
-    WritesOpen,
-    LocksOpen,
-    WindowOpen,
-    WindowEnd,
 }
