@@ -14,6 +14,9 @@ use sim::{
 };
 use std::process::ExitCode;
 
+#[path = "common/args.rs"]
+mod args;
+
 #[derive(Clone, Hash)]
 enum Rpc {
     Request(u64),
@@ -104,41 +107,8 @@ impl Observer<Caller> for Tally {
     }
 }
 
-struct Args {
-    nodes: u32,
-    rpcs: u64,
-    seed: u64,
-}
-
-fn parse() -> Result<Args, String> {
-    let mut args = Args {
-        nodes: 1000,
-        rpcs: 20_000_000,
-        seed: 42,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        let bad = |e: std::num::ParseIntError| format!("{flag} {value}: {e}");
-        match flag.as_str() {
-            "--nodes" => args.nodes = value.parse().map_err(bad)?,
-            "--rpcs" => args.rpcs = value.parse().map_err(bad)?,
-            "--seed" => args.seed = value.parse().map_err(bad)?,
-            _ => {
-                return Err(format!(
-                    "unknown argument {flag}; use --nodes N --rpcs N --seed N"
-                ));
-            }
-        }
-    }
-    if args.nodes < 2 {
-        return Err("--nodes must be at least 2".into());
-    }
-    Ok(args)
-}
-
 fn main() -> ExitCode {
-    let args = match parse() {
+    let args = match args::parse() {
         Ok(a) => a,
         Err(e) => {
             eprintln!("error: {e}");
