@@ -141,12 +141,9 @@ fn run(args: &args::Args) -> Counts {
 }
 
 fn main() -> ExitCode {
-    let args = match args::parse() {
+    let args = match args::from_command_line() {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(status) => return status,
     };
     let wall = std::time::Instant::now();
     let c = run(&args);

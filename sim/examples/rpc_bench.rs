@@ -108,12 +108,9 @@ impl Observer<Caller> for Tally {
 }
 
 fn main() -> ExitCode {
-    let args = match args::parse() {
+    let args = match args::from_command_line() {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(status) => return status,
     };
     let link = LinkParams {
         latency: Latency::Uniform {

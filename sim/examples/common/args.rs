@@ -1,6 +1,8 @@
 //! The arguments the RPC benchmarks share, so that the engine's run and the bare heap's
 //! are given the same workload by the same words.
 
+use std::process::ExitCode;
+
 pub struct Args {
     pub nodes: u32,
     pub rpcs: u64,
@@ -8,7 +10,7 @@ pub struct Args {
 }
 
 /// `--nodes N --rpcs N --seed N`, each optional (1,000 nodes, 20 M RPCs, seed 42).
-pub fn parse() -> Result<Args, String> {
+fn parse() -> Result<Args, String> {
     let mut args = Args {
         nodes: 1000,
         rpcs: 20_000_000,
@@ -33,4 +35,12 @@ pub fn parse() -> Result<Args, String> {
         return Err("--nodes must be at least 2".into());
     }
     Ok(args)
+}
+
+/// The arguments, or, once what is wrong with them is said, the exit status 2.
+pub fn from_command_line() -> Result<Args, ExitCode> {
+    parse().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
 }
