@@ -13,8 +13,8 @@
 //!
 //! It draws from ChaCha8 (`rand_chacha`, seeded by `seed_from_u64`) in the order the
 //! reference program of the speed targets does, so that it prints the same counts
-//! (`--nodes 1000 --rpcs 5000000 --seed 42`: 9,851,387 deliveries) and its speed is that
-//! program's.
+//! (`--nodes 1000 --rpcs 5000000 --seed 42`: 9,851,387 deliveries) at about its speed
+//! (the README's Performance section gives the pairs).
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
