@@ -7,7 +7,7 @@
 //! same wherever it lands: when a large cell's clients all start their liveness phase
 //! at once, the master ships thousands of updates in a few milliseconds, one message
 //! each, and they arrive in any order. (A deque kept sorted moved half its entries on
-//! every one of those: a sixteenth of the 10k-client cell's instructions went to that
+//! every one of those: about 6% of the 10k-client cell's instructions went to that
 //! copying.) The ring keeps its allocation from one gap to the next, where a tree
 //! allocated and freed a node every time it stopped being empty; it is used while the
 //! held numbers span at most [`RING_SPAN`] slots, and a tree takes over beyond that (a
