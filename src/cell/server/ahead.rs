@@ -61,7 +61,7 @@ impl Ahead {
     pub fn pop_first(&mut self) -> Option<Update> {
         let update = match self.ring.pop_front() {
             Some(slot) => {
-                self.base = self.base.wrapping_add(1);
+                self.base += 1;
                 self.trim_front();
                 slot
             }
@@ -118,7 +118,10 @@ impl Ahead {
     /// Forget every update up to sequence number `seq`.
     pub fn forget_through(&mut self, seq: u32) {
         if self.ring.is_empty() {
-            let kept = self.tree.split_off(&(seq.saturating_add(1)));
+            let kept = match seq.checked_add(1) {
+                Some(next) => self.tree.split_off(&next),
+                None => BTreeMap::new(),
+            };
             let dropped = std::mem::replace(&mut self.tree, kept);
             self.len -= dropped.len();
             return;
@@ -129,7 +132,7 @@ impl Ahead {
         let gone = ((seq - self.base) as usize + 1).min(self.ring.len());
         let held = self.ring.drain(..gone).filter(Option::is_some).count();
         self.len -= held;
-        self.base = self.base.wrapping_add(gone as u32);
+        self.base += gone as u32;
         self.trim_front();
     }
 
@@ -137,7 +140,7 @@ impl Ahead {
     fn trim_front(&mut self) {
         while self.ring.front().is_some_and(Option::is_none) {
             self.ring.pop_front();
-            self.base = self.base.wrapping_add(1);
+            self.base += 1;
         }
     }
 
@@ -245,6 +248,14 @@ mod tests {
             "empty again, the ring takes the next one"
         );
         assert!(ahead.tree.is_empty());
+        // Up to the largest number there is, in either form.
+        ahead.forget_through(u32::MAX);
+        assert!(ahead.is_empty() && ahead.ring.is_empty());
+        ahead.hold(&write(1, 1));
+        ahead.hold(&write(1, u32::MAX));
+        assert_eq!(ahead.tree.len(), 2);
+        ahead.forget_through(u32::MAX);
+        assert!(ahead.is_empty() && ahead.tree.is_empty());
     }
 
     #[derive(Clone, Debug)]
