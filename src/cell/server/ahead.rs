@@ -30,24 +30,25 @@ pub struct Ahead {
     /// begins and ends with a held update; empty while the tree is in use.
     ring: VecDeque<Option<Update>>,
     base: u32,
+    /// How many slots of the ring hold an update.
+    in_ring: usize,
     /// The updates held, when their numbers span more than the ring may.
     tree: BTreeMap<u32, Update>,
-    len: usize,
 }
 
 impl Ahead {
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.in_ring + self.tree.len()
     }
 
     pub fn clear(&mut self) {
         self.ring.clear();
+        self.in_ring = 0;
         self.tree.clear();
-        self.len = 0;
     }
 
     /// The update with the lowest sequence number.
@@ -59,16 +60,13 @@ impl Ahead {
     }
 
     pub fn pop_first(&mut self) -> Option<Update> {
-        let update = match self.ring.pop_front() {
-            Some(slot) => {
-                self.base += 1;
-                self.trim_front();
-                slot
-            }
-            None => self.tree.pop_first().map(|(_, u)| u),
-        }?;
-        self.len -= 1;
-        Some(update)
+        let Some(slot) = self.ring.pop_front() else {
+            return self.tree.pop_first().map(|(_, u)| u);
+        };
+        self.base += 1;
+        self.in_ring -= 1;
+        self.trim_front();
+        slot
     }
 
     /// Keep a copy of `update`, unless one with its sequence number is kept already.
@@ -77,14 +75,11 @@ impl Ahead {
         if self.is_empty() {
             self.ring.push_back(Some(*update));
             self.base = seq;
-            self.len = 1;
+            self.in_ring = 1;
             return;
         }
         if !self.tree.is_empty() {
-            if let std::collections::btree_map::Entry::Vacant(e) = self.tree.entry(seq) {
-                e.insert(*update);
-                self.len += 1;
-            }
+            self.tree.entry(seq).or_insert(*update);
             return;
         }
         let last = self.base + (self.ring.len() - 1) as u32;
@@ -92,7 +87,6 @@ impl Ahead {
         if (hi - lo) as usize >= RING_SPAN {
             self.move_to_tree();
             self.tree.insert(seq, *update);
-            self.len += 1;
             return;
         }
         if seq < self.base {
@@ -112,26 +106,23 @@ impl Ahead {
             }
             *slot = Some(*update);
         }
-        self.len += 1;
+        self.in_ring += 1;
     }
 
     /// Forget every update up to sequence number `seq`.
     pub fn forget_through(&mut self, seq: u32) {
         if self.ring.is_empty() {
-            let kept = match seq.checked_add(1) {
+            self.tree = match seq.checked_add(1) {
                 Some(next) => self.tree.split_off(&next),
                 None => BTreeMap::new(),
             };
-            let dropped = std::mem::replace(&mut self.tree, kept);
-            self.len -= dropped.len();
             return;
         }
         if seq < self.base {
             return;
         }
         let gone = ((seq - self.base) as usize + 1).min(self.ring.len());
-        let held = self.ring.drain(..gone).filter(Option::is_some).count();
-        self.len -= held;
+        self.in_ring -= self.ring.drain(..gone).filter(Option::is_some).count();
         self.base += gone as u32;
         self.trim_front();
     }
@@ -147,6 +138,7 @@ impl Ahead {
     /// Move every held update from the ring to the tree.
     fn move_to_tree(&mut self) {
         let base = self.base;
+        self.in_ring = 0;
         let held = self.ring.drain(..).enumerate();
         self.tree
             .extend(held.filter_map(|(i, u)| Some((base + i as u32, u?))));
@@ -155,7 +147,7 @@ impl Ahead {
 
 impl Hash for Ahead {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        self.len.hash(h);
+        self.len().hash(h);
         let base = self.base;
         let ring = self.ring.iter().enumerate();
         for (i, update) in ring.filter_map(|(i, u)| Some((i, u.as_ref()?))) {
