@@ -307,6 +307,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let (slot, ctx) = self.enter(node);
         let volatile = slot.volatile.as_mut().expect("handler of a down node");
         slot.state.on_message(volatile, from, msg, ctx);
+        self.warm_after();
         self.warm_input();
         self.apply_effects(node);
     }
@@ -316,6 +317,7 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let (slot, ctx) = self.enter(node);
         let volatile = slot.volatile.as_mut().expect("handler of a down node");
         slot.state.on_timer(volatile, timer, ctx);
+        self.warm_after();
         self.warm_input();
         self.apply_effects(node);
     }

@@ -40,14 +40,21 @@ fn untag(tag: u64) -> (NodeId, u32) {
 }
 
 impl<N: Node, O: Observer<N>> Sim<N, O> {
-    /// Ask for the lines the events guessed to pop next and after it will touch first:
-    /// their nodes' slots and, for a timer, the timer's. The next one's were asked for
-    /// when it was the one after, unless the guess was wrong.
+    /// Ask for the lines the event guessed to pop next will touch first: its node's slot
+    /// and, for a timer, the timer's. They were asked for when it was the one after,
+    /// unless the guess was wrong.
     #[inline(always)]
     pub(super) fn warm_next(&self) {
         if let Some(tag) = self.queue.hinted_tag() {
             self.warm_tagged(tag);
         }
+    }
+
+    /// After a handler, the same for the event guessed to pop after the next. Its tag
+    /// was asked for when the guess was made, before the handler: read then, it was
+    /// the miss the whole event waited on.
+    #[inline(always)]
+    pub(super) fn warm_after(&self) {
         if let Some(tag) = self.queue.after_tag() {
             self.warm_tagged(tag);
         }

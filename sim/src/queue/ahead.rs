@@ -43,6 +43,9 @@ impl<E> Queue<E> {
         };
         self.prefetch_event(self.hint);
         self.prefetch_event(self.after);
+        if let Some(tag) = self.tags.get(self.after as usize) {
+            prefetch(tag);
+        }
     }
 
     /// Ask for the lines of the event in slab slot `index`, if there is one.
