@@ -9,6 +9,7 @@ pub mod grants;
 pub mod ids;
 pub mod msg;
 pub mod params;
+pub mod popularity;
 pub mod server;
 pub mod volume;
 

@@ -1,6 +1,7 @@
 //! Everything a node of one strategy's run needs to know, in engine units.
 
 use super::grants::CallbackRule;
+use super::popularity::Popularity;
 use crate::scenario::{CallbackLease, Durability, Scenario, StrategySpec};
 use crate::strategy::{Mutant, Protocol};
 use sim::Duration;
@@ -67,8 +68,8 @@ pub struct Workload {
     pub read_below: f64,
     pub write_below: f64,
     pub exclusive: f64,
-    /// Cumulative Zipf weights of the files, normalised to end at 1.
-    pub file_cdf: Vec<f64>,
+    /// Which file each operation names (Zipf popularity).
+    pub files: Popularity,
     pub lock_hold: Duration,
     pub op_deadline: Duration,
 }
@@ -107,7 +108,7 @@ impl Params {
                 read_below: workload.mix.read,
                 write_below: workload.mix.read + workload.mix.write,
                 exclusive: workload.exclusive_locks,
-                file_cdf: zipf_cdf(files, workload.zipf),
+                files: Popularity::zipf(files, workload.zipf),
                 lock_hold: secs(workload.lock_hold_s),
                 op_deadline: secs(workload.op_deadline_s),
             },
@@ -128,39 +129,5 @@ impl Params {
     /// A majority of the servers.
     pub fn majority(&self) -> usize {
         self.servers as usize / 2 + 1
-    }
-}
-
-/// Cumulative Zipf(`s`) probabilities over `n` items, ending exactly at 1.
-fn zipf_cdf(n: u32, s: f64) -> Vec<f64> {
-    let weights: Vec<f64> = (1..=n).map(|k| 1.0 / libm::pow(k as f64, s)).collect();
-    let total: f64 = weights.iter().sum();
-    let mut acc = 0.0;
-    let mut cdf: Vec<f64> = weights
-        .iter()
-        .map(|w| {
-            acc += w / total;
-            acc
-        })
-        .collect();
-    if let Some(last) = cdf.last_mut() {
-        *last = 1.0;
-    }
-    cdf
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zipf_is_uniform_at_zero_and_skewed_above() {
-        let flat = zipf_cdf(4, 0.0);
-        assert_eq!(flat, vec![0.25, 0.5, 0.75, 1.0]);
-        let skewed = zipf_cdf(3, 1.0);
-        // Weights 1, 1/2, 1/3 of 11/6.
-        assert!((skewed[0] - 6.0 / 11.0).abs() < 1e-12);
-        assert!((skewed[1] - 9.0 / 11.0).abs() < 1e-12);
-        assert_eq!(skewed[2], 1.0);
     }
 }

@@ -30,11 +30,7 @@ impl Client {
             OpKind::Lock
         };
         let x = self.workload.unit();
-        let file = FileNo::from_idx(
-            w.file_cdf
-                .partition_point(|&c| c <= x)
-                .min(w.file_cdf.len() - 1),
-        );
+        let file = FileNo::from_idx(w.files.pick(x));
         let mode = if self.workload.chance(w.exclusive) {
             LockMode::Exclusive
         } else {
