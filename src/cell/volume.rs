@@ -187,6 +187,12 @@ impl Volume {
         }
     }
 
+    /// Hint: ask for `file`'s entry, which serving a request about it reads.
+    #[inline(always)]
+    pub fn warm_file(&self, file: FileNo) {
+        sim::prefetch_item(&self.files, file.idx());
+    }
+
     /// Apply the next update, received at local time `now`.
     ///
     /// # Panics

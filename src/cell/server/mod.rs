@@ -19,7 +19,7 @@ use super::msg::{Msg, Output, Timer};
 use super::params::Params;
 use super::volume::Volume;
 use super::{AfsNode, Who, server_node, who};
-use crate::strategy::Mutant;
+use crate::strategy::{Home, Mutant};
 use ahead::Ahead;
 pub use master::Master;
 use seen::Seen;
@@ -102,8 +102,20 @@ impl Server {
             return;
         };
         vol.seen.warm(c);
-        if let Some(m) = &vol.master {
-            m.warm(c);
+        let Some(m) = &vol.master else { return };
+        m.warm(c);
+        // A request about a file reads its place in line, its callbacks and its content.
+        let file = match *msg {
+            Msg::Fetch { file, .. } | Msg::Lock { file, .. } | Msg::Unlock { file, .. } => file,
+            Msg::Store { write, .. } => write.file,
+            _ => return,
+        };
+        m.warm_file(file);
+        self.volume.warm_file(file);
+        if self.params.strategy.homes().callbacks == Home::Master {
+            m.grants.warm_callbacks(file);
+        } else {
+            self.volume.grants.warm_callbacks(file);
         }
     }
 
