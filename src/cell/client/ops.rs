@@ -31,6 +31,9 @@ impl Client {
         };
         let x = self.workload.unit();
         let file = FileNo::from_idx(w.files.pick(x));
+        if kind == OpKind::Read {
+            v.cache.warm(file);
+        }
         let mode = if self.workload.chance(w.exclusive) {
             LockMode::Exclusive
         } else {
