@@ -1,6 +1,6 @@
 //! A large run tells each node what it will likely handle next (`Node::warm`) before its
-//! handler runs; a small one does not bother. A hint only: the test counts how often the
-//! guess was the input that came.
+//! handler runs; a small one, whose queue never held thousands of events, does not
+//! bother. A hint only: the test counts how often the guess was the input that came.
 use sim::{Ctx, Duration, Instant, LinkParams, Message, Next, Node, NodeId, Prng, Sim, SimConfig};
 use std::cell::Cell;
 

@@ -1,9 +1,9 @@
 //! Looking ahead: each event the engine queues carries a tag naming the node it goes to
 //! and its timer's slot, and when the queue guesses which events pop next and after it
 //! (see `queue::ahead`), the engine asks for those lines (and the nodes' random streams)
-//! one or two whole handlers before they are read. In a large run, once the current
-//! handler has run, it lets the next event's node ask for what its slot only points to
-//! (`Node::warm`). Hints only: nothing here changes what happens.
+//! one or two whole handlers before they are read. Once the current handler has run, it
+//! lets the next event's node ask for what its slot only points to (`Node::warm`).
+//! Hints only: nothing here changes what happens.
 
 use super::{Event, Sim, Slot};
 use crate::node::{Next, Node, NodeId};
@@ -11,11 +11,6 @@ use crate::prefetch_item;
 use crate::queue::EntryKey;
 use crate::time::Instant;
 use crate::trace::Observer;
-
-/// The number of nodes from which the engine lets the node of the event guessed next
-/// warm its input (`Node::warm`): in a smaller run the nodes' state stays in the caches
-/// and warming only costs instructions (3.6% of a 1,000-client cell's).
-const WARM_INPUTS_FROM: usize = 1 << 12;
 
 /// What a tag names where there is no node or no timer slot.
 const NONE: u32 = u32::MAX;
@@ -75,9 +70,6 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
     /// next instead waited on that node's slot, asked for only at this event's take.
     #[inline(always)]
     pub(super) fn warm_input(&self) {
-        if self.slots.len() < WARM_INPUTS_FROM {
-            return;
-        }
         let (node, next) = match self.queue.hinted() {
             Some(Event::Deliver { from, to, msg, .. }) => (*to, Next::Message { from: *from, msg }),
             Some(Event::Timer { node, timer, .. }) => (*node, Next::Timer(timer)),
