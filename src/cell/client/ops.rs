@@ -32,6 +32,7 @@ impl Client {
         let x = self.workload.unit();
         let file = FileNo::from_idx(w.files.pick(x));
         if kind == OpKind::Read {
+            // A read looks its file up in the cache first, a few calls from here.
             v.cache.warm(file);
         }
         let mode = if self.workload.chance(w.exclusive) {

@@ -9,7 +9,7 @@ use super::view::MasterView;
 use super::writes::FileSlot;
 use super::{SCtx, Server, ServerVol};
 use crate::cell::grants::Grants;
-use crate::cell::ids::{ClientNo, FileNo, Pos, ServerNo, Term};
+use crate::cell::ids::{ClientNo, Pos, ServerNo, Term};
 use crate::cell::msg::{Msg, Output, Timer};
 use crate::cell::params::RPC_TIMEOUT;
 use crate::cell::server_node;
@@ -67,19 +67,6 @@ struct Announced {
 }
 
 impl Master {
-    /// Hint: ask for `client`'s entries of the per-client tables a request reads.
-    #[inline(always)]
-    pub(super) fn warm(&self, client: ClientNo) {
-        sim::prefetch_item(&self.leases, client.idx());
-        sim::prefetch_item(&self.reset_pending, client.idx());
-    }
-
-    /// Hint: ask for `file`'s place in line, which a request about it reads first.
-    #[inline(always)]
-    pub(super) fn warm_file(&self, file: FileNo) {
-        sim::prefetch_item(&self.files, file.idx());
-    }
-
     fn new(server: &Server, term: Term, last_foreign_grant: Instant) -> Master {
         let p = &server.params;
         let clients = p.clients as usize;

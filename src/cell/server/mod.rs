@@ -19,7 +19,7 @@ use super::msg::{Msg, Output, Timer};
 use super::params::Params;
 use super::volume::Volume;
 use super::{AfsNode, Who, server_node, who};
-use crate::strategy::{Home, Mutant};
+use crate::strategy::Mutant;
 use ahead::Ahead;
 pub use master::Master;
 use seen::Seen;
@@ -91,8 +91,8 @@ impl Server {
     }
 
     /// Hint (see `sim::Node::warm`): a request from a client reads its entries of this
-    /// server's per-client tables first; a replication message, the replica's entries
-    /// its updates change.
+    /// server's per-client tables first (and, about a file, the file's entries); a
+    /// replication message, the replica's entries its updates change.
     #[inline(always)]
     pub fn warm(&self, vol: &ServerVol, from: NodeId, msg: &Msg) {
         let Who::Client(c) = who(from, self.params.servers) else {
@@ -103,20 +103,18 @@ impl Server {
         };
         vol.seen.warm(c);
         let Some(m) = &vol.master else { return };
-        m.warm(c);
-        // A request about a file reads its place in line, its callbacks and its content.
+        sim::prefetch_item(&m.leases, c.idx());
+        sim::prefetch_item(&m.reset_pending, c.idx());
+        // A request about a file reads its place in line, its content and its callbacks.
         let file = match *msg {
             Msg::Fetch { file, .. } | Msg::Lock { file, .. } | Msg::Unlock { file, .. } => file,
             Msg::Store { write, .. } => write.file,
             _ => return,
         };
-        m.warm_file(file);
+        sim::prefetch_item(&m.files, file.idx());
         self.volume.warm_file(file);
-        if self.params.strategy.homes().callbacks == Home::Master {
-            m.grants.warm_callbacks(file);
-        } else {
-            self.volume.grants.warm_callbacks(file);
-        }
+        let home = self.params.strategy.homes().callbacks;
+        view::table(home, &self.volume.grants, &m.grants).warm_callbacks(file);
     }
 
     pub fn boot(&mut self, ctx: &mut SCtx) -> ServerVol {

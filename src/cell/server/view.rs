@@ -77,7 +77,7 @@ impl MasterView<'_> {
     /// The table of callback grants the strategy keeps.
     pub fn callbacks(&mut self) -> &mut Grants {
         let home = self.params.strategy.homes().callbacks;
-        table(home, self.volume, &mut self.master.grants)
+        table(home, &mut self.volume.grants, &mut self.master.grants)
     }
 
     /// The table of lock grants the strategy keeps.
@@ -89,7 +89,7 @@ impl MasterView<'_> {
     /// judge which holders are still alive).
     pub fn locks_and_leases(&mut self) -> (&mut Grants, &[Option<Instant>]) {
         let home = self.params.strategy.homes().locks;
-        let table = table(home, self.volume, &mut self.master.grants);
+        let table = table(home, &mut self.volume.grants, &mut self.master.grants);
         (table, &self.master.leases)
     }
 
@@ -120,10 +120,11 @@ impl MasterView<'_> {
     }
 }
 
-/// Where a master keeps grants of `home`: the replicated volume's table, or its own.
-fn table<'a>(home: Home, volume: &'a mut Volume, own: &'a mut Grants) -> &'a mut Grants {
+/// Where a master keeps grants of `home`: the replicated volume's table, or its own
+/// (either borrowed, to change or to read).
+pub(super) fn table<T>(home: Home, in_volume: T, own: T) -> T {
     match home {
-        Home::Replicated | Home::Logged { .. } => &mut volume.grants,
+        Home::Replicated | Home::Logged { .. } => in_volume,
         Home::Master => own,
     }
 }
