@@ -202,9 +202,10 @@ pub use schedule::{Choices, MessageDeviation, MessageName, Schedule, scheduled_f
 pub use time::{Duration, Instant};
 pub use trace::{DropReason, Observer, Record, TraceHash};
 
-/// The bytes the engine keeps per node of type `N` (its durable state and the engine's
-/// own fields, aligned to a cache line). Every event of a node touches all of it, so a
-/// model can check that its nodes stay within the cache lines it means them to.
+/// The bytes the engine keeps per node of type `N` (its durable state, its volatile
+/// state as the node keeps it, and the engine's own fields, aligned to a cache line).
+/// The engine asks for all of it ahead of the node's events, so a model can check that
+/// its nodes stay within the cache lines it means them to.
 pub fn slot_bytes<N: Node>() -> usize {
     std::mem::size_of::<engine::Slot<N>>()
 }

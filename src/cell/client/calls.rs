@@ -51,6 +51,14 @@ pub(super) struct Calls {
 }
 
 impl Calls {
+    /// Hint: ask for the first line of the calls after the first.
+    #[inline(always)]
+    pub fn warm(&self) {
+        if let Some(call) = self.rest.first() {
+            sim::prefetch_at(call);
+        }
+    }
+
     pub fn insert(&mut self, req: Req, call: Call) {
         if self.first.is_none() {
             self.first = Some((req, call));

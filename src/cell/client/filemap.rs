@@ -16,6 +16,14 @@ impl<V> Default for FileMap<V> {
 }
 
 impl<V> FileMap<V> {
+    /// Hint: ask for the first line of the entries.
+    #[inline(always)]
+    pub fn warm(&self) {
+        if let Some(entry) = self.0.first() {
+            sim::prefetch_at(entry);
+        }
+    }
+
     fn find(&self, file: FileNo) -> Result<usize, usize> {
         self.0.binary_search_by_key(&file, |&(f, _)| f)
     }

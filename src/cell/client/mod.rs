@@ -28,7 +28,7 @@ use crate::strategy::Mutant;
 use cache::{Cache, Cached};
 use calls::{BreakMark, Calls};
 use filemap::FileMap;
-use sim::{Ctx, Instant, NodeId, Prng, TimerId};
+use sim::{Ctx, Instant, Next, NodeId, Prng, TimerId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
@@ -82,8 +82,9 @@ impl std::hash::Hash for Client {
 /// What a client loses when it crashes.
 ///
 /// Laid out by hand, the fields that nearly every event reads first: a client's probe,
-/// its reply and the `drive` after each find them in the first five cache lines, which
-/// in a large cell are cold.
+/// its reply and the `drive` after each find them in the first five cache lines. In a
+/// large cell all are cold; the state sits in the client's engine slot, asked for with
+/// it two events ahead (see `AfsVolatile`).
 #[derive(Clone, Hash)]
 #[repr(C, align(64))]
 pub struct ClientVol {
@@ -138,18 +139,6 @@ pub struct ClientVol {
     /// Requests numbered below this were sent before the master last reset our
     /// callbacks: a callback granted in answer to one may be what the reset dropped.
     reset_upto: Req,
-}
-
-impl ClientVol {
-    /// Hint: ask for the lines a handler reads first, the five the fields above are laid
-    /// out on (see `sim::Node::warm`).
-    #[inline(always)]
-    pub fn warm(&self) {
-        let start = (self as *const ClientVol).cast::<u8>();
-        for line in 0..5 {
-            sim::prefetch_at(start.wrapping_add(64 * line));
-        }
-    }
 }
 
 /// How many writes that ended `unknown` a client remembers, in case their
@@ -273,6 +262,35 @@ impl Client {
             self.start_liveness(&mut v, ctx);
         }
         v
+    }
+
+    /// Hint: the engine asked for this client's slot, its state with it, an event ago;
+    /// ask now for what the handler of `next` finds through them: the tables every
+    /// reply and timer reads, the breaks a grant is checked against, and the cached
+    /// entry of the file a message names or the next arrival will draw (see
+    /// `sim::Node::warm`).
+    #[inline(always)]
+    pub fn warm(&self, v: &ClientVol, next: Next<'_, AfsNode>) {
+        v.calls.warm();
+        v.active.warm();
+        match next {
+            Next::Message {
+                msg: Msg::FetchOk { file, .. } | Msg::CallbackBreak { file, .. },
+                ..
+            } => {
+                if let Some(first) = v.breaks.first() {
+                    sim::prefetch(first);
+                }
+                v.cache.warm(*file);
+            }
+            Next::Timer(Timer::Arrival) => {
+                // A read looks its file up in the cache first.
+                if let (OpKind::Read, file) = self.next_op() {
+                    v.cache.warm(file);
+                }
+            }
+            _ => {}
+        }
     }
 
     pub fn on_message(&mut self, v: &mut ClientVol, from: NodeId, msg: Msg, ctx: &mut CCtx) {

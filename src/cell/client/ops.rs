@@ -4,9 +4,10 @@
 use super::{CCtx, Cached, Client, ClientVol, Current, Purpose, Queued, backoff};
 use crate::cell::ids::{FileNo, LockId, LockMode, ServerNo, WriteId};
 use crate::cell::msg::{Invoked, Msg, OpKind, OpResult, Output, Timer};
+use crate::cell::params::Workload;
 use crate::cell::server_node;
 use crate::strategy::Mutant;
-use sim::{Duration, Instant};
+use sim::{Duration, Instant, Prng};
 
 impl Client {
     pub(super) fn schedule_arrival(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
@@ -21,20 +22,7 @@ impl Client {
     /// A new operation: draw what it is, report it, queue it, and draw the next arrival.
     pub(super) fn on_arrival(&mut self, v: &mut ClientVol, ctx: &mut CCtx) {
         let w = &self.params.workload;
-        let u = self.workload.unit();
-        let kind = if u < w.read_below {
-            OpKind::Read
-        } else if u < w.write_below {
-            OpKind::Write
-        } else {
-            OpKind::Lock
-        };
-        let x = self.workload.unit();
-        let file = FileNo::from_idx(w.files.pick(x));
-        if kind == OpKind::Read {
-            // A read looks its file up in the cache first, a few calls from here.
-            v.cache.warm(file);
-        }
+        let (kind, file) = draw_op(&mut self.workload, w);
         let mode = if self.workload.chance(w.exclusive) {
             LockMode::Exclusive
         } else {
@@ -43,6 +31,12 @@ impl Client {
         let deadline = Some(ctx.now() + w.op_deadline);
         self.enqueue(v, (kind, file, mode), deadline, false, ctx);
         self.schedule_arrival(v, ctx);
+    }
+
+    /// The kind and file of the operation the next arrival will draw, without drawing
+    /// it: a copy of the stream draws them.
+    pub(super) fn next_op(&self) -> (OpKind, FileNo) {
+        draw_op(&mut self.workload.clone(), &self.params.workload)
     }
 
     /// Invoke an operation: name it (and a write), report it, and start it or queue it
@@ -299,5 +293,86 @@ impl Client {
         op.attempts += 1;
         op.retry_at = Some(ctx.now() + wait);
         ctx.set_timer(wait, Timer::Retry);
+    }
+}
+
+/// An arrival's first two draws: what kind of operation it is and which file it names.
+fn draw_op(rng: &mut Prng, w: &Workload) -> (OpKind, FileNo) {
+    let u = rng.unit();
+    let kind = if u < w.read_below {
+        OpKind::Read
+    } else if u < w.write_below {
+        OpKind::Write
+    } else {
+        OpKind::Lock
+    };
+    (kind, FileNo::from_idx(w.files.pick(rng.unit())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::params::Params;
+    use crate::cell::{AfsNode, build};
+    use sim::{LinkParams, NodeId, Observer, Record, Sim, SimConfig};
+    use std::rc::Rc;
+
+    /// The kind and file of each operation a client invoked on an arrival, by node.
+    #[derive(Default)]
+    struct Arrivals(Vec<(NodeId, OpKind, FileNo)>);
+
+    impl Observer<AfsNode> for Arrivals {
+        fn record(&mut self, _: Instant, record: Record<'_, AfsNode>) {
+            if let Record::Output {
+                node,
+                output:
+                    Output::Invoke {
+                        file,
+                        what,
+                        probe: false,
+                        ..
+                    },
+            } = record
+            {
+                self.0.push((node, what.kind(), *file));
+            }
+        }
+    }
+
+    /// The hint's guess of what a client's next arrival draws (`next_op`, which warms
+    /// the cache entry a read looks up) is what the arrival then draws, and guessing
+    /// draws nothing.
+    #[test]
+    fn the_next_op_guessed_is_the_one_the_arrival_draws() {
+        let path = std::path::Path::new("scenarios/check-small.json");
+        let scenario = crate::scenario::load(path).expect("a committed scenario");
+        let params = Rc::new(Params::new(&scenario, &scenario.strategies[0]));
+        let nodes = build(&params, &Prng::new(7));
+        let config = SimConfig::new(7, LinkParams::default());
+        let mut sim = Sim::new(config, nodes, Arrivals::default());
+        let servers = params.servers as usize;
+        let next_ops = |sim: &Sim<AfsNode, Arrivals>| -> Vec<(OpKind, FileNo)> {
+            (servers..sim.node_count())
+                .map(|i| match sim.node(NodeId(i as u32)) {
+                    AfsNode::Client(c) => c.next_op(),
+                    AfsNode::Server(_) => unreachable!("clients follow the servers"),
+                })
+                .collect()
+        };
+        let (mut checked, mut kinds) = (0, std::collections::BTreeSet::new());
+        while checked < 500 {
+            let guessed = next_ops(&sim);
+            assert_eq!(guessed, next_ops(&sim), "guessing drew");
+            let seen = sim.observer().0.len();
+            sim.step(Instant::ZERO + params.duration)
+                .expect("a run within its limits")
+                .expect("arrivals until the workload ends");
+            for &(node, kind, file) in &sim.observer().0[seen..] {
+                assert_eq!(guessed[node.index() - servers], (kind, file));
+                kinds.insert(kind);
+                checked += 1;
+            }
+        }
+        assert_eq!(kinds.len(), 3, "reads, writes and locks all arrived");
     }
 }
