@@ -88,11 +88,14 @@ impl Cache {
         }
     }
 
-    /// Hint: ask for `file`'s home slot, where a lookup of it starts.
+    /// Hint: ask for `file`'s home slot, where a lookup of it starts, and the one after,
+    /// where a lookup that passes it and a removal that shifts back look next.
     #[inline(always)]
     pub fn warm(&self, file: FileNo) {
         if !self.slots.is_empty() {
-            sim::prefetch_item(&self.slots, self.home(file));
+            let home = self.home(file);
+            sim::prefetch_item(&self.slots, home);
+            sim::prefetch_item(&self.slots, (home + 1) & (self.slots.len() - 1));
         }
     }
 
