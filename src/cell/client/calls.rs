@@ -51,12 +51,10 @@ pub(super) struct Calls {
 }
 
 impl Calls {
-    /// Hint: ask for the first line of the calls after the first.
+    /// Hint: ask for the calls after the first (the first is inline).
     #[inline(always)]
     pub fn warm(&self) {
-        if let Some(call) = self.rest.first() {
-            sim::prefetch_at(call);
-        }
+        sim::prefetch_item(&self.rest, 0);
     }
 
     pub fn insert(&mut self, req: Req, call: Call) {

@@ -16,12 +16,10 @@ impl<V> Default for FileMap<V> {
 }
 
 impl<V> FileMap<V> {
-    /// Hint: ask for the first line of the entries.
+    /// Hint: ask for the first entry.
     #[inline(always)]
     pub fn warm(&self) {
-        if let Some(entry) = self.0.first() {
-            sim::prefetch_at(entry);
-        }
+        sim::prefetch_item(&self.0, 0);
     }
 
     fn find(&self, file: FileNo) -> Result<usize, usize> {

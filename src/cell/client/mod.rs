@@ -19,6 +19,7 @@ mod lease;
 mod ops;
 mod replies;
 mod tokens;
+mod warm;
 
 use super::AfsNode;
 use super::ids::{ClientNo, FileNo, LockId, LockMode, Pos, Req, ServerNo, Term, WriteId};
@@ -28,7 +29,7 @@ use crate::strategy::Mutant;
 use cache::{Cache, Cached};
 use calls::{BreakMark, Calls};
 use filemap::FileMap;
-use sim::{Ctx, Instant, Next, NodeId, Prng, TimerId};
+use sim::{Ctx, Instant, NodeId, Prng, TimerId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
@@ -262,35 +263,6 @@ impl Client {
             self.start_liveness(&mut v, ctx);
         }
         v
-    }
-
-    /// Hint: the engine asked for this client's slot, its state with it, an event ago;
-    /// ask now for what the handler of `next` finds through them: the tables every
-    /// reply and timer reads, the breaks a grant is checked against, and the cached
-    /// entry of the file a message names or the next arrival will draw (see
-    /// `sim::Node::warm`).
-    #[inline(always)]
-    pub fn warm(&self, v: &ClientVol, next: Next<'_, AfsNode>) {
-        v.calls.warm();
-        v.active.warm();
-        match next {
-            Next::Message {
-                msg: Msg::FetchOk { file, .. } | Msg::CallbackBreak { file, .. },
-                ..
-            } => {
-                if let Some(first) = v.breaks.first() {
-                    sim::prefetch(first);
-                }
-                v.cache.warm(*file);
-            }
-            Next::Timer(Timer::Arrival) => {
-                // A read looks its file up in the cache first.
-                if let (OpKind::Read, file) = self.next_op() {
-                    v.cache.warm(file);
-                }
-            }
-            _ => {}
-        }
     }
 
     pub fn on_message(&mut self, v: &mut ClientVol, from: NodeId, msg: Msg, ctx: &mut CCtx) {
