@@ -105,6 +105,7 @@ impl Server {
         let Some(m) = &vol.master else { return };
         sim::prefetch_item(&m.leases, c.idx());
         sim::prefetch_item(&m.reset_pending, c.idx());
+        m.repl.warm_append();
         // A request about a file reads its place in line, its content and its callbacks.
         let file = match *msg {
             Msg::Fetch { file, .. } | Msg::Lock { file, .. } | Msg::Unlock { file, .. } => file,
