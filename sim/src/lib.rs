@@ -210,14 +210,35 @@ pub fn slot_bytes<N: Node>() -> usize {
     std::mem::size_of::<engine::Slot<N>>()
 }
 
-/// Ask the processor for the cache lines holding `value`, ahead of use. A hint: it
-/// changes no result.
+/// Ask the processor for the cache lines holding `value`, ahead of use, one per 64
+/// bytes of it from its first. A value off a line's boundary may span one line more,
+/// left to the processor here: asking for it too everywhere took the 10k cell to 1.07×
+/// the time (see [`prefetch_span`] for where it pays). A hint: it changes no result.
 #[inline(always)]
 pub fn prefetch<T>(value: &T) {
     let start = (value as *const T).cast::<u8>();
     for offset in (0..std::mem::size_of::<T>()).step_by(64) {
         prefetch_at(start.wrapping_add(offset));
     }
+}
+
+/// Ask for every cache line a `T` at `at` spans, from the line of its first byte to that
+/// of its last: for a value that is about to be written where a store missing would
+/// hold up the loads after it. `at` need not be valid.
+#[inline(always)]
+pub fn prefetch_span<T>(at: *const T) {
+    let start = at.cast::<u8>();
+    for line in 0..lines_spanned(start as usize, std::mem::size_of::<T>()) {
+        prefetch_at(start.wrapping_add(line * 64));
+    }
+}
+
+/// How many 64-byte lines `size` bytes from address `start` touch.
+fn lines_spanned(start: usize, size: usize) -> usize {
+    if size == 0 {
+        return 0;
+    }
+    (start % 64 + size).div_ceil(64)
 }
 
 /// Ask for the cache lines of `items[index]`, if there is such an item (see [`prefetch`]).
@@ -241,4 +262,21 @@ pub fn prefetch_at<T>(at: *const T) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = at;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines_spanned;
+
+    #[test]
+    fn a_value_off_a_line_boundary_spans_one_line_more() {
+        assert_eq!(lines_spanned(0, 0), 0);
+        assert_eq!(lines_spanned(0, 56), 1);
+        assert_eq!(lines_spanned(8, 56), 1);
+        assert_eq!(lines_spanned(9, 56), 2);
+        assert_eq!(lines_spanned(64, 64), 1);
+        assert_eq!(lines_spanned(65, 64), 2);
+        assert_eq!(lines_spanned(128, 640), 10);
+        assert_eq!(lines_spanned(160, 640), 11);
+    }
 }

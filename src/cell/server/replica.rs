@@ -90,9 +90,7 @@ impl Replication {
     /// the ring's last lap.
     #[inline(always)]
     pub fn warm_append(&self) {
-        let next = self.next_slot();
-        sim::prefetch_at(next);
-        sim::prefetch_at(next.cast::<u8>().wrapping_add(size_of::<Update>() - 1));
+        sim::prefetch_span(self.next_slot());
     }
 
     /// Where `keep` will put the next update (an address only, perhaps one past the end).
