@@ -193,6 +193,13 @@ impl Volume {
         sim::prefetch_item(&self.files, file.idx());
     }
 
+    /// Hint: ask for `client`'s record of applied writes, which a write of its reads
+    /// (`has`) and applying one writes (see `sim::Node::warm`).
+    #[inline(always)]
+    pub fn warm_writer(&self, client: ClientNo) {
+        sim::prefetch_item(&self.writes, client.idx());
+    }
+
     /// Apply the next update, received at local time `now`.
     ///
     /// # Panics
