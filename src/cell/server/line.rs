@@ -8,9 +8,9 @@
 //! a retry finds its earlier request through an index, not by walking the line.
 
 use crate::cell::ids::{ClientNo, Pos, Req, WriteId};
-use sim::Instant;
-use std::collections::{BTreeMap, VecDeque};
-use std::hash::{Hash, Hasher};
+use sim::{Instant, TraceHash};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// A request waiting for its file.
 #[derive(Clone, Debug, PartialEq, Hash)]
@@ -29,7 +29,7 @@ pub enum Queued {
 }
 
 /// What a request asks for, the same for its retries: a client's fetch, or one write.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Asks {
     Fetch(ClientNo),
     Store(WriteId),
@@ -44,13 +44,19 @@ impl Queued {
     }
 }
 
+/// The places index: hashed, not a tree, since a popular file's line holds thousands and
+/// a tree's lookup read a node per level, each on a cold line in a large cell. Its hasher
+/// is fixed, and it is only looked up, never walked, so nothing of its order reaches a
+/// result.
+type Places = HashMap<Asks, u64, BuildHasherDefault<TraceHash>>;
+
 /// The requests waiting for one file, each with when it (or its client's latest retry of
 /// it) arrived.
 #[derive(Default, Clone)]
 pub struct Line {
     waiting: VecDeque<(Instant, Queued)>,
     /// Where each waiting request stands, counted from the first that ever joined.
-    places: BTreeMap<Asks, u64>,
+    places: Places,
     /// How many have left from the front: `waiting[0]` stands at this place.
     left: u64,
 }
