@@ -175,8 +175,8 @@ impl Volume {
             match *update {
                 Update::Begin { .. } => {}
                 Update::Write { write, .. } => {
-                    sim::prefetch_item(&self.writes, write.client.idx());
-                    sim::prefetch_item(&self.files, write.file.idx());
+                    self.warm_writer(write.client);
+                    self.warm_file(write.file);
                     self.grants.warm_callbacks(write.file);
                 }
                 Update::Callback { file, .. } => self.grants.warm_callbacks(file),

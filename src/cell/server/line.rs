@@ -44,11 +44,28 @@ impl Queued {
     }
 }
 
-/// The places index: hashed, not a tree, since a popular file's line holds thousands and
-/// a tree's lookup read a node per level, each on a cold line in a large cell. Its hasher
-/// is fixed, and it is only looked up, never walked, so nothing of its order reaches a
-/// result.
-type Places = HashMap<Asks, u64, BuildHasherDefault<TraceHash>>;
+/// Where each waiting request stands: hashed, not the ordered map the model keeps
+/// elsewhere, since a popular file's line holds thousands and a tree's lookup read a
+/// node per level, each on a cold line in a large cell. The hasher is fixed, and the type
+/// offers no way to walk the map, so nothing of its order can reach a result.
+#[derive(Default, Clone)]
+struct Places(HashMap<Asks, u64, BuildHasherDefault<TraceHash>>);
+
+impl Places {
+    /// The place of `asks`, taking `back` if it has none yet.
+    fn place_or(&mut self, asks: Asks, back: u64) -> u64 {
+        *self.0.entry(asks).or_insert(back)
+    }
+
+    fn remove(&mut self, asks: &Asks) {
+        self.0.remove(asks);
+    }
+
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// The requests waiting for one file, each with when it (or its client's latest retry of
 /// it) arrived.
@@ -66,7 +83,7 @@ impl Line {
     /// anything else joins at the back.
     pub fn join(&mut self, now: Instant, queued: Queued) {
         let back = self.left + self.waiting.len() as u64;
-        let place = *self.places.entry(queued.asks()).or_insert(back);
+        let place = self.places.place_or(queued.asks(), back);
         if place == back {
             self.waiting.push_back((now, queued));
         } else {
