@@ -170,12 +170,18 @@ impl<E> Queue<E> {
     // copied the event once more and spilled registers on each.
     #[inline(always)]
     pub(crate) fn push_tagged(&mut self, time: u64, tag: u64, event: E) -> EntryKey {
+        self.push_made(time, tag, || event)
+    }
+
+    /// `push_tagged` of the event `make` builds, built where it will lie (see `alloc`).
+    #[inline(always)]
+    pub(crate) fn push_made(&mut self, time: u64, tag: u64, make: impl FnOnce() -> E) -> EntryKey {
         assert!(
             time >= self.elapsed,
             "event scheduled into the past: {time} µs < {} µs",
             self.elapsed
         );
-        let index = self.alloc(time, event);
+        let index = self.alloc(time, make);
         self.tags[index as usize] = tag;
         if time == self.elapsed {
             self.entries[index as usize].place = IN_DUE;

@@ -13,19 +13,24 @@ use crate::time::Instant;
 use crate::trace::Observer;
 
 /// What a tag names where there is no node or no timer slot.
-const NONE: u32 = u32::MAX;
+pub(super) const NONE: u32 = u32::MAX;
 
 impl<N: Node> Event<N> {
     /// The event's tag: (low half) the node it goes to, (high half) its timer's slot.
     #[inline(always)]
     pub(crate) fn tag(&self) -> u64 {
-        let (node, timer) = match self {
-            Event::Deliver { to, .. } => (to.0, NONE),
-            Event::Timer { node, id, .. } => (node.0, id.index() as u32),
-            Event::Fault(_) => (NONE, NONE),
-        };
-        u64::from(timer) << 32 | u64::from(node)
+        match self {
+            Event::Deliver { to, .. } => tag(to.0, NONE),
+            Event::Timer { node, id, .. } => tag(node.0, id.index() as u32),
+            Event::Fault(_) => tag(NONE, NONE),
+        }
     }
+}
+
+/// The tag of an event for `node` (low half) and its timer's slot (high half).
+#[inline(always)]
+pub(super) fn tag(node: u32, timer: u32) -> u64 {
+    u64::from(timer) << 32 | u64::from(node)
 }
 
 /// A tag's node and timer slot.
@@ -89,6 +94,17 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
     #[inline(always)]
     pub(crate) fn enqueue(&mut self, time: Instant, event: Event<N>) -> EntryKey {
         self.queue.push_tagged(time.as_micros(), event.tag(), event)
+    }
+
+    /// `enqueue` of the event `make` builds, tagged `tag`, built where it will lie.
+    #[inline(always)]
+    pub(super) fn enqueue_made(
+        &mut self,
+        time: Instant,
+        tag: u64,
+        make: impl FnOnce() -> Event<N>,
+    ) -> EntryKey {
+        self.queue.push_made(time.as_micros(), tag, make)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Applying a handler's effects: its messages meet the network and join the queue, its
 //! timers are set on its clock or cancelled, its outputs go to the observer.
 
+use super::ahead::{NONE, tag};
 use super::{Event, H_OUTPUT, H_SEND, Sim};
 use crate::net::Fate;
 use crate::node::{Effect, Message, Node, NodeId, TimerId};
@@ -79,13 +80,13 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
                     };
                     self.enqueue(self.now + second, copy);
                 }
-                let event = Event::Deliver {
+                let make = || Event::Deliver {
                     from,
                     to,
                     epoch,
                     msg,
                 };
-                self.enqueue(self.now + latency, event);
+                self.enqueue_made(self.now + latency, tag(to.0, NONE), make);
             }
         }
     }
@@ -94,13 +95,13 @@ impl<N: Node, O: Observer<N>> Sim<N, O> {
         let slot = &self.slots[node.index()];
         let at = slot.clock.real_at(self.now, deadline);
         let epoch = slot.crashes;
-        let event = Event::Timer {
+        let make = || Event::Timer {
             node,
             epoch,
             id,
             timer,
         };
-        let key = self.enqueue(at, event);
+        let key = self.enqueue_made(at, tag(node.0, id.index() as u32), make);
         self.ctx.timers.queued(id, node, key, deadline);
         self.stats.timers_set += 1;
     }

@@ -48,6 +48,12 @@ impl<E> Queue<E> {
         unreachable!("in_wheel > 0 but no slot is occupied")
     }
 
+    /// Whether near slot `head` holds a list.
+    #[inline(always)]
+    pub(super) fn near_is_occupied(&self, head: usize) -> bool {
+        self.near_occupied[head / 64] & 1 << (head % 64) != 0
+    }
+
     pub(super) fn set_occupied(&mut self, head: usize, occupied: bool) {
         if head >= NEAR {
             let (level, mask) = (
