@@ -111,7 +111,10 @@ pub struct Queue<E> {
     elapsed: u64,
     due: VecDeque<u32>,
     next_seq: u64,
-    in_wheel: usize,
+    /// Events in the wheel (a slab index is a `u32`, so is their count). Narrower than
+    /// `live`, so the compiler no longer pairs the two in one 16-byte update on pop,
+    /// whose load could not be forwarded from the two 8-byte stores a push had left.
+    in_wheel: u32,
     live: usize,
 }
 
