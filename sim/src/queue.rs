@@ -259,6 +259,15 @@ impl<E> Queue<E> {
         queued.into_iter().map(|(time, _, event)| (time, event))
     }
 
+    /// Every queued event with the tag it was pushed with, in slab order.
+    #[cfg(test)]
+    pub(crate) fn tagged(&self) -> impl Iterator<Item = (u64, &E)> {
+        self.tags
+            .iter()
+            .zip(&self.events)
+            .filter_map(|(&tag, line)| Some((tag, line.0.as_ref()?)))
+    }
+
     /// Pop the earliest event if its time is at most `limit`.
     ///
     /// The wheel never advances past `limit`, so afterwards any time `>= limit` may

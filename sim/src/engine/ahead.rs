@@ -129,6 +129,58 @@ mod tests {
         fn on_timer(&mut self, _: &mut (), _: (), _: &mut Ctx<Self>) {}
     }
 
+    /// Sends to the other node and sets a timer, at boot and on each input.
+    struct Chatty;
+    impl Chatty {
+        fn chat(ctx: &mut Ctx<Self>) {
+            let other = NodeId(1 - ctx.id().0);
+            ctx.send(other, Ping);
+            ctx.set_timer(crate::time::Duration::from_millis(5), ());
+        }
+    }
+    impl Node for Chatty {
+        type Msg = Ping;
+        type Timer = ();
+        type Output = ();
+        type Volatile = ();
+        fn boot(&mut self, ctx: &mut Ctx<Self>) {
+            Self::chat(ctx);
+        }
+        fn on_message(&mut self, _: &mut (), _: NodeId, _: Ping, ctx: &mut Ctx<Self>) {
+            Self::chat(ctx);
+        }
+        fn on_timer(&mut self, _: &mut (), _: (), ctx: &mut Ctx<Self>) {
+            Self::chat(ctx);
+        }
+    }
+
+    /// Sends and timers are queued with a tag of their own (built in place, the event
+    /// is tagged apart from it), and it must be the one the event's `tag` names.
+    #[test]
+    fn every_queued_event_carries_its_own_tag() {
+        let link = crate::net::LinkParams {
+            duplicate: 0.3,
+            ..Default::default()
+        };
+        let mut sim = Sim::new(crate::SimConfig::new(7, link), vec![Chatty, Chatty], ());
+        let mut kinds = (0, 0);
+        for _ in 0..50 {
+            for (tag, event) in sim.queue.tagged() {
+                assert_eq!(tag, event.tag());
+                match event {
+                    Event::Deliver { .. } => kinds.0 += 1,
+                    Event::Timer { .. } => kinds.1 += 1,
+                    Event::Fault(_) => {}
+                }
+            }
+            sim.step(Instant::MAX).expect("a step");
+        }
+        assert!(
+            kinds.0 > 0 && kinds.1 > 0,
+            "both kinds were queued: {kinds:?}"
+        );
+    }
+
     #[test]
     fn a_tag_names_the_event_s_node_and_timer_slot() {
         let deliver = Event::<Quiet>::Deliver {
