@@ -118,17 +118,6 @@ mod tests {
     struct Ping;
     impl Message for Ping {}
 
-    struct Quiet;
-    impl Node for Quiet {
-        type Msg = Ping;
-        type Timer = ();
-        type Output = ();
-        type Volatile = ();
-        fn boot(&mut self, _: &mut Ctx<Self>) {}
-        fn on_message(&mut self, _: &mut (), _: NodeId, _: Ping, _: &mut Ctx<Self>) {}
-        fn on_timer(&mut self, _: &mut (), _: (), _: &mut Ctx<Self>) {}
-    }
-
     /// Sends to the other node and sets a timer, at boot and on each input.
     struct Chatty;
     impl Chatty {
@@ -183,7 +172,7 @@ mod tests {
 
     #[test]
     fn a_tag_names_the_event_s_node_and_timer_slot() {
-        let deliver = Event::<Quiet>::Deliver {
+        let deliver = Event::<Chatty>::Deliver {
             from: NodeId(1),
             to: NodeId(7),
             epoch: 0,
@@ -193,7 +182,7 @@ mod tests {
 
         let mut ids = TimerIds::default();
         let (_, second) = (ids.alloc(), ids.alloc());
-        let timer = Event::<Quiet>::Timer {
+        let timer = Event::<Chatty>::Timer {
             node: NodeId(3),
             epoch: 0,
             id: second,
@@ -201,7 +190,7 @@ mod tests {
         };
         assert_eq!(untag(timer.tag()), (NodeId(3), 1));
 
-        let fault = Event::<Quiet>::Fault(Box::new(Fault::Crash(NodeId(2))));
+        let fault = Event::<Chatty>::Fault(Box::new(Fault::Crash(NodeId(2))));
         assert_eq!(untag(fault.tag()), (NodeId(NONE), NONE));
     }
 }
