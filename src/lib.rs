@@ -7,6 +7,7 @@ pub mod chrome_trace;
 pub mod cli;
 pub mod explore;
 pub mod history;
+pub mod huge_pages;
 pub mod metrics;
 pub mod plot;
 pub mod progress;

@@ -2,6 +2,10 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
+/// Huge pages under the large tables of a large cell (see `huge_pages`).
+#[global_allocator]
+static ALLOCATOR: afsim::huge_pages::HugePages = afsim::huge_pages::HugePages;
+
 fn main() -> ExitCode {
     let cli = afsim::cli::Cli::parse();
     match afsim::cli::main(cli) {
