@@ -37,7 +37,16 @@ impl<E> Queue<E> {
             (Some(&hint), Some(&after)) => (hint, after),
             (Some(&hint), None) => (hint, near(self.elapsed as usize % NEAR)),
             (None, _) => match self.next_near() {
-                Some(slot) => (self.heads[slot], near(slot + 1)),
+                Some(slot) => {
+                    // A slot of several events pops them all before the next slot's: the
+                    // one after is the head's neighbour. The head's entry was asked for
+                    // when it was the one after, and has likely arrived.
+                    let head = self.heads[slot];
+                    match self.entries[head as usize].next {
+                        NIL => (head, near(slot + 1)),
+                        next => (head, next),
+                    }
+                }
                 None => (NIL, NIL),
             },
         };

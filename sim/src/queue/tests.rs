@@ -145,7 +145,7 @@ fn an_event_taken_hints_at_the_next_two_to_pop_with_their_tags_once_the_slab_is_
     assert_eq!(hints(&q), (Some(8), Some(4)), "the next two near slots");
     assert_eq!(q.pop_until(u64::MAX), Some((25, 8)));
     assert_eq!(q.pop_until(u64::MAX), Some((30, 4)));
-    assert_eq!(hints(&q), (Some(6), None), "no later slot");
+    assert_eq!(hints(&q), (Some(6), Some(5)), "the last slot's two");
     assert_eq!(drain(&mut q), vec![(40, 5), (40, 6)]);
     assert_eq!(hints(&q), (None, None), "nothing left");
 }
@@ -166,6 +166,22 @@ fn far_slots_cascade_and_cancel_in_any_order() {
         drain(&mut q),
         [0, 1, 3, 4].map(|i| (base + i * 70_000, i as u32))
     );
+}
+
+#[test]
+fn of_a_slot_of_several_the_one_after_is_the_head_s_neighbour() {
+    let mut q = Queue::new();
+    grow(&mut q, LOOK_TWO_AHEAD_FROM);
+    for (time, tag) in [(10, 1), (20, 2), (20, 3), (30, 4)] {
+        q.push_tagged(time, tag, tag as u32);
+    }
+    assert_eq!(q.pop_until(u64::MAX), Some((10, 1)));
+    assert_eq!(
+        (q.hinted_tag(), q.after_tag()),
+        (Some(3), Some(2)),
+        "both of the next slot's events, which pop before the slot after"
+    );
+    assert_eq!(drain(&mut q), vec![(20, 2), (20, 3), (30, 4)]);
 }
 
 #[test]
