@@ -70,11 +70,19 @@ unsafe impl GlobalAlloc for HugePages {
         // SAFETY: the caller guarantees `new_size`, rounded up to `layout.align()`, does
         // not overflow `isize`.
         let new = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
-        if !mapped_here(layout) && !mapped_here(new) {
-            // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
-            let block = unsafe { System.realloc(block, layout, new_size) };
-            heap::advise_growth();
-            return block;
+        match (mapped_here(layout), mapped_here(new)) {
+            (false, false) => {
+                // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
+                let block = unsafe { System.realloc(block, layout, new_size) };
+                heap::advise_growth();
+                return block;
+            }
+            // The block's mapping already holds the new size (and `dealloc`, given it,
+            // finds the same mapping): nothing to move.
+            (true, true) if mapped_length(layout.size()) == mapped_length(new_size) => {
+                return block;
+            }
+            _ => {}
         }
         // SAFETY: `new` has a non-zero size (a block of either layout is large).
         let moved = unsafe { self.alloc(new) };
@@ -89,9 +97,14 @@ unsafe impl GlobalAlloc for HugePages {
     }
 }
 
+/// The length of the mapping `map` makes for a block of `size` bytes: whole huge pages.
+fn mapped_length(size: usize) -> Option<usize> {
+    size.checked_next_multiple_of(HUGE_PAGE)
+}
+
 /// The whole huge pages inside the `size` bytes at `block`, as (start, length); none
 /// for a block too small or misplaced to hold one.
-pub fn whole_huge_pages(block: usize, size: usize) -> Option<(usize, usize)> {
+fn whole_huge_pages(block: usize, size: usize) -> Option<(usize, usize)> {
     let start = block.checked_next_multiple_of(HUGE_PAGE)?;
     let end = block.checked_add(size)? / HUGE_PAGE * HUGE_PAGE;
     (end > start).then(|| (start, end - start))
@@ -102,7 +115,7 @@ pub fn whole_huge_pages(block: usize, size: usize) -> Option<(usize, usize)> {
 #[cfg(target_os = "linux")]
 fn map(size: usize) -> *mut u8 {
     use libc::{MAP_ANONYMOUS, MAP_FAILED, MAP_PRIVATE, PROT_READ, PROT_WRITE, c_void};
-    let Some(length) = size.checked_next_multiple_of(HUGE_PAGE) else {
+    let Some(length) = mapped_length(size) else {
         return std::ptr::null_mut();
     };
     let Some(padded) = length.checked_add(HUGE_PAGE) else {
@@ -143,7 +156,7 @@ fn map(size: usize) -> *mut u8 {
 /// Give back a block `map` made for `size` bytes.
 #[cfg(target_os = "linux")]
 fn unmap(block: *mut u8, size: usize) {
-    let length = size.next_multiple_of(HUGE_PAGE);
+    let length = mapped_length(size).expect("`map` made a mapping of this length");
     // SAFETY: the block is the whole of a mapping `map` made for this size, and its
     // owner is done with it.
     unsafe { libc::munmap(block.cast(), length) };
@@ -240,7 +253,8 @@ mod tests {
         assert_eq!(whole_huge_pages(usize::MAX - 16, 8), None);
     }
 
-    /// A block allocated, grown and written through the allocator keeps its contents.
+    /// A block allocated, grown and written through the allocator keeps its contents,
+    /// and stays where it is while its mapping holds it.
     #[test]
     fn blocks_keep_their_contents_through_growth() {
         let alloc = HugePages;
@@ -253,9 +267,19 @@ mod tests {
             let grown = alloc.realloc(block, small, 3 * HUGE_PAGE);
             assert!(!grown.is_null());
             assert!((0..64).all(|i| *grown.add(i) == 7));
-            grown.add(3 * HUGE_PAGE - 1).write(9);
+            grown.add(2 * HUGE_PAGE).write(9);
             let large = Layout::from_size_align(3 * HUGE_PAGE, 8).unwrap();
-            alloc.dealloc(grown, large);
+            // Within its mapping's whole huge pages a large block stays where it is.
+            let within = alloc.realloc(grown, large, 2 * HUGE_PAGE + 1);
+            assert_eq!(within, grown, "its mapping holds it");
+            assert_eq!(*within.add(2 * HUGE_PAGE), 9);
+            let within_layout = Layout::from_size_align(2 * HUGE_PAGE + 1, 8).unwrap();
+            let moved = alloc.realloc(within, within_layout, 3 * HUGE_PAGE + 1);
+            assert!(!moved.is_null());
+            assert!((0..64).all(|i| *moved.add(i) == 7));
+            assert_eq!(*moved.add(2 * HUGE_PAGE), 9);
+            let moved_layout = Layout::from_size_align(3 * HUGE_PAGE + 1, 8).unwrap();
+            alloc.dealloc(moved, moved_layout);
 
             let zeroed = alloc.alloc_zeroed(large);
             assert!(!zeroed.is_null());
