@@ -25,19 +25,25 @@ const FEW: usize = 64;
 /// client has this number: a cell's clients and servers are numbered within a `u32`).
 const HOLE: ClientNo = ClientNo(u32::MAX);
 
+/// 32 bytes, as a file's entry in the table: two to a cache line.
 #[derive(Clone, Debug)]
-pub struct Holders {
-    /// The callbacks in the order they were first granted; in an indexed list, with
-    /// holes where holders were removed.
+pub enum Holders {
+    Few {
+        list: Vec<Callback>,
+        /// No callback in the list expires before this.
+        soonest: Instant,
+    },
+    Many(Box<Indexed>),
+}
+
+/// A long list, indexed.
+#[derive(Clone, Debug)]
+pub struct Indexed {
+    /// The callbacks in the order they were first granted, with holes where holders
+    /// were removed.
     list: Vec<Callback>,
     /// No callback in the list expires before this.
     soonest: Instant,
-    index: Option<Box<Index>>,
-}
-
-/// A long list's index.
-#[derive(Clone, Debug, Default)]
-struct Index {
     /// Each holder's place in the list. Only looked up, never walked, so the order of
     /// its hash does not matter.
     at: HashMap<ClientNo, u32, BuildHasherDefault<TraceHash>>,
@@ -50,134 +56,168 @@ struct Index {
 
 impl Default for Holders {
     fn default() -> Holders {
-        Holders {
+        Holders::Few {
             list: Vec::new(),
             soonest: Instant::MAX,
-            index: None,
         }
     }
 }
 
 impl Holders {
     pub fn len(&self) -> usize {
-        match &self.index {
-            None => self.list.len(),
-            Some(index) => index.at.len(),
+        match self {
+            Holders::Few { list, .. } => list.len(),
+            Holders::Many(many) => many.at.len(),
         }
     }
 
     /// The callbacks in the order they were first granted.
     pub fn iter(&self) -> impl Iterator<Item = &Callback> {
-        self.list.iter().filter(|c| c.client != HOLE)
+        let list = match self {
+            Holders::Few { list, .. } => list,
+            Holders::Many(many) => &many.list,
+        };
+        list.iter().filter(|c| c.client != HOLE)
     }
 
     /// `client`'s callback, if it holds one (expired or not).
     pub fn get(&self, client: ClientNo) -> Option<&Callback> {
-        match &self.index {
-            None => self.list.iter().find(|c| c.client == client),
-            Some(index) => index.at.get(&client).map(|&at| &self.list[at as usize]),
+        match self {
+            Holders::Few { list, .. } => list.iter().find(|c| c.client == client),
+            Holders::Many(many) => many.at.get(&client).map(|&at| &many.list[at as usize]),
         }
     }
 
     /// Drop every callback that has expired by `now`.
     pub fn drop_expired(&mut self, now: Instant) {
-        if now < self.soonest {
-            return;
-        }
-        let Some(index) = &mut self.index else {
-            self.list.retain(|c| c.expiry > now);
-            self.soonest = self
-                .list
-                .iter()
-                .map(|c| c.expiry)
-                .min()
-                .unwrap_or(Instant::MAX);
-            return;
-        };
-        while let Some(&Reverse((expiry, client))) = index.expiries.peek()
-            && expiry <= now
-        {
-            index.expiries.pop();
-            // Stale unless it is still the holder's expiry; a renewal only lengthens.
-            if let Some(&at) = index.at.get(&client)
-                && self.list[at as usize].expiry <= now
-            {
-                index.at.remove(&client);
-                self.list[at as usize].client = HOLE;
-                index.holes += 1;
+        match self {
+            Holders::Few { list, soonest } => {
+                if now >= *soonest {
+                    list.retain(|c| c.expiry > now);
+                    *soonest = list.iter().map(|c| c.expiry).min().unwrap_or(Instant::MAX);
+                }
             }
+            Holders::Many(many) => many.drop_expired(now),
         }
-        self.soonest = index.expiries.peek().map_or(Instant::MAX, |e| e.0.0);
-        self.tidy();
     }
 
     /// Record (or extend) `client`'s callback until `expiry`, established by `since`: an
     /// extension keeps its place, a new holder goes last.
     pub fn add(&mut self, client: ClientNo, expiry: Instant, since: Req) {
-        let held = match &self.index {
-            None => self.list.iter().position(|c| c.client == client),
-            Some(index) => index.at.get(&client).map(|&at| at as usize),
+        let (list, soonest) = match self {
+            Holders::Few { list, soonest } => (list, soonest),
+            Holders::Many(many) => return many.add(client, expiry, since),
         };
-        if let Some(at) = held {
-            let c = &mut self.list[at];
-            c.since = c.since.max(since);
-            if expiry > c.expiry {
-                c.expiry = expiry;
-                if let Some(index) = &mut self.index {
-                    index.expiries.push(Reverse((expiry, client)));
-                    self.tidy();
-                }
+        match list.iter_mut().find(|c| c.client == client) {
+            Some(c) => {
+                c.expiry = c.expiry.max(expiry);
+                c.since = c.since.max(since);
             }
-            return;
+            None => {
+                *soonest = (*soonest).min(expiry);
+                list.push(Callback {
+                    client,
+                    expiry,
+                    since,
+                });
+            }
         }
-        self.soonest = self.soonest.min(expiry);
-        if let Some(index) = &mut self.index {
-            let at = u32::try_from(self.list.len()).expect("a list fits its places in a u32");
-            index.at.insert(client, at);
-            index.expiries.push(Reverse((expiry, client)));
-        }
-        self.list.push(Callback {
-            client,
-            expiry,
-            since,
-        });
-        if self.index.is_none() && self.list.len() > FEW {
-            self.index = Some(Box::default());
-            self.reindex();
+        if list.len() > FEW {
+            *self = Holders::Many(Box::new(Indexed::of(std::mem::take(list))));
         }
     }
 
     pub fn remove(&mut self, client: ClientNo) {
-        match &mut self.index {
-            None => self.list.retain(|c| c.client != client),
-            Some(index) => {
-                if let Some(at) = index.at.remove(&client) {
-                    self.list[at as usize].client = HOLE;
-                    index.holes += 1;
-                    self.tidy();
-                }
-            }
+        match self {
+            Holders::Few { list, .. } => list.retain(|c| c.client != client),
+            Holders::Many(many) => many.remove(client),
         }
     }
 
     pub fn clear(&mut self) {
-        if self.index.is_some() {
-            *self = Holders::default();
-        } else {
-            self.list.clear();
-            self.soonest = Instant::MAX;
+        match self {
+            Holders::Few { list, soonest } => {
+                list.clear();
+                *soonest = Instant::MAX;
+            }
+            Holders::Many(_) => *self = Holders::default(),
+        }
+    }
+}
+
+impl Indexed {
+    /// A list (without holes) indexed.
+    fn of(list: Vec<Callback>) -> Indexed {
+        let mut many = Indexed {
+            list,
+            soonest: Instant::MAX,
+            at: HashMap::default(),
+            expiries: BinaryHeap::new(),
+            holes: 0,
+        };
+        many.reindex();
+        many
+    }
+
+    fn drop_expired(&mut self, now: Instant) {
+        if now < self.soonest {
+            return;
+        }
+        while let Some(&Reverse((expiry, client))) = self.expiries.peek()
+            && expiry <= now
+        {
+            self.expiries.pop();
+            // Stale unless it is still the holder's expiry; a renewal only lengthens.
+            if let Some(&at) = self.at.get(&client)
+                && self.list[at as usize].expiry <= now
+            {
+                self.at.remove(&client);
+                self.list[at as usize].client = HOLE;
+                self.holes += 1;
+            }
+        }
+        self.soonest = self.expiries.peek().map_or(Instant::MAX, |e| e.0.0);
+        self.tidy();
+    }
+
+    fn add(&mut self, client: ClientNo, expiry: Instant, since: Req) {
+        match self.at.get(&client) {
+            Some(&at) => {
+                let c = &mut self.list[at as usize];
+                c.since = c.since.max(since);
+                if expiry > c.expiry {
+                    c.expiry = expiry;
+                    self.expiries.push(Reverse((expiry, client)));
+                    self.tidy();
+                }
+            }
+            None => {
+                let at = u32::try_from(self.list.len()).expect("a list's places fit a u32");
+                self.at.insert(client, at);
+                self.expiries.push(Reverse((expiry, client)));
+                self.soonest = self.soonest.min(expiry);
+                self.list.push(Callback {
+                    client,
+                    expiry,
+                    since,
+                });
+            }
         }
     }
 
-    /// Keep an indexed list's holes and stale expiries fewer than its holders (plus a
-    /// little), so that each costs its upkeep once.
+    fn remove(&mut self, client: ClientNo) {
+        if let Some(at) = self.at.remove(&client) {
+            self.list[at as usize].client = HOLE;
+            self.holes += 1;
+            self.tidy();
+        }
+    }
+
+    /// Keep the holes and stale expiries fewer than the holders (plus a little), so
+    /// that each costs its upkeep once.
     fn tidy(&mut self) {
-        let index = self
-            .index
-            .as_deref()
-            .expect("only an indexed list has upkeep");
-        let live = index.at.len();
-        if index.holes > live + FEW || index.expiries.len() > 2 * live + FEW {
+        let live = self.at.len();
+        if self.holes > live + FEW || self.expiries.len() > 2 * live + FEW {
             self.list.retain(|c| c.client != HOLE);
             self.reindex();
         }
@@ -185,18 +225,16 @@ impl Holders {
 
     /// Index the list (which has no holes) afresh.
     fn reindex(&mut self) {
-        let index = self.index.as_deref_mut().expect("an indexed list");
-        index.at.clear();
-        index
-            .at
+        self.at.clear();
+        self.at
             .extend((0u32..).zip(&self.list).map(|(at, c)| (c.client, at)));
-        index.expiries = self
+        self.expiries = self
             .list
             .iter()
             .map(|c| Reverse((c.expiry, c.client)))
             .collect();
-        index.holes = 0;
-        self.soonest = index.expiries.peek().map_or(Instant::MAX, |e| e.0.0);
+        self.holes = 0;
+        self.soonest = self.expiries.peek().map_or(Instant::MAX, |e| e.0.0);
     }
 }
 
@@ -253,10 +291,12 @@ mod tests {
 
     /// An empty list indexed from the start.
     fn indexed() -> Holders {
-        Holders {
-            index: Some(Box::default()),
-            ..Holders::default()
-        }
+        Holders::Many(Box::new(Indexed::of(Vec::new())))
+    }
+
+    #[test]
+    fn an_entry_is_half_a_cache_line() {
+        assert_eq!(std::mem::size_of::<Holders>(), 32);
     }
 
     /// The two agree: order, length, hash, every holder's lookup.
@@ -338,7 +378,7 @@ mod tests {
             }
             same(&holders, &list);
         }
-        assert!(holders.index.is_some());
+        assert!(matches!(holders, Holders::Many(_)));
         for now in [0, 50, 100, 250] {
             holders.drop_expired(Instant::from_secs(now));
             list.drop_expired(Instant::from_secs(now));
@@ -348,7 +388,7 @@ mod tests {
         list.add(ClientNo(1), Instant::from_secs(400), Req(3));
         same(&holders, &list);
         holders.clear();
-        assert!(holders.index.is_none());
+        assert!(matches!(holders, Holders::Few { .. }));
     }
 
     /// The upkeep stays bounded: holes and stale expiries are swept once they
@@ -357,15 +397,21 @@ mod tests {
     fn holes_and_stale_expiries_stay_fewer_than_holders() {
         let mut holders = Holders::default();
         let mut list = List::default();
+        let many = |h: &Holders| -> Indexed {
+            match h {
+                Holders::Many(many) => (**many).clone(),
+                Holders::Few { .. } => panic!("not indexed"),
+            }
+        };
         let bounded = |h: &Holders| {
-            let index = h.index.as_deref().expect("indexed");
+            let many = many(h);
             let live = h.len();
             assert!(
-                h.list.len() <= 2 * live + FEW + 1,
+                many.list.len() <= 2 * live + FEW + 1,
                 "{} places",
-                h.list.len()
+                many.list.len()
             );
-            assert!(index.expiries.len() <= 2 * live + FEW + 1);
+            assert!(many.expiries.len() <= 2 * live + FEW + 1);
         };
         for round in 1..=5u64 {
             for i in 0..1000 {
@@ -387,7 +433,7 @@ mod tests {
         list.drop_expired(Instant::from_secs(5003));
         same(&holders, &list);
         assert!(holders.len() > 0 && holders.len() < 100);
-        assert_eq!(holders.soonest, Instant::from_secs(5004));
+        assert_eq!(many(&holders).soonest, Instant::from_secs(5004));
         bounded(&holders);
     }
 
